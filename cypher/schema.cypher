@@ -1,0 +1,12 @@
+// Constraints and indexes, applied idempotently at start-up and by `skillgraph migrate`.
+// Statements are separated by semicolons at line ends.
+CREATE CONSTRAINT skill_uuid IF NOT EXISTS FOR (s:Skill) REQUIRE s.uuid IS UNIQUE;
+CREATE CONSTRAINT skill_uri IF NOT EXISTS FOR (s:Skill) REQUIRE s.uri IS UNIQUE;
+CREATE CONSTRAINT framework_uuid IF NOT EXISTS FOR (f:Framework) REQUIRE f.uuid IS UNIQUE;
+CREATE CONSTRAINT framework_uri IF NOT EXISTS FOR (f:Framework) REQUIRE f.uri IS UNIQUE;
+CREATE CONSTRAINT occupation_code IF NOT EXISTS FOR (o:Occupation) REQUIRE o.code IS UNIQUE;
+CREATE CONSTRAINT credential_uri IF NOT EXISTS FOR (c:Credential) REQUIRE c.uri IS UNIQUE;
+CREATE CONSTRAINT job_name IF NOT EXISTS FOR (j:Job) REQUIRE j.name IS UNIQUE;
+CREATE INDEX skill_name IF NOT EXISTS FOR (s:Skill) ON (s.name);
+CREATE INDEX skill_source_name IF NOT EXISTS FOR (s:Skill) ON (s.source_name);
+CREATE INDEX job_created_time IF NOT EXISTS FOR (j:Job) ON (j.created_time);

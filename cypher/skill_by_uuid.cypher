@@ -1,0 +1,2 @@
+MATCH (s:Skill {uuid: $uuid})
+RETURN s {.*} AS skill

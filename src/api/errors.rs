@@ -1,0 +1,46 @@
+//! Every GraphQL error carries `extensions.code`; these are the codes and their constructors.
+use async_graphql::{ErrorExtensions, ServerError};
+
+use crate::graph::GraphError;
+
+pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+pub const NOT_FOUND: &str = "NOT_FOUND";
+pub const DATABASE_ERROR: &str = "DATABASE_ERROR";
+pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
+pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
+pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+
+pub fn coded(code: &'static str, message: impl Into<String>) -> async_graphql::Error {
+    async_graphql::Error::new(message).extend_with(|_, e| e.set("code", code))
+}
+
+pub fn bad_input(message: impl Into<String>) -> async_graphql::Error {
+    coded(BAD_USER_INPUT, message)
+}
+
+pub fn not_found(message: impl Into<String>) -> async_graphql::Error {
+    coded(NOT_FOUND, message)
+}
+
+/// Database failures are logged in full but reported without driver internals.
+pub fn db(err: GraphError) -> async_graphql::Error {
+    tracing::error!(error = %err, "graph database request failed");
+    coded(
+        DATABASE_ERROR,
+        "the graph database request failed; try again later",
+    )
+}
+
+/// Adds `code` to a server error that has none.
+pub fn ensure_code(mut err: ServerError, code: &'static str) -> ServerError {
+    let has_code = err
+        .extensions
+        .as_ref()
+        .is_some_and(|ext| ext.get("code").is_some());
+    if !has_code {
+        err.extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code);
+    }
+    err
+}

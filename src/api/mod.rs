@@ -1,0 +1,131 @@
+//! HTTP surface: GraphQL (queries, mutations, WebSocket subscriptions), GraphiQL, health, metrics.
+pub mod errors;
+mod extension;
+mod loaders;
+pub mod skills;
+
+use std::sync::Arc;
+
+use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
+use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use neo4rs::query;
+
+use crate::config::Config;
+use crate::graph::{cypher, Graph};
+
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(skills::SkillQuery);
+
+pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// Everything a request handler needs; cloned into each request.
+#[derive(Clone)]
+pub struct AppState {
+    pub graph: Graph,
+    pub config: Arc<Config>,
+}
+
+/// The schema without runtime data: enough to print the SDL.
+pub fn schema_builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+        .extension(extension::ErrorCodes)
+}
+
+pub fn sdl() -> String {
+    schema_builder().finish().sdl()
+}
+
+pub fn schema(state: AppState) -> AppSchema {
+    let limits = &state.config.limits;
+    schema_builder()
+        .limit_depth(limits.max_query_depth)
+        .limit_complexity(limits.max_query_complexity)
+        .data(state)
+        .finish()
+}
+
+#[derive(Clone)]
+struct Http {
+    state: AppState,
+    schema: AppSchema,
+}
+
+pub fn router(state: AppState) -> Router {
+    let schema = schema(state.clone());
+    Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/health", get(health))
+        .route("/metrics", get(metrics))
+        .with_state(Http { state, schema })
+}
+
+async fn graphql_post(State(http): State<Http>, req: GraphQLRequest) -> GraphQLResponse {
+    let req = req
+        .into_inner()
+        .data(loaders::Loaders::new(&http.state.graph));
+    http.schema.execute(req).await.into()
+}
+
+/// GET serves GraphiQL to browsers and subscriptions to WebSocket clients on the same path.
+async fn graphql_get(
+    State(http): State<Http>,
+    protocol: Result<GraphQLProtocol, StatusCode>,
+    upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+) -> Response {
+    match (protocol, upgrade) {
+        (Ok(protocol), Ok(upgrade)) => {
+            let schema = http.schema.clone();
+            let graph = http.state.graph.clone();
+            upgrade
+                .protocols(ALL_WEBSOCKET_PROTOCOLS)
+                .on_upgrade(move |socket| async move {
+                    GraphQLWebSocket::new(socket, schema, protocol)
+                        .on_connection_init(move |_| async move {
+                            let mut data = async_graphql::Data::default();
+                            data.insert(loaders::Loaders::new(&graph));
+                            Ok(data)
+                        })
+                        .serve()
+                        .await
+                })
+        }
+        _ => Html(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .subscription_endpoint("/graphql")
+                .finish(),
+        )
+        .into_response(),
+    }
+}
+
+async fn health(State(http): State<Http>) -> Response {
+    match http.state.graph.rows(query(cypher::HEALTH)).await {
+        Ok(_) => Json(serde_json::json!({"status": "ok", "database": "up"})).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check: database down");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "unavailable", "database": "down"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Prometheus text format.
+async fn metrics(State(http): State<Http>) -> String {
+    format!(
+        "# HELP skillgraph_cypher_statements_total Cypher statements sent to the graph database.\n\
+         # TYPE skillgraph_cypher_statements_total counter\n\
+         skillgraph_cypher_statements_total {}\n",
+        http.state.graph.statements_sent()
+    )
+}

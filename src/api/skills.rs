@@ -1,0 +1,655 @@
+//! GraphQL types and queries of the skill graph.
+use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::{ComplexObject, Context, InputObject, Object, Result, SimpleObject, ID};
+
+use super::errors::{bad_input, coded, db, INTERNAL_SERVER_ERROR};
+use super::loaders::Loaders;
+use super::AppState;
+use crate::graph::skills::{
+    self, AlignmentEdge, CredentialNode, FrameworkNode, OccupationNode, SkillFilter, SkillNode,
+};
+use crate::graph::GraphError;
+
+/// A skill (competency) of the graph.
+pub struct Skill(pub SkillNode);
+
+/// A classification of the skill, e.g. its CTDL type.
+#[derive(SimpleObject)]
+pub struct SkillType {
+    pub id: Option<String>,
+    pub name: Option<String>,
+}
+
+#[Object]
+impl Skill {
+    async fn uuid(&self) -> ID {
+        ID(self.0.uuid.clone())
+    }
+    async fn name(&self) -> Option<&str> {
+        self.0.name.as_deref()
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    async fn keywords(&self) -> &[String] {
+        &self.0.keywords
+    }
+    async fn author(&self) -> Option<&str> {
+        self.0.author.as_deref()
+    }
+    async fn creator(&self) -> Option<&str> {
+        self.0.creator.as_deref()
+    }
+    /// Coded notation of the skill in its framework (CTDL `ceasn:codedNotation`).
+    async fn reference_id(&self) -> Option<&str> {
+        self.0.reference_id.as_deref()
+    }
+    /// Identity of the skill at its source, e.g. its Credential Engine Registry URI.
+    async fn source_uri(&self) -> Option<&str> {
+        self.0.uri.as_deref()
+    }
+    async fn source_name(&self) -> Option<&str> {
+        self.0.source_name.as_deref()
+    }
+    /// Credential Engine Registry CTID, where the skill came from there.
+    async fn ctid(&self) -> Option<&str> {
+        self.0.ctid.as_deref()
+    }
+    async fn language(&self) -> Option<&str> {
+        self.0.language.as_deref()
+    }
+    async fn r#type(&self) -> Option<SkillType> {
+        (self.0.type_id.is_some() || self.0.type_name.is_some()).then(|| SkillType {
+            id: self.0.type_id.clone(),
+            name: self.0.type_name.clone(),
+        })
+    }
+    async fn organizations(&self) -> &[String] {
+        &self.0.organizations
+    }
+    async fn created_time(&self) -> Option<&str> {
+        self.0.created_time.as_deref()
+    }
+    async fn modified_time(&self) -> Option<&str> {
+        self.0.modified_time.as_deref()
+    }
+    /// The framework the skill is part of.
+    async fn framework(&self, ctx: &Context<'_>) -> Result<Option<Framework>> {
+        let found = load(&loaders(ctx)?.frameworks, &self.0.uuid).await?;
+        Ok(found.into_iter().next().map(Framework))
+    }
+    /// Broader skills (`CHILD_OF` targets).
+    async fn parent_nodes(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
+        let found = load(&loaders(ctx)?.parents, &self.0.uuid).await?;
+        Ok(found.into_iter().map(Skill).collect())
+    }
+    /// Narrower skills.
+    async fn child_nodes(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
+        let found = load(&loaders(ctx)?.children, &self.0.uuid).await?;
+        Ok(found.into_iter().map(Skill).collect())
+    }
+    /// Alignments to other skills, occupations and credentials, grouped as the seed API does.
+    async fn alignments(&self) -> Alignments {
+        Alignments {
+            uuid: self.0.uuid.clone(),
+        }
+    }
+    /// Occupations the skill is aligned to, by O*NET-SOC group level.
+    async fn occupations(&self, ctx: &Context<'_>) -> Result<Occupations> {
+        let found = load(&loaders(ctx)?.occupations, &self.0.uuid).await?;
+        Ok(Occupations::from_codes(found.into_iter().map(|(_, o)| o)))
+    }
+    /// Credentials (certifications, badges, degrees) aligned to the skill.
+    async fn certifications(&self, ctx: &Context<'_>) -> Result<Vec<AlignedCredential>> {
+        let found = load(&loaders(ctx)?.credentials, &self.0.uuid).await?;
+        Ok(found.into_iter().map(AlignedCredential::from).collect())
+    }
+}
+
+/// The alignments of one skill. Each field loads lazily, batched across skills.
+pub struct Alignments {
+    uuid: String,
+}
+
+#[Object]
+impl Alignments {
+    /// Alignments to other skills, one entry per source.
+    async fn skill_alignment(&self, ctx: &Context<'_>) -> Result<Vec<SourceAlignment>> {
+        let found = load(&loaders(ctx)?.alignments, &self.uuid).await?;
+        Ok(SourceAlignment::group(found))
+    }
+    async fn credential_alignment(&self, ctx: &Context<'_>) -> Result<Vec<AlignedCredential>> {
+        let found = load(&loaders(ctx)?.credentials, &self.uuid).await?;
+        Ok(found.into_iter().map(AlignedCredential::from).collect())
+    }
+    async fn role_alignment(&self, ctx: &Context<'_>) -> Result<RoleAlignment> {
+        let found = load(&loaders(ctx)?.occupations, &self.uuid).await?;
+        Ok(RoleAlignment {
+            onet: found.into_iter().map(AlignedOccupation::from).collect(),
+        })
+    }
+}
+
+/// The skills one source aligns a skill to: asserted (`aligned`) and inferred (`suggested`).
+#[derive(SimpleObject)]
+pub struct SourceAlignment {
+    pub source: String,
+    pub aligned: Vec<AlignedSkill>,
+    pub suggested: Vec<AlignedSkill>,
+}
+
+impl SourceAlignment {
+    fn group(edges: Vec<(AlignmentEdge, SkillNode)>) -> Vec<Self> {
+        let mut groups: Vec<SourceAlignment> = Vec::new();
+        for (edge, node) in edges {
+            let source = edge.source.clone().unwrap_or_else(|| "unknown".into());
+            let idx = match groups.iter().position(|g| g.source == source) {
+                Some(i) => i,
+                None => {
+                    groups.push(SourceAlignment {
+                        source,
+                        aligned: vec![],
+                        suggested: vec![],
+                    });
+                    groups.len() - 1
+                }
+            };
+            let suggested = edge.kind.as_deref() == Some("suggested");
+            let item = AlignedSkill { edge, node };
+            if suggested {
+                groups[idx].suggested.push(item);
+            } else {
+                groups[idx].aligned.push(item);
+            }
+        }
+        groups
+    }
+}
+
+pub struct AlignedSkill {
+    edge: AlignmentEdge,
+    node: SkillNode,
+}
+
+#[Object]
+impl AlignedSkill {
+    /// uuid of the aligned skill.
+    async fn id(&self) -> ID {
+        ID(self.node.uuid.clone())
+    }
+    async fn name(&self) -> Option<&str> {
+        self.node.name.as_deref()
+    }
+    async fn score(&self) -> Option<f64> {
+        self.edge.score
+    }
+    /// exact, major, minor, broad or narrow.
+    async fn alignment_type(&self) -> Option<&str> {
+        self.edge.alignment_type.as_deref()
+    }
+    async fn source_uri(&self) -> Option<&str> {
+        self.node.uri.as_deref()
+    }
+    /// The aligned skill itself, for further nesting.
+    async fn skill(&self) -> Skill {
+        Skill(self.node.clone())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct AlignedCredential {
+    /// URI of the credential.
+    pub id: String,
+    pub name: Option<String>,
+    pub credential_type: Option<String>,
+    pub source: Option<String>,
+    pub score: Option<f64>,
+}
+
+impl From<(AlignmentEdge, CredentialNode)> for AlignedCredential {
+    fn from((edge, c): (AlignmentEdge, CredentialNode)) -> Self {
+        Self {
+            id: c.uri,
+            name: c.name,
+            credential_type: c.credential_type,
+            source: edge.source,
+            score: edge.score,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct RoleAlignment {
+    pub onet: Vec<AlignedOccupation>,
+}
+
+#[derive(SimpleObject)]
+pub struct AlignedOccupation {
+    pub code: String,
+    pub name: Option<String>,
+    pub framework: Option<String>,
+    pub source: Option<String>,
+    pub score: Option<f64>,
+}
+
+impl From<(AlignmentEdge, OccupationNode)> for AlignedOccupation {
+    fn from((edge, o): (AlignmentEdge, OccupationNode)) -> Self {
+        Self {
+            code: o.code,
+            name: o.name,
+            framework: o.framework,
+            source: edge.source,
+            score: edge.score,
+        }
+    }
+}
+
+/// An occupation code at one level of the O*NET-SOC hierarchy.
+#[derive(SimpleObject, Clone, PartialEq, Debug)]
+pub struct OccupationGroup {
+    pub code: String,
+    /// Known only for the level the alignment was made at.
+    pub name: Option<String>,
+}
+
+/// Occupations grouped by SOC level: `15-1252.00` is in major group `15-0000`, minor group
+/// `15-1200`, broad occupation `15-1250` and detailed occupation `15-1252`.
+#[derive(SimpleObject, Default, Debug)]
+pub struct Occupations {
+    pub occupations_major_group: Vec<OccupationGroup>,
+    pub occupations_minor_group: Vec<OccupationGroup>,
+    pub broad_occupation: Vec<OccupationGroup>,
+    pub detailed_occupation: Vec<OccupationGroup>,
+}
+
+impl Occupations {
+    pub fn from_codes(occupations: impl IntoIterator<Item = OccupationNode>) -> Self {
+        fn add(list: &mut Vec<OccupationGroup>, code: String, name: Option<String>) {
+            match list.iter_mut().find(|g| g.code == code) {
+                Some(g) if g.name.is_none() => g.name = name,
+                Some(_) => {}
+                None => list.push(OccupationGroup { code, name }),
+            }
+        }
+        let mut out = Occupations::default();
+        for occ in occupations {
+            let Some(soc) = SocCode::parse(&occ.code) else {
+                // Not an SOC code: keep it as a detailed occupation rather than drop it.
+                add(&mut out.detailed_occupation, occ.code, occ.name);
+                continue;
+            };
+            let at = |level: u8| (soc.level == level).then(|| occ.name.clone()).flatten();
+            add(&mut out.occupations_major_group, soc.major(), at(0));
+            add(&mut out.occupations_minor_group, soc.minor(), at(1));
+            add(&mut out.broad_occupation, soc.broad(), at(2));
+            if soc.level == 3 {
+                add(
+                    &mut out.detailed_occupation,
+                    soc.detailed(),
+                    occ.name.clone(),
+                );
+            }
+        }
+        out
+    }
+}
+
+/// `MM-NNNN` with an optional O*NET suffix `.NN`.
+struct SocCode {
+    major: String,
+    digits: String,
+    /// 0 major, 1 minor, 2 broad, 3 detailed: the most specific level the code names.
+    level: u8,
+}
+
+impl SocCode {
+    fn parse(code: &str) -> Option<Self> {
+        let base = code.split('.').next()?;
+        let (major, rest) = base.split_once('-')?;
+        let valid = major.len() == 2
+            && rest.len() == 4
+            && major
+                .chars()
+                .chain(rest.chars())
+                .all(|c| c.is_ascii_digit());
+        if !valid {
+            return None;
+        }
+        let level = if rest == "0000" {
+            0
+        } else if rest.ends_with("00") {
+            1
+        } else if rest.ends_with('0') {
+            2
+        } else {
+            3
+        };
+        Some(Self {
+            major: major.into(),
+            digits: rest.into(),
+            level,
+        })
+    }
+    fn major(&self) -> String {
+        format!("{}-0000", self.major)
+    }
+    fn minor(&self) -> String {
+        format!("{}-{}00", self.major, &self.digits[..2])
+    }
+    fn broad(&self) -> String {
+        format!("{}-{}0", self.major, &self.digits[..3])
+    }
+    fn detailed(&self) -> String {
+        format!("{}-{}", self.major, self.digits)
+    }
+}
+
+/// A competency framework.
+pub struct Framework(pub FrameworkNode);
+
+#[Object]
+impl Framework {
+    async fn uuid(&self) -> ID {
+        ID(self.0.uuid.clone())
+    }
+    async fn name(&self) -> Option<&str> {
+        self.0.name.as_deref()
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    async fn publisher(&self) -> Option<&str> {
+        self.0.publisher.as_deref()
+    }
+    async fn source_uri(&self) -> Option<&str> {
+        self.0.uri.as_deref()
+    }
+    async fn source_name(&self) -> Option<&str> {
+        self.0.source_name.as_deref()
+    }
+    async fn ctid(&self) -> Option<&str> {
+        self.0.ctid.as_deref()
+    }
+    async fn language(&self) -> Option<&str> {
+        self.0.language.as_deref()
+    }
+    async fn created_time(&self) -> Option<&str> {
+        self.0.created_time.as_deref()
+    }
+    async fn modified_time(&self) -> Option<&str> {
+        self.0.modified_time.as_deref()
+    }
+    /// Number of skills in the framework (only on the `frameworks` listing).
+    async fn skill_count(&self) -> Option<i64> {
+        self.0.skill_count
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct SkillFilterInput {
+    /// Case-insensitive substring of the name or description.
+    pub text: Option<String>,
+    /// Exact source name, e.g. `credential_engine`.
+    pub source: Option<String>,
+    /// Framework uuid or source URI.
+    pub framework: Option<String>,
+}
+
+impl From<Option<SkillFilterInput>> for SkillFilter {
+    fn from(f: Option<SkillFilterInput>) -> Self {
+        let f = f.unwrap_or_default();
+        let non_empty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+        SkillFilter {
+            text: non_empty(f.text),
+            source: non_empty(f.source),
+            framework: non_empty(f.framework),
+        }
+    }
+}
+
+/// One page of a skill connection, with a lazily counted total.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct SkillConnection {
+    pub edges: Vec<SkillEdge>,
+    pub page_info: PageInfo,
+    #[graphql(skip)]
+    filter: SkillFilter,
+}
+
+#[ComplexObject]
+impl SkillConnection {
+    /// Number of skills matching the filter, over all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        skills::count(&state(ctx)?.graph, &self.filter)
+            .await
+            .map_err(db)
+    }
+    /// The skills of this page, without cursors.
+    async fn nodes(&self) -> Vec<Skill> {
+        self.edges.iter().map(|e| Skill(e.node.0.clone())).collect()
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct SkillEdge {
+    pub cursor: String,
+    pub node: Skill,
+}
+
+#[derive(SimpleObject)]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    pub has_previous_page: bool,
+    pub start_cursor: Option<String>,
+    pub end_cursor: Option<String>,
+}
+
+#[derive(Default)]
+pub struct SkillQuery;
+
+#[Object]
+impl SkillQuery {
+    /// Skills ordered by name, offset-paginated.
+    #[graphql(complexity = "(limit.max(1) as usize).saturating_mul(child_complexity)")]
+    async fn skills(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 0)] skip: i32,
+        #[graphql(default = 20)] limit: i32,
+        filter: Option<SkillFilterInput>,
+    ) -> Result<Vec<Skill>> {
+        let state = state(ctx)?;
+        let (skip, limit) = page_bounds(skip, limit, state.config.limits.max_page_size)?;
+        if limit == 0 {
+            return Ok(vec![]);
+        }
+        let nodes = skills::page(&state.graph, &filter.into(), skip, limit)
+            .await
+            .map_err(db)?;
+        Ok(nodes.into_iter().map(Skill).collect())
+    }
+
+    /// Skills ordered by name as a cursor connection with `totalCount`.
+    #[graphql(complexity = "(first.max(1) as usize).saturating_mul(child_complexity)")]
+    async fn skill_connection(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+        filter: Option<SkillFilterInput>,
+    ) -> Result<SkillConnection> {
+        let state = state(ctx)?;
+        let start = match after {
+            None => 0,
+            Some(c) => decode_cursor(&c)? + 1,
+        };
+        let (start, first) = page_bounds(start as i32, first, state.config.limits.max_page_size)?;
+        let filter: SkillFilter = filter.into();
+        // One extra row tells whether another page follows.
+        let mut nodes = if first == 0 {
+            vec![]
+        } else {
+            skills::page(&state.graph, &filter, start, first + 1)
+                .await
+                .map_err(db)?
+        };
+        let has_next_page = nodes.len() > first;
+        nodes.truncate(first);
+        let edges: Vec<SkillEdge> = nodes
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| SkillEdge {
+                cursor: encode_cursor(start + i),
+                node: Skill(n),
+            })
+            .collect();
+        Ok(SkillConnection {
+            page_info: PageInfo {
+                has_next_page,
+                has_previous_page: start > 0,
+                start_cursor: edges.first().map(|e| e.cursor.clone()),
+                end_cursor: edges.last().map(|e| e.cursor.clone()),
+            },
+            edges,
+            filter,
+        })
+    }
+
+    /// One skill by uuid; null when there is none.
+    async fn skill(&self, ctx: &Context<'_>, uuid: ID) -> Result<Option<Skill>> {
+        let found = skills::by_uuid(&state(ctx)?.graph, &uuid)
+            .await
+            .map_err(db)?;
+        Ok(found.filter(|s| s.name.is_some()).map(Skill))
+    }
+
+    /// Competency frameworks ordered by name.
+    #[graphql(complexity = "(limit.max(1) as usize).saturating_mul(child_complexity)")]
+    async fn frameworks(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 0)] skip: i32,
+        #[graphql(default = 20)] limit: i32,
+    ) -> Result<Vec<Framework>> {
+        let state = state(ctx)?;
+        let (skip, limit) = page_bounds(skip, limit, state.config.limits.max_page_size)?;
+        if limit == 0 {
+            return Ok(vec![]);
+        }
+        let nodes = skills::frameworks(&state.graph, skip, limit)
+            .await
+            .map_err(db)?;
+        Ok(nodes.into_iter().map(Framework).collect())
+    }
+}
+
+pub fn page_bounds(skip: i32, limit: i32, max: usize) -> Result<(usize, usize)> {
+    if skip < 0 {
+        return Err(bad_input("skip must not be negative"));
+    }
+    if limit < 0 {
+        return Err(bad_input("limit must not be negative"));
+    }
+    if limit as usize > max {
+        return Err(bad_input(format!(
+            "limit must be at most {max}, got {limit}"
+        )));
+    }
+    Ok((skip as usize, limit as usize))
+}
+
+/// Cursors are opaque to clients; here they are the offset behind a prefix.
+fn encode_cursor(offset: usize) -> String {
+    format!("o:{offset}")
+}
+
+fn decode_cursor(cursor: &str) -> Result<usize> {
+    cursor
+        .strip_prefix("o:")
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| bad_input(format!("invalid cursor {cursor:?}")))
+}
+
+pub(super) fn state<'a>(ctx: &Context<'a>) -> Result<&'a AppState> {
+    ctx.data::<AppState>()
+        .map_err(|_| coded(INTERNAL_SERVER_ERROR, "application state missing"))
+}
+
+fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders> {
+    ctx.data::<Loaders>()
+        .map_err(|_| coded(INTERNAL_SERVER_ERROR, "data loaders missing"))
+}
+
+async fn load<L>(loader: &DataLoader<L>, uuid: &str) -> Result<L::Value>
+where
+    L: Loader<String, Error = std::sync::Arc<GraphError>>,
+    L::Value: Default,
+{
+    match loader.load_one(uuid.to_string()).await {
+        Ok(found) => Ok(found.unwrap_or_default()),
+        Err(e) => Err(db(GraphError::Decode(e.to_string()))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn occ(code: &str, name: &str) -> OccupationNode {
+        OccupationNode {
+            code: code.into(),
+            name: Some(name.into()),
+            framework: None,
+        }
+    }
+
+    #[test]
+    fn soc_codes_expand_to_every_group_level() {
+        let o = Occupations::from_codes([occ("15-1252.00", "Software Developers")]);
+        assert_eq!(o.occupations_major_group[0].code, "15-0000");
+        assert_eq!(o.occupations_minor_group[0].code, "15-1200");
+        assert_eq!(o.broad_occupation[0].code, "15-1250");
+        assert_eq!(o.detailed_occupation[0].code, "15-1252");
+        assert_eq!(
+            o.detailed_occupation[0].name.as_deref(),
+            Some("Software Developers")
+        );
+        assert_eq!(o.broad_occupation[0].name, None);
+    }
+
+    #[test]
+    fn group_level_codes_name_their_own_level_only() {
+        let o = Occupations::from_codes([
+            occ("15-1250", "Software Devs, QA, Testers"),
+            occ("15-1252", "Software Developers"),
+        ]);
+        assert_eq!(o.broad_occupation.len(), 1);
+        assert_eq!(
+            o.broad_occupation[0].name.as_deref(),
+            Some("Software Devs, QA, Testers")
+        );
+        assert_eq!(o.detailed_occupation.len(), 1);
+    }
+
+    #[test]
+    fn non_soc_codes_are_kept_as_detailed() {
+        let o = Occupations::from_codes([occ("ISCO-2512", "x")]);
+        assert_eq!(o.detailed_occupation[0].code, "ISCO-2512");
+        assert!(o.occupations_major_group.is_empty());
+    }
+
+    #[test]
+    fn page_bounds_reject_bad_values() {
+        assert!(page_bounds(-1, 10, 100).is_err());
+        assert!(page_bounds(0, -1, 100).is_err());
+        assert!(page_bounds(0, 101, 100).is_err());
+        assert_eq!(page_bounds(5, 0, 100).unwrap(), (5, 0));
+    }
+
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        assert_eq!(decode_cursor(&encode_cursor(42)).unwrap(), 42);
+        assert!(decode_cursor("42").is_err());
+    }
+}

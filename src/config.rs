@@ -1,0 +1,154 @@
+//! Runtime configuration: every setting is a CLI flag with an environment variable twin.
+use std::net::SocketAddr;
+
+use clap::Args;
+
+#[derive(Args, Clone, Debug)]
+pub struct DbConfig {
+    /// Bolt address of the graph database (host:port or bolt://host:port).
+    #[arg(
+        long = "neo4j-uri",
+        env = "SKILLGRAPH_NEO4J_URI",
+        default_value = "127.0.0.1:7687"
+    )]
+    pub uri: String,
+    #[arg(
+        long = "neo4j-user",
+        env = "SKILLGRAPH_NEO4J_USER",
+        default_value = "neo4j"
+    )]
+    pub user: String,
+    #[arg(
+        long = "neo4j-password",
+        env = "SKILLGRAPH_NEO4J_PASSWORD",
+        default_value = "",
+        hide_env_values = true
+    )]
+    pub password: String,
+    #[arg(
+        long = "neo4j-database",
+        env = "SKILLGRAPH_NEO4J_DATABASE",
+        default_value = "neo4j"
+    )]
+    pub database: String,
+    #[arg(
+        long = "neo4j-max-connections",
+        env = "SKILLGRAPH_NEO4J_MAX_CONNECTIONS",
+        default_value_t = 16
+    )]
+    pub max_connections: usize,
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct Limits {
+    /// Largest page a list query may ask for.
+    #[arg(long, env = "SKILLGRAPH_MAX_PAGE_SIZE", default_value_t = 100)]
+    pub max_page_size: usize,
+    /// Deepest selection set a GraphQL query may have.
+    #[arg(long, env = "SKILLGRAPH_MAX_QUERY_DEPTH", default_value_t = 12)]
+    pub max_query_depth: usize,
+    /// Largest complexity (weighted field count) a GraphQL query may have.
+    #[arg(long, env = "SKILLGRAPH_MAX_QUERY_COMPLEXITY", default_value_t = 5000)]
+    pub max_query_complexity: usize,
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct IngestConfig {
+    /// Hosts the Credential Engine importer may fetch from (SSRF allowlist).
+    #[arg(
+        long = "ce-allowed-host",
+        env = "SKILLGRAPH_CE_ALLOWED_HOSTS",
+        value_delimiter = ',',
+        default_value = "credentialengineregistry.org,sandbox.credentialengineregistry.org"
+    )]
+    pub ce_allowed_hosts: Vec<String>,
+    /// Preferred language for CTDL language maps; falls back to any English, then any value.
+    #[arg(
+        long = "ce-language",
+        env = "SKILLGRAPH_CE_LANGUAGE",
+        default_value = "en-US"
+    )]
+    pub ce_language: String,
+    /// Per-request timeout for registry fetches, in seconds.
+    #[arg(
+        long = "http-timeout-secs",
+        env = "SKILLGRAPH_HTTP_TIMEOUT_SECS",
+        default_value_t = 30
+    )]
+    pub http_timeout_secs: u64,
+    /// Retries after a 429/5xx or a transport error, with exponential backoff.
+    #[arg(
+        long = "http-retries",
+        env = "SKILLGRAPH_HTTP_RETRIES",
+        default_value_t = 3
+    )]
+    pub http_retries: u32,
+    /// First backoff delay in milliseconds; doubled on each retry.
+    #[arg(
+        long = "http-backoff-ms",
+        env = "SKILLGRAPH_HTTP_BACKOFF_MS",
+        default_value_t = 500
+    )]
+    pub http_backoff_ms: u64,
+    /// Largest response body accepted from the registry, in bytes.
+    #[arg(long = "http-max-bytes", env = "SKILLGRAPH_HTTP_MAX_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub http_max_bytes: usize,
+    /// Competencies fetched concurrently when a framework has no @graph document.
+    #[arg(
+        long = "ce-fetch-concurrency",
+        env = "SKILLGRAPH_CE_FETCH_CONCURRENCY",
+        default_value_t = 8
+    )]
+    pub fetch_concurrency: usize,
+    /// Rows per UNWIND batch written to the graph.
+    #[arg(
+        long = "write-batch-size",
+        env = "SKILLGRAPH_WRITE_BATCH_SIZE",
+        default_value_t = 500
+    )]
+    pub write_batch_size: usize,
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct JobConfig {
+    /// Jobs run at the same time; later ones wait as `QUEUED`.
+    #[arg(
+        long = "job-concurrency",
+        env = "SKILLGRAPH_JOB_CONCURRENCY",
+        default_value_t = 2
+    )]
+    pub concurrency: usize,
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    #[arg(long, env = "SKILLGRAPH_BIND", default_value = "0.0.0.0:8080")]
+    pub bind: SocketAddr,
+    #[command(flatten)]
+    pub db: DbConfig,
+    #[command(flatten)]
+    pub limits: Limits,
+    #[command(flatten)]
+    pub ingest: IngestConfig,
+    #[command(flatten)]
+    pub jobs: JobConfig,
+}
+
+impl Config {
+    /// Defaults for every setting, as if no flag or variable were given; handy in tests and benches.
+    pub fn from_env_and_defaults() -> Self {
+        use clap::{FromArgMatches, Parser};
+        #[derive(Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            config: Config,
+        }
+        let matches = <Wrapper as clap::CommandFactory>::command()
+            .no_binary_name(true)
+            .get_matches_from(Vec::<String>::new());
+        Wrapper::from_arg_matches(&matches)
+            .expect("defaults always parse")
+            .config
+    }
+}

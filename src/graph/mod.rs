@@ -1,0 +1,106 @@
+//! Access to the graph database: a neo4rs pool, the Cypher files, and typed reads and writes.
+pub mod cypher;
+pub mod migrate;
+pub mod skills;
+pub mod writes;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use neo4rs::{BoltType, ConfigBuilder, Query, Row};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::config::DbConfig;
+
+#[derive(Debug, thiserror::Error)]
+pub enum GraphError {
+    #[error("graph database error: {0}")]
+    Database(#[from] neo4rs::Error),
+    #[error("unexpected row shape from the graph database: {0}")]
+    Decode(String),
+    #[error("parameter could not be encoded for the graph database: {0}")]
+    Encode(String),
+}
+
+pub type GraphResult<T> = Result<T, GraphError>;
+
+/// A cheap-to-clone handle on the database pool. Counts every statement sent, so tests and the
+/// `/metrics` endpoint can prove that nested GraphQL fields are batched (no N+1).
+#[derive(Clone)]
+pub struct Graph {
+    inner: neo4rs::Graph,
+    statements: Arc<AtomicU64>,
+}
+
+impl Graph {
+    pub async fn connect(cfg: &DbConfig) -> GraphResult<Self> {
+        let uri = cfg
+            .uri
+            .trim_start_matches("bolt://")
+            .trim_start_matches("neo4j://");
+        let config = ConfigBuilder::default()
+            .uri(uri)
+            .user(cfg.user.as_str())
+            .password(cfg.password.as_str())
+            .db(cfg.database.as_str())
+            .max_connections(cfg.max_connections)
+            .build()?;
+        let inner = neo4rs::Graph::connect(config).await?;
+        Ok(Self {
+            inner,
+            statements: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// Number of Cypher statements sent since start-up.
+    pub fn statements_sent(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    /// Runs a statement whose result is not needed.
+    pub async fn run(&self, q: Query) -> GraphResult<()> {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        self.inner.run(q).await?;
+        Ok(())
+    }
+
+    /// Runs a statement and collects all rows.
+    pub async fn rows(&self, q: Query) -> GraphResult<Vec<Row>> {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        let mut stream = self.inner.execute(q).await?;
+        let mut rows = Vec::new();
+        while let Some(row) = stream.next().await? {
+            rows.push(row);
+        }
+        Ok(rows)
+    }
+
+    /// Runs a statement and decodes column `col` of every row.
+    pub async fn column<T: DeserializeOwned>(&self, q: Query, col: &str) -> GraphResult<Vec<T>> {
+        self.rows(q).await?.iter().map(|r| get(r, col)).collect()
+    }
+
+    /// Runs a statement expected to return at most one row and decodes column `col`.
+    pub async fn one<T: DeserializeOwned>(&self, q: Query, col: &str) -> GraphResult<Option<T>> {
+        Ok(self.column(q, col).await?.into_iter().next())
+    }
+}
+
+pub fn get<T: DeserializeOwned>(row: &Row, col: &str) -> GraphResult<T> {
+    row.get::<T>(col)
+        .map_err(|e| GraphError::Decode(format!("column {col}: {e}")))
+}
+
+/// Encodes any serialisable value (typically a `Vec` of row structs for `UNWIND $rows`) as a
+/// Bolt parameter.
+pub fn param<T: Serialize>(value: &T) -> GraphResult<BoltType> {
+    let json = serde_json::to_value(value).map_err(|e| GraphError::Encode(e.to_string()))?;
+    BoltType::try_from(json).map_err(|e| GraphError::Encode(e.to_string()))
+}
+
+/// Timestamps are stored as RFC 3339 UTC strings: they sort lexically, and they read back the
+/// same from every Bolt server (temporal types differ between Neo4j and other Bolt servers).
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

@@ -1,0 +1,205 @@
+//! Reads of the skill graph. Batch reads take many skill uuids and answer in one statement, so
+//! the GraphQL data loaders resolve a nested field with one query per level, not per skill.
+use std::collections::HashMap;
+
+use neo4rs::{query, Row};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::{cypher, get, Graph, GraphResult};
+
+/// A `(:Skill)` node as stored.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default)]
+pub struct SkillNode {
+    pub uuid: String,
+    /// Identity of the skill at its source (e.g. the Credential Engine URI); unique.
+    pub uri: Option<String>,
+    pub ctid: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub keywords: Vec<String>,
+    pub author: Option<String>,
+    pub creator: Option<String>,
+    pub reference_id: Option<String>,
+    pub source_name: Option<String>,
+    pub type_id: Option<String>,
+    pub type_name: Option<String>,
+    pub organizations: Vec<String>,
+    pub language: Option<String>,
+    pub created_time: Option<String>,
+    pub modified_time: Option<String>,
+}
+
+/// A `(:Framework)` node as stored, with the number of its skills where the query counted them.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default)]
+pub struct FrameworkNode {
+    pub uuid: String,
+    pub uri: Option<String>,
+    pub ctid: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub publisher: Option<String>,
+    pub source_name: Option<String>,
+    pub language: Option<String>,
+    pub created_time: Option<String>,
+    pub modified_time: Option<String>,
+    pub skill_count: Option<i64>,
+}
+
+/// Properties of an alignment relationship (to a skill, occupation or credential).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default)]
+pub struct AlignmentEdge {
+    /// Who asserted the alignment (e.g. `credential_engine`).
+    pub source: Option<String>,
+    /// `aligned` (asserted by the source) or `suggested` (inferred).
+    pub kind: Option<String>,
+    /// CTDL-ASN strength: exact, major, minor, broad, narrow.
+    pub alignment_type: Option<String>,
+    pub score: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default)]
+pub struct OccupationNode {
+    pub code: String,
+    pub name: Option<String>,
+    /// The classification the code belongs to (e.g. O*NET-SOC).
+    pub framework: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default)]
+pub struct CredentialNode {
+    pub uri: String,
+    pub name: Option<String>,
+    pub credential_type: Option<String>,
+}
+
+/// Filter of the skill listings; every part is optional.
+#[derive(Debug, Clone, Default)]
+pub struct SkillFilter {
+    /// Case-insensitive substring of name or description.
+    pub text: Option<String>,
+    pub source: Option<String>,
+    /// Framework uuid or URI.
+    pub framework: Option<String>,
+}
+
+impl SkillFilter {
+    fn bind(&self, q: neo4rs::Query) -> neo4rs::Query {
+        q.param("text", self.text.as_ref().map(|t| t.to_lowercase()))
+            .param("source", self.source.clone())
+            .param("framework", self.framework.clone())
+    }
+}
+
+pub async fn page(
+    graph: &Graph,
+    filter: &SkillFilter,
+    skip: usize,
+    limit: usize,
+) -> GraphResult<Vec<SkillNode>> {
+    let q = filter
+        .bind(query(cypher::SKILLS_PAGE))
+        .param("skip", skip as i64)
+        .param("limit", limit as i64);
+    graph.column(q, "skill").await
+}
+
+pub async fn count(graph: &Graph, filter: &SkillFilter) -> GraphResult<i64> {
+    let q = filter.bind(query(cypher::SKILLS_COUNT));
+    Ok(graph.one(q, "total").await?.unwrap_or(0))
+}
+
+pub async fn by_uuid(graph: &Graph, uuid: &str) -> GraphResult<Option<SkillNode>> {
+    graph
+        .one(query(cypher::SKILL_BY_UUID).param("uuid", uuid), "skill")
+        .await
+}
+
+pub async fn frameworks(
+    graph: &Graph,
+    skip: usize,
+    limit: usize,
+) -> GraphResult<Vec<FrameworkNode>> {
+    let q = query(cypher::FRAMEWORKS)
+        .param("skip", skip as i64)
+        .param("limit", limit as i64);
+    graph.column(q, "framework").await
+}
+
+pub async fn parents(
+    graph: &Graph,
+    uuids: &[String],
+) -> GraphResult<HashMap<String, Vec<SkillNode>>> {
+    batch(graph, cypher::SKILL_PARENTS, uuids, |r| get(r, "skill")).await
+}
+
+pub async fn children(
+    graph: &Graph,
+    uuids: &[String],
+) -> GraphResult<HashMap<String, Vec<SkillNode>>> {
+    batch(graph, cypher::SKILL_CHILDREN, uuids, |r| get(r, "skill")).await
+}
+
+pub async fn frameworks_of(
+    graph: &Graph,
+    uuids: &[String],
+) -> GraphResult<HashMap<String, Vec<FrameworkNode>>> {
+    batch(graph, cypher::SKILL_FRAMEWORKS, uuids, |r| {
+        get(r, "framework")
+    })
+    .await
+}
+
+pub async fn alignments(
+    graph: &Graph,
+    uuids: &[String],
+) -> GraphResult<HashMap<String, Vec<(AlignmentEdge, SkillNode)>>> {
+    batch(graph, cypher::SKILL_ALIGNMENTS, uuids, |r| {
+        Ok((get(r, "edge")?, get(r, "skill")?))
+    })
+    .await
+}
+
+pub async fn occupations(
+    graph: &Graph,
+    uuids: &[String],
+) -> GraphResult<HashMap<String, Vec<(AlignmentEdge, OccupationNode)>>> {
+    batch(graph, cypher::SKILL_OCCUPATIONS, uuids, |r| {
+        Ok((get(r, "edge")?, get(r, "occupation")?))
+    })
+    .await
+}
+
+pub async fn credentials(
+    graph: &Graph,
+    uuids: &[String],
+) -> GraphResult<HashMap<String, Vec<(AlignmentEdge, CredentialNode)>>> {
+    batch(graph, cypher::SKILL_CREDENTIALS, uuids, |r| {
+        Ok((get(r, "edge")?, get(r, "credential")?))
+    })
+    .await
+}
+
+/// Runs a batch statement (`UNWIND $uuids AS uuid ... RETURN uuid, ...`) and groups its rows
+/// by uuid, keeping the statement's order within each group.
+async fn batch<T: DeserializeOwned>(
+    graph: &Graph,
+    cypher: &str,
+    uuids: &[String],
+    decode: impl Fn(&Row) -> GraphResult<T>,
+) -> GraphResult<HashMap<String, Vec<T>>> {
+    let rows = graph
+        .rows(query(cypher).param("uuids", uuids.to_vec()))
+        .await?;
+    let mut grouped: HashMap<String, Vec<T>> = HashMap::new();
+    for row in &rows {
+        let uuid: String = get(row, "uuid")?;
+        grouped.entry(uuid).or_default().push(decode(row)?);
+    }
+    Ok(grouped)
+}

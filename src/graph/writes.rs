@@ -1,0 +1,118 @@
+//! Batched, idempotent writes of the skill graph (`UNWIND $rows` + `MERGE` keyed by URI/code).
+use neo4rs::query;
+use serde::Serialize;
+
+use super::{cypher, now, param, Graph, GraphResult};
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct FrameworkProps {
+    pub ctid: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub publisher: Option<String>,
+    pub source_name: Option<String>,
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FrameworkRow {
+    pub uri: String,
+    pub props: FrameworkProps,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct SkillProps {
+    pub ctid: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub keywords: Vec<String>,
+    pub author: Option<String>,
+    pub creator: Option<String>,
+    pub reference_id: Option<String>,
+    pub source_name: Option<String>,
+    pub type_id: Option<String>,
+    pub type_name: Option<String>,
+    pub organizations: Vec<String>,
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SkillRow {
+    pub uri: String,
+    pub framework_uri: Option<String>,
+    pub props: SkillProps,
+}
+
+/// All parents of one child: edges to other parents are removed.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChildEdges {
+    pub child: String,
+    pub parents: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AlignmentRow {
+    pub from: String,
+    pub to: String,
+    pub source: String,
+    pub kind: String,
+    pub alignment_type: String,
+    pub score: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OccupationRow {
+    pub from: String,
+    pub code: String,
+    pub name: Option<String>,
+    pub framework: Option<String>,
+    pub source: String,
+    pub kind: String,
+    pub score: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CredentialRow {
+    pub from: String,
+    pub uri: String,
+    pub name: Option<String>,
+    pub credential_type: Option<String>,
+    pub source: String,
+    pub kind: String,
+    pub score: Option<f64>,
+}
+
+pub async fn upsert_frameworks(graph: &Graph, rows: &[FrameworkRow]) -> GraphResult<()> {
+    unwind(graph, cypher::UPSERT_FRAMEWORKS, rows).await
+}
+
+/// Skills, each linked to its framework when the framework exists.
+pub async fn upsert_skills(graph: &Graph, rows: &[SkillRow]) -> GraphResult<()> {
+    unwind(graph, cypher::UPSERT_SKILLS, rows).await
+}
+
+pub async fn set_parents(graph: &Graph, rows: &[ChildEdges]) -> GraphResult<()> {
+    unwind(graph, cypher::UPSERT_CHILD_EDGES, rows).await
+}
+
+pub async fn upsert_alignments(graph: &Graph, rows: &[AlignmentRow]) -> GraphResult<()> {
+    unwind(graph, cypher::UPSERT_ALIGNMENTS, rows).await
+}
+
+pub async fn upsert_occupations(graph: &Graph, rows: &[OccupationRow]) -> GraphResult<()> {
+    unwind(graph, cypher::UPSERT_OCCUPATIONS, rows).await
+}
+
+pub async fn upsert_credentials(graph: &Graph, rows: &[CredentialRow]) -> GraphResult<()> {
+    unwind(graph, cypher::UPSERT_CREDENTIALS, rows).await
+}
+
+async fn unwind<T: Serialize>(graph: &Graph, cypher: &str, rows: &[T]) -> GraphResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let q = query(cypher)
+        .param("rows", param(&rows)?)
+        .param("now", now());
+    graph.run(q).await
+}

@@ -1,0 +1,147 @@
+//! Test harness: a fresh database on the real Bolt server per test, the service in-process on a
+//! loopback port, and a GraphQL-over-HTTP client.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use serde_json::{json, Value};
+use skillgraph::api::AppState;
+use skillgraph::config::Config;
+use skillgraph::graph::Graph;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub http: reqwest::Client,
+    pub database: String,
+}
+
+fn env(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_string())
+}
+
+/// Creates an empty database for one test so tests can run in parallel and count exactly.
+/// With `SKILLGRAPH_TEST_DATABASE` set (e.g. against Neo4j), that database is shared instead.
+async fn fresh_database() -> String {
+    if let Ok(db) = std::env::var("SKILLGRAPH_TEST_DATABASE") {
+        return db;
+    }
+    let name = format!("t{}", uuid::Uuid::new_v4().simple());
+    let admin = env("SKILLGRAPH_TEST_ADMIN_URL", "http://127.0.0.1:2480");
+    let resp = reqwest::Client::new()
+        .post(format!("{admin}/api/v1/server"))
+        .basic_auth(
+            env("SKILLGRAPH_NEO4J_USER", "root"),
+            Some(env("SKILLGRAPH_NEO4J_PASSWORD", "skillgraph-test")),
+        )
+        .json(&json!({ "command": format!("create database {name}") }))
+        .send()
+        .await
+        .expect("test database server not reachable: run scripts/test-env");
+    assert!(
+        resp.status().is_success(),
+        "create database: {}",
+        resp.text().await.unwrap()
+    );
+    name
+}
+
+pub fn test_config(database: &str) -> Config {
+    let mut config = Config::from_env_and_defaults();
+    config.db.uri = env("SKILLGRAPH_NEO4J_URI", "127.0.0.1:7687");
+    config.db.user = env("SKILLGRAPH_NEO4J_USER", "root");
+    config.db.password = env("SKILLGRAPH_NEO4J_PASSWORD", "skillgraph-test");
+    config.db.database = database.to_string();
+    config.db.max_connections = 8;
+    config.bind = "127.0.0.1:0".parse().unwrap();
+    config
+}
+
+impl TestApp {
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        let database = fresh_database().await;
+        let mut config = test_config(&database);
+        tweak(&mut config);
+        Self::start_on(config).await
+    }
+
+    /// Starts (or restarts) the service on an existing database.
+    pub async fn start_on(config: Config) -> Self {
+        let database = config.db.database.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = skillgraph::server::prepare(config)
+            .await
+            .expect("service starts");
+        let serve_state = state.clone();
+        tokio::spawn(async move {
+            skillgraph::server::serve(serve_state, listener, std::future::pending())
+                .await
+                .unwrap()
+        });
+        Self {
+            addr,
+            state,
+            http: reqwest::Client::new(),
+            database,
+        }
+    }
+
+    pub fn graph(&self) -> &Graph {
+        &self.state.graph
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// POSTs a GraphQL request and returns the whole response body.
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        let resp = self
+            .http
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .unwrap();
+        resp.json().await.unwrap()
+    }
+
+    /// Like [`gql`](Self::gql) but fails the test on any GraphQL error; returns `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let body = self.gql(query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
+    }
+
+    /// Cypher statements sent so far, read from the public `/metrics` endpoint.
+    pub async fn statements_sent(&self) -> u64 {
+        let text = self
+            .http
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix("skillgraph_cypher_statements_total "))
+            .expect("metric present")
+            .trim()
+            .parse()
+            .unwrap()
+    }
+}
+
+/// The `extensions.code` of the first error of a response.
+pub fn error_code(body: &Value) -> String {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error code in {body:#}"))
+        .to_string()
+}

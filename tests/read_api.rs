@@ -1,0 +1,532 @@
+//! The read side of the skill graph over GraphQL/HTTP against the real test database.
+mod common;
+
+use common::{error_code, TestApp};
+use serde_json::{json, Value};
+use skillgraph::graph::writes::{self, *};
+
+fn skill(uri: &str, name: &str, framework: Option<&str>, source: &str) -> SkillRow {
+    SkillRow {
+        uri: uri.into(),
+        framework_uri: framework.map(Into::into),
+        props: SkillProps {
+            name: Some(name.into()),
+            description: Some(format!("About {name}")),
+            keywords: vec!["kw".into()],
+            source_name: Some(source.into()),
+            ..Default::default()
+        },
+    }
+}
+
+fn framework(uri: &str, name: &str) -> FrameworkRow {
+    FrameworkRow {
+        uri: uri.into(),
+        props: FrameworkProps {
+            name: Some(name.into()),
+            ..Default::default()
+        },
+    }
+}
+
+fn names(list: &Value) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// 25 skills `Skill 00`..`Skill 24`, in two frameworks and two sources.
+async fn seed_flat(app: &TestApp) {
+    writes::upsert_frameworks(
+        app.graph(),
+        &[
+            framework("urn:fw:a", "Framework A"),
+            framework("urn:fw:b", "Framework B"),
+        ],
+    )
+    .await
+    .unwrap();
+    let rows: Vec<_> = (0..25)
+        .map(|i| {
+            let fw = if i % 2 == 0 { "urn:fw:a" } else { "urn:fw:b" };
+            let source = if i < 5 { "onet" } else { "credential_engine" };
+            skill(
+                &format!("urn:s:{i}"),
+                &format!("Skill {i:02}"),
+                Some(fw),
+                source,
+            )
+        })
+        .collect();
+    writes::upsert_skills(app.graph(), &rows).await.unwrap();
+}
+
+#[tokio::test]
+async fn pagination_edges() {
+    let app = TestApp::start().await;
+    seed_flat(&app).await;
+    let q = "query($skip:Int,$limit:Int){ skills(skip:$skip, limit:$limit){ name } }";
+
+    let first = app.data(q, json!({"skip": 0, "limit": 10})).await;
+    assert_eq!(
+        names(&first["skills"]),
+        (0..10).map(|i| format!("Skill {i:02}")).collect::<Vec<_>>()
+    );
+
+    let last = app.data(q, json!({"skip": 20, "limit": 10})).await;
+    assert_eq!(names(&last["skills"]).len(), 5);
+
+    let beyond = app.data(q, json!({"skip": 1000, "limit": 10})).await;
+    assert_eq!(beyond["skills"], json!([]));
+
+    let zero = app.data(q, json!({"skip": 0, "limit": 0})).await;
+    assert_eq!(zero["skills"], json!([]));
+
+    let too_big = app.gql(q, json!({"skip": 0, "limit": 101})).await;
+    assert_eq!(error_code(&too_big), "BAD_USER_INPUT");
+    assert!(too_big["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("at most 100"));
+
+    let negative = app.gql(q, json!({"skip": -1, "limit": 5})).await;
+    assert_eq!(error_code(&negative), "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn cursor_connection_walks_all_pages_with_total_count() {
+    let app = TestApp::start().await;
+    seed_flat(&app).await;
+    let q = "query($after:String){ skillConnection(first: 10, after: $after){ totalCount edges{ cursor node{ name } } pageInfo{ hasNextPage hasPreviousPage endCursor } } }";
+    let mut after = Value::Null;
+    let mut seen = vec![];
+    for page in 0.. {
+        let data = app.data(q, json!({"after": after})).await;
+        let conn = &data["skillConnection"];
+        assert_eq!(conn["totalCount"], 25);
+        assert_eq!(conn["pageInfo"]["hasPreviousPage"], page > 0);
+        for e in conn["edges"].as_array().unwrap() {
+            seen.push(e["node"]["name"].as_str().unwrap().to_string());
+        }
+        if conn["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+        after = conn["pageInfo"]["endCursor"].clone();
+        assert!(page < 5, "too many pages");
+    }
+    assert_eq!(seen.len(), 25);
+    assert_eq!(seen[24], "Skill 24");
+
+    let bad = app.gql(q, json!({"after": "garbage"})).await;
+    assert_eq!(error_code(&bad), "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn filters_by_text_source_and_framework() {
+    let app = TestApp::start().await;
+    seed_flat(&app).await;
+    let q = "query($f: SkillFilterInput){ skills(limit: 100, filter: $f){ name } skillConnection(filter: $f){ totalCount } }";
+
+    let text = app.data(q, json!({"f": {"text": "skill 1"}})).await;
+    assert_eq!(names(&text["skills"]).len(), 10); // 10..19
+    assert_eq!(text["skillConnection"]["totalCount"], 10);
+
+    let by_desc = app.data(q, json!({"f": {"text": "ABOUT SKILL 07"}})).await;
+    assert_eq!(names(&by_desc["skills"]), vec!["Skill 07"]);
+
+    let source = app.data(q, json!({"f": {"source": "onet"}})).await;
+    assert_eq!(
+        names(&source["skills"]),
+        vec!["Skill 00", "Skill 01", "Skill 02", "Skill 03", "Skill 04"]
+    );
+
+    let fw = app.data(q, json!({"f": {"framework": "urn:fw:b"}})).await;
+    assert_eq!(fw["skillConnection"]["totalCount"], 12);
+
+    let both = app
+        .data(q, json!({"f": {"framework": "urn:fw:a", "source": "onet"}}))
+        .await;
+    assert_eq!(
+        names(&both["skills"]),
+        vec!["Skill 00", "Skill 02", "Skill 04"]
+    );
+
+    let frameworks = app
+        .data("{ frameworks { uuid name skillCount } }", json!({}))
+        .await;
+    let fws = frameworks["frameworks"].as_array().unwrap();
+    assert_eq!(fws.len(), 2);
+    assert_eq!(fws[0]["name"], "Framework A");
+    assert_eq!(fws[0]["skillCount"], 13);
+
+    // Filtering by framework uuid works as well as by URI.
+    let uuid = fws[1]["uuid"].clone();
+    let by_uuid = app.data(q, json!({"f": {"framework": uuid}})).await;
+    assert_eq!(by_uuid["skillConnection"]["totalCount"], 12);
+}
+
+/// grand -> parent -> child, plus a sibling of child.
+async fn seed_tree(app: &TestApp) {
+    writes::upsert_frameworks(app.graph(), &[framework("urn:fw:t", "Tree")])
+        .await
+        .unwrap();
+    let rows = ["grand", "parent", "child", "sibling"]
+        .map(|n| skill(&format!("urn:t:{n}"), n, Some("urn:fw:t"), "test"));
+    writes::upsert_skills(app.graph(), &rows).await.unwrap();
+    let edges = [
+        ("parent", "grand"),
+        ("child", "parent"),
+        ("sibling", "parent"),
+    ]
+    .map(|(c, p)| ChildEdges {
+        child: format!("urn:t:{c}"),
+        parents: vec![format!("urn:t:{p}")],
+    });
+    writes::set_parents(app.graph(), &edges).await.unwrap();
+}
+
+async fn uuid_of(app: &TestApp, name: &str) -> String {
+    let d = app
+        .data(
+            "query($t:String){ skills(filter:{text:$t}){ uuid name } }",
+            json!({"t": name}),
+        )
+        .await;
+    d["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap()["uuid"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn nested_parents_and_children_two_levels_deep() {
+    let app = TestApp::start().await;
+    seed_tree(&app).await;
+
+    let child = uuid_of(&app, "child").await;
+    let up = app
+        .data(
+            "query($u:ID!){ skill(uuid:$u){ name framework{ name } parentNodes{ name parentNodes{ name parentNodes{ name } } } } }",
+            json!({"u": child}),
+        )
+        .await;
+    assert_eq!(up["skill"]["framework"]["name"], "Tree");
+    assert_eq!(up["skill"]["parentNodes"][0]["name"], "parent");
+    assert_eq!(
+        up["skill"]["parentNodes"][0]["parentNodes"][0]["name"],
+        "grand"
+    );
+    assert_eq!(
+        up["skill"]["parentNodes"][0]["parentNodes"][0]["parentNodes"],
+        json!([])
+    );
+
+    let grand = uuid_of(&app, "grand").await;
+    let down = app
+        .data(
+            "query($u:ID!){ skill(uuid:$u){ childNodes{ name childNodes{ name } } } }",
+            json!({"u": grand}),
+        )
+        .await;
+    assert_eq!(down["skill"]["childNodes"][0]["name"], "parent");
+    assert_eq!(
+        names(&down["skill"]["childNodes"][0]["childNodes"]),
+        vec!["child", "sibling"]
+    );
+
+    // Re-parenting replaces the old edge instead of adding a second parent.
+    writes::set_parents(
+        app.graph(),
+        &[ChildEdges {
+            child: "urn:t:child".into(),
+            parents: vec!["urn:t:grand".into()],
+        }],
+    )
+    .await
+    .unwrap();
+    let moved = app
+        .data(
+            "query($u:ID!){ skill(uuid:$u){ parentNodes{ name } } }",
+            json!({"u": child}),
+        )
+        .await;
+    assert_eq!(names(&moved["skill"]["parentNodes"]), vec!["grand"]);
+}
+
+#[tokio::test]
+async fn unknown_uuid_is_null_and_bad_queries_have_codes() {
+    let app = TestApp::start().await;
+    seed_tree(&app).await;
+
+    let none = app
+        .data(
+            "{ skill(uuid: \"00000000-0000-0000-0000-000000000000\"){ name } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(none["skill"], Value::Null);
+
+    let parse = app.gql("{ skills(limit: 5 { name } ", json!({})).await;
+    assert_eq!(error_code(&parse), "GRAPHQL_PARSE_FAILED");
+
+    let unknown_field = app.gql("{ skills { nope } }", json!({})).await;
+    assert_eq!(error_code(&unknown_field), "GRAPHQL_VALIDATION_FAILED");
+    assert!(unknown_field["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("nope"));
+
+    let deep = format!(
+        "{{ skills {} name {} }}",
+        "{ parentNodes ".repeat(13),
+        "}".repeat(13)
+    );
+    let too_deep = app.gql(&deep, json!({})).await;
+    assert_eq!(error_code(&too_deep), "GRAPHQL_VALIDATION_FAILED");
+    assert!(too_deep["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_lowercase()
+        .contains("deep"));
+
+    // Ten aliased pages of 100 skills with six fields each: 6,000 > the default 5,000.
+    let complex: String = (0..10)
+        .map(|i| {
+            format!("a{i}: skills(limit: 100) {{ uuid name description keywords author creator }} ")
+        })
+        .collect();
+    let too_complex = app.gql(&format!("{{ {complex} }}"), json!({})).await;
+    assert_eq!(error_code(&too_complex), "GRAPHQL_VALIDATION_FAILED");
+    assert!(too_complex["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("complex"));
+
+    // A malformed HTTP body is a 400, not a crash.
+    let resp = app
+        .http
+        .post(app.url("/graphql"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+}
+
+/// Ten skills, each with a parent, a grandparent, an alignment, an occupation and a credential.
+async fn seed_rich(app: &TestApp) {
+    let g = app.graph();
+    writes::upsert_frameworks(g, &[framework("urn:fw:r", "Rich")])
+        .await
+        .unwrap();
+    let mut rows = vec![
+        skill("urn:r:root", "Root", Some("urn:fw:r"), "ce"),
+        skill("urn:r:mid", "Mid", Some("urn:fw:r"), "ce"),
+    ];
+    rows.extend((0..10).map(|i| {
+        skill(
+            &format!("urn:r:{i}"),
+            &format!("Leaf {i}"),
+            Some("urn:fw:r"),
+            "ce",
+        )
+    }));
+    rows.push(skill("urn:other:x", "Other X", None, "onet"));
+    writes::upsert_skills(g, &rows).await.unwrap();
+    let mut edges: Vec<_> = (0..10)
+        .map(|i| ChildEdges {
+            child: format!("urn:r:{i}"),
+            parents: vec!["urn:r:mid".into()],
+        })
+        .collect();
+    edges.push(ChildEdges {
+        child: "urn:r:mid".into(),
+        parents: vec!["urn:r:root".into()],
+    });
+    writes::set_parents(g, &edges).await.unwrap();
+    let mut alignments: Vec<_> = (0..10)
+        .map(|i| AlignmentRow {
+            from: format!("urn:r:{i}"),
+            to: "urn:other:x".into(),
+            source: "credential_engine".into(),
+            kind: "aligned".into(),
+            alignment_type: "exact".into(),
+            score: Some(0.9),
+        })
+        .collect();
+    alignments.push(AlignmentRow {
+        from: "urn:r:0".into(),
+        to: "urn:r:1".into(),
+        source: "embedding".into(),
+        kind: "suggested".into(),
+        alignment_type: "minor".into(),
+        score: Some(0.42),
+    });
+    writes::upsert_alignments(g, &alignments).await.unwrap();
+    let occupations: Vec<_> = (0..10)
+        .map(|i| OccupationRow {
+            from: format!("urn:r:{i}"),
+            code: "15-1252.00".into(),
+            name: Some("Software Developers".into()),
+            framework: Some("O*NET-SOC".into()),
+            source: "credential_engine".into(),
+            kind: "aligned".into(),
+            score: None,
+        })
+        .collect();
+    writes::upsert_occupations(g, &occupations).await.unwrap();
+    writes::upsert_credentials(
+        g,
+        &[CredentialRow {
+            from: "urn:r:0".into(),
+            uri: "urn:cred:aws".into(),
+            name: Some("AWS Certified Developer".into()),
+            credential_type: Some("ceterms:Certification".into()),
+            source: "credential_engine".into(),
+            kind: "aligned".into(),
+            score: None,
+        }],
+    )
+    .await
+    .unwrap();
+}
+
+const RICH_QUERY: &str = "{ skills(limit: 20, filter: {text: \"leaf\"}) {
+    uuid name keywords sourceUri sourceName
+    framework { name }
+    parentNodes { name parentNodes { name } }
+    childNodes { name }
+    alignments {
+      skillAlignment { source aligned { id name score alignmentType } suggested { name score } }
+      credentialAlignment { id name }
+      roleAlignment { onet { code name } }
+    }
+    occupations { occupationsMajorGroup { code } occupationsMinorGroup { code } broadOccupation { code } detailedOccupation { code name } }
+    certifications { name credentialType }
+} }";
+
+#[tokio::test]
+async fn nested_fields_are_batched_not_n_plus_one() {
+    let app = TestApp::start().await;
+    seed_rich(&app).await;
+
+    let before = app.statements_sent().await;
+    let data = app.data(RICH_QUERY, json!({})).await;
+    let after = app.statements_sent().await;
+
+    let skills = data["skills"].as_array().unwrap();
+    assert_eq!(skills.len(), 10);
+    // list + framework + parents + parents' parents + children + alignments + credentials + occupations
+    let sent = after - before;
+    assert!(
+        sent <= 8,
+        "expected one statement per nested level, got {sent} for 10 skills"
+    );
+
+    for s in skills {
+        assert_eq!(s["parentNodes"][0]["name"], "Mid");
+        assert_eq!(s["parentNodes"][0]["parentNodes"][0]["name"], "Root");
+        assert_eq!(s["framework"]["name"], "Rich");
+    }
+}
+
+#[tokio::test]
+async fn alignments_occupations_and_certifications_in_seed_shape() {
+    let app = TestApp::start().await;
+    seed_rich(&app).await;
+    let data = app.data(RICH_QUERY, json!({})).await;
+    let leaf0 = data["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Leaf 0")
+        .unwrap()
+        .clone();
+
+    let by_source = leaf0["alignments"]["skillAlignment"].as_array().unwrap();
+    let ce = by_source
+        .iter()
+        .find(|a| a["source"] == "credential_engine")
+        .unwrap();
+    assert_eq!(ce["aligned"][0]["name"], "Other X");
+    assert_eq!(ce["aligned"][0]["score"], 0.9);
+    assert_eq!(ce["aligned"][0]["alignmentType"], "exact");
+    assert_eq!(ce["suggested"], json!([]));
+    let emb = by_source
+        .iter()
+        .find(|a| a["source"] == "embedding")
+        .unwrap();
+    assert_eq!(emb["suggested"][0]["name"], "Leaf 1");
+    assert_eq!(emb["aligned"], json!([]));
+
+    assert_eq!(
+        leaf0["alignments"]["roleAlignment"]["onet"][0]["code"],
+        "15-1252.00"
+    );
+    assert_eq!(
+        leaf0["alignments"]["credentialAlignment"][0]["name"],
+        "AWS Certified Developer"
+    );
+    let occ = &leaf0["occupations"];
+    assert_eq!(occ["occupationsMajorGroup"][0]["code"], "15-0000");
+    assert_eq!(occ["occupationsMinorGroup"][0]["code"], "15-1200");
+    assert_eq!(occ["broadOccupation"][0]["code"], "15-1250");
+    assert_eq!(
+        occ["detailedOccupation"][0],
+        json!({"code": "15-1252", "name": "Software Developers"})
+    );
+    assert_eq!(
+        leaf0["certifications"][0]["credentialType"],
+        "ceterms:Certification"
+    );
+    assert_eq!(leaf0["keywords"], json!(["kw"]));
+    assert_eq!(leaf0["sourceUri"], "urn:r:0");
+}
+
+#[tokio::test]
+async fn health_graphiql_and_migrations_are_idempotent() {
+    let app = TestApp::start().await;
+    let health = app.http.get(app.url("/health")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    let body: Value = health.json().await.unwrap();
+    assert_eq!(body["database"], "up");
+
+    let page = app
+        .http
+        .get(app.url("/graphql"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.to_lowercase().contains("graphiql"));
+
+    // Applying the schema again (as every start-up does) changes nothing and does not fail.
+    let n = skillgraph::graph::migrate::apply(app.graph())
+        .await
+        .unwrap();
+    assert!(n >= 8);
+    // Uniqueness is enforced by the database, not just by MERGE.
+    writes::upsert_skills(app.graph(), &[skill("urn:u:1", "One", None, "x")])
+        .await
+        .unwrap();
+    let dup = app
+        .graph()
+        .run(neo4rs::query(
+            "CREATE (:Skill {uri: 'urn:u:1', uuid: 'dup'})",
+        ))
+        .await;
+    assert!(
+        dup.is_err(),
+        "duplicate uri must be rejected by the constraint"
+    );
+}
