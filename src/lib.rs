@@ -5,4 +5,6 @@
 pub mod api;
 pub mod config;
 pub mod graph;
+pub mod ingest;
+pub mod jobs;
 pub mod server;

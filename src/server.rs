@@ -8,6 +8,8 @@ use tokio::net::TcpListener;
 use crate::api::{self, AppState};
 use crate::config::Config;
 use crate::graph::{migrate, Graph};
+use crate::ingest::credential_engine::Importer;
+use crate::jobs::Jobs;
 
 /// Connects to the database and applies the schema; the state every handler shares.
 pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
@@ -18,7 +20,14 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         .await
         .context("applying cypher/schema.cypher")?;
     tracing::info!(statements = applied, "graph schema applied");
+    let jobs = Jobs::new(graph.clone(), config.jobs.concurrency);
+    let interrupted = jobs.recover_interrupted().await.context("recovering interrupted jobs")?;
+    if interrupted > 0 {
+        tracing::warn!(jobs = interrupted, "jobs interrupted by the last shutdown marked failed");
+    }
     Ok(AppState {
+        importer: Importer::new(graph.clone(), &config.ingest),
+        jobs,
         graph,
         config: Arc::new(config),
     })

@@ -1,13 +1,15 @@
 //! HTTP surface: GraphQL (queries, mutations, WebSocket subscriptions), GraphiQL, health, metrics.
 pub mod errors;
 mod extension;
+pub mod jobs;
 mod loaders;
+mod pagination;
 pub mod skills;
 
 use std::sync::Arc;
 
 use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::State;
@@ -19,22 +21,36 @@ use neo4rs::query;
 
 use crate::config::Config;
 use crate::graph::{cypher, Graph};
+use crate::ingest::credential_engine::Importer;
+use crate::jobs::Jobs;
 
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(skills::SkillQuery);
+pub struct QueryRoot(skills::SkillQuery, jobs::JobQuery);
 
-pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(jobs::JobMutation);
+
+#[derive(MergedSubscription, Default)]
+pub struct SubscriptionRoot(jobs::JobSubscription);
+
+pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Everything a request handler needs; cloned into each request.
 #[derive(Clone)]
 pub struct AppState {
     pub graph: Graph,
     pub config: Arc<Config>,
+    pub jobs: Arc<Jobs>,
+    pub importer: Importer,
 }
 
 /// The schema without runtime data: enough to print the SDL.
-pub fn schema_builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        SubscriptionRoot::default(),
+    )
         .extension(extension::ErrorCodes)
 }
 

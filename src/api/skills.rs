@@ -2,8 +2,9 @@
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{ComplexObject, Context, InputObject, Object, Result, SimpleObject, ID};
 
-use super::errors::{bad_input, coded, db, INTERNAL_SERVER_ERROR};
+use super::errors::{coded, db, INTERNAL_SERVER_ERROR};
 use super::loaders::Loaders;
+use super::pagination::{decode_cursor, encode_cursor, page_bounds, PageInfo};
 use super::AppState;
 use crate::graph::skills::{
     self, AlignmentEdge, CredentialNode, FrameworkNode, OccupationNode, SkillFilter, SkillNode,
@@ -437,13 +438,6 @@ pub struct SkillEdge {
     pub node: Skill,
 }
 
-#[derive(SimpleObject)]
-pub struct PageInfo {
-    pub has_next_page: bool,
-    pub has_previous_page: bool,
-    pub start_cursor: Option<String>,
-    pub end_cursor: Option<String>,
-}
 
 #[derive(Default)]
 pub struct SkillQuery;
@@ -544,33 +538,6 @@ impl SkillQuery {
     }
 }
 
-pub fn page_bounds(skip: i32, limit: i32, max: usize) -> Result<(usize, usize)> {
-    if skip < 0 {
-        return Err(bad_input("skip must not be negative"));
-    }
-    if limit < 0 {
-        return Err(bad_input("limit must not be negative"));
-    }
-    if limit as usize > max {
-        return Err(bad_input(format!(
-            "limit must be at most {max}, got {limit}"
-        )));
-    }
-    Ok((skip as usize, limit as usize))
-}
-
-/// Cursors are opaque to clients; here they are the offset behind a prefix.
-fn encode_cursor(offset: usize) -> String {
-    format!("o:{offset}")
-}
-
-fn decode_cursor(cursor: &str) -> Result<usize> {
-    cursor
-        .strip_prefix("o:")
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(|| bad_input(format!("invalid cursor {cursor:?}")))
-}
-
 pub(super) fn state<'a>(ctx: &Context<'a>) -> Result<&'a AppState> {
     ctx.data::<AppState>()
         .map_err(|_| coded(INTERNAL_SERVER_ERROR, "application state missing"))
@@ -639,17 +606,4 @@ mod tests {
         assert!(o.occupations_major_group.is_empty());
     }
 
-    #[test]
-    fn page_bounds_reject_bad_values() {
-        assert!(page_bounds(-1, 10, 100).is_err());
-        assert!(page_bounds(0, -1, 100).is_err());
-        assert!(page_bounds(0, 101, 100).is_err());
-        assert_eq!(page_bounds(5, 0, 100).unwrap(), (5, 0));
-    }
-
-    #[test]
-    fn cursors_round_trip_and_reject_garbage() {
-        assert_eq!(decode_cursor(&encode_cursor(42)).unwrap(), 42);
-        assert!(decode_cursor("42").is_err());
-    }
 }

@@ -22,6 +22,11 @@ cypher! {
     UPSERT_ALIGNMENTS => "upsert_alignments.cypher",
     UPSERT_OCCUPATIONS => "upsert_occupations.cypher",
     UPSERT_CREDENTIALS => "upsert_credentials.cypher",
+    JOB_CREATE => "job_create.cypher",
+    JOB_UPDATE => "job_update.cypher",
+    JOB_BY_NAME => "job_by_name.cypher",
+    JOBS_PAGE => "jobs_page.cypher",
+    JOBS_FAIL_INTERRUPTED => "jobs_fail_interrupted.cypher",
 }
 
 /// The skill listings share one filter; page and count differ only in their tail.

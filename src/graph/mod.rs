@@ -1,5 +1,6 @@
 //! Access to the graph database: a neo4rs pool, the Cypher files, and typed reads and writes.
 pub mod cypher;
+pub mod jobs;
 pub mod migrate;
 pub mod skills;
 pub mod writes;

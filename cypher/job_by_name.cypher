@@ -1,0 +1,2 @@
+MATCH (j:Job {name: $name})
+RETURN j {.*} AS job

@@ -1,0 +1,3 @@
+MATCH (j:Job {name: $name})
+SET j += $props
+RETURN j {.*} AS job

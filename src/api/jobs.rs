@@ -1,0 +1,210 @@
+//! GraphQL surface of jobs: query, list, start, cancel, and follow live.
+use async_graphql::{Context, Json, Object, Result, SimpleObject, Subscription};
+use futures::Stream;
+use tokio::sync::broadcast::error::RecvError;
+
+use super::errors::{bad_input, coded, db, not_found};
+use super::pagination::{decode_cursor, encode_cursor, page_bounds, PageInfo};
+use super::skills::state;
+use crate::jobs::model::{self, JobError, JobStatus, JobType, Progress};
+use crate::jobs::CancelError;
+
+/// An asynchronous job (an import or a file load).
+pub struct Job(pub model::Job);
+
+#[Object]
+impl Job {
+    /// The job's name: a UUID.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn r#type(&self) -> JobType {
+        self.0.job_type
+    }
+    async fn status(&self) -> JobStatus {
+        self.0.status
+    }
+    /// What the job was asked to do, without secrets.
+    async fn input(&self) -> Json<serde_json::Value> {
+        Json(self.0.input.clone())
+    }
+    async fn created_by(&self) -> &str {
+        &self.0.created_by
+    }
+    async fn created_time(&self) -> &str {
+        &self.0.created_time
+    }
+    async fn last_modified_time(&self) -> &str {
+        &self.0.last_modified_time
+    }
+    async fn started_time(&self) -> Option<&str> {
+        self.0.started_time.as_deref()
+    }
+    async fn finished_time(&self) -> Option<&str> {
+        self.0.finished_time.as_deref()
+    }
+    /// Why the job failed or was cancelled.
+    async fn message(&self) -> Option<&str> {
+        self.0.message.as_deref()
+    }
+    async fn progress(&self) -> &Progress {
+        &self.0.progress
+    }
+    /// Problems met on the way (the first 1,000; see `errorsDropped`).
+    async fn errors(&self) -> &[JobError] {
+        &self.0.errors
+    }
+    /// Errors beyond the stored ones.
+    async fn errors_dropped(&self) -> i64 {
+        self.0.errors_dropped
+    }
+    /// Whether the job has ended (succeeded, failed or cancelled).
+    async fn finished(&self) -> bool {
+        self.0.status.is_terminal()
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct JobConnection {
+    pub nodes: Vec<Job>,
+    pub page_info: PageInfo,
+}
+
+#[derive(Default)]
+pub struct JobQuery;
+
+#[Object]
+impl JobQuery {
+    /// One job by name; null when there is none.
+    async fn job(&self, ctx: &Context<'_>, job_name: String) -> Result<Option<Job>> {
+        let found = state(ctx)?.jobs.get(&job_name).await.map_err(db)?;
+        Ok(found.map(Job))
+    }
+
+    /// Jobs, newest first, optionally of one type and status.
+    async fn jobs(
+        &self,
+        ctx: &Context<'_>,
+        r#type: Option<JobType>,
+        status: Option<JobStatus>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> Result<JobConnection> {
+        let state = state(ctx)?;
+        let start = after.as_deref().map(decode_cursor).transpose()?.map_or(0, |c| c + 1);
+        let (start, first) = page_bounds(start as i32, first, state.config.limits.max_page_size)?;
+        let mut jobs = state
+            .jobs
+            .list(r#type, status, start, first + 1)
+            .await
+            .map_err(db)?;
+        let has_next_page = jobs.len() > first;
+        jobs.truncate(first);
+        Ok(JobConnection {
+            page_info: PageInfo {
+                has_next_page,
+                has_previous_page: start > 0,
+                start_cursor: (!jobs.is_empty()).then(|| encode_cursor(start)),
+                end_cursor: (!jobs.is_empty()).then(|| encode_cursor(start + jobs.len() - 1)),
+            },
+            nodes: jobs.into_iter().map(Job).collect(),
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct JobMutation;
+
+#[Object]
+impl JobMutation {
+    /// Starts importing CTDL-ASN competency frameworks from the Credential Engine Registry.
+    /// Returns the job at once; follow it with `job` or `jobUpdates`.
+    async fn import_credential_engine(
+        &self,
+        ctx: &Context<'_>,
+        competency_frameworks: Vec<String>,
+    ) -> Result<Job> {
+        let job = start_credential_engine_import(ctx, &competency_frameworks).await?;
+        Ok(Job(job))
+    }
+
+    /// Asks a queued or active job to stop. Data it already wrote stays.
+    async fn cancel_job(&self, ctx: &Context<'_>, job_name: String) -> Result<Job> {
+        match state(ctx)?.jobs.cancel(&job_name).await {
+            Ok(job) => Ok(Job(job)),
+            Err(CancelError::NotFound(n)) => Err(not_found(format!("no job named {n}"))),
+            Err(e @ CancelError::AlreadyEnded(..)) => Err(coded("JOB_ALREADY_ENDED", e.to_string())),
+            Err(CancelError::Graph(e)) => Err(db(e)),
+        }
+    }
+}
+
+/// Shared with the REST routes: validate, store the job, start the import.
+pub async fn start_credential_engine_import(
+    ctx: &Context<'_>,
+    frameworks: &[String],
+) -> Result<model::Job> {
+    let state = state(ctx)?;
+    let importer = state.importer.clone();
+    let uris = crate::ingest::credential_engine::validate(frameworks, importer.allowlist())
+        .map_err(bad_input)?;
+    let input = serde_json::json!({ "competency_frameworks": uris });
+    state
+        .jobs
+        .submit(JobType::CredentialEngineIngestion, input, move |ctx| async move {
+            importer.run(ctx, uris).await
+        })
+        .await
+        .map_err(db)
+}
+
+#[derive(Default)]
+pub struct JobSubscription;
+
+#[Subscription]
+impl JobSubscription {
+    /// The job now, then again on every change; completes when the job ends.
+    async fn job_updates(
+        &self,
+        ctx: &Context<'_>,
+        job_name: String,
+    ) -> Result<impl Stream<Item = Job>> {
+        let jobs = state(ctx)?.jobs.clone();
+        // Subscribe before reading so no change between the two is missed.
+        let mut rx = jobs.subscribe();
+        let current = jobs
+            .get(&job_name)
+            .await
+            .map_err(db)?
+            .ok_or_else(|| not_found(format!("no job named {job_name}")))?;
+        Ok(async_stream::stream! {
+            let mut last = current.last_modified_time.clone();
+            let done = current.status.is_terminal();
+            yield Job(current);
+            if done {
+                return;
+            }
+            loop {
+                let next = match rx.recv().await {
+                    Ok(job) if job.name == job_name => job,
+                    Ok(_) => continue,
+                    // Fell behind: the stored job is the latest truth.
+                    Err(RecvError::Lagged(_)) => match jobs.get(&job_name).await {
+                        Ok(Some(job)) => job,
+                        _ => break,
+                    },
+                    Err(RecvError::Closed) => break,
+                };
+                if next.last_modified_time < last {
+                    continue;
+                }
+                last = next.last_modified_time.clone();
+                let done = next.status.is_terminal();
+                yield Job(next);
+                if done {
+                    break;
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,210 @@
+//! HTTP client for the Credential Engine Registry: host allowlist (also on redirects), timeouts,
+//! retries with exponential backoff on 429/5xx and transport errors, and a response size limit.
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use reqwest::{header, StatusCode};
+use url::Url;
+
+use crate::config::IngestConfig;
+
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
+pub enum FetchError {
+    #[error("{0}: host not allowed (allowed: {1})")]
+    HostNotAllowed(String, String),
+    #[error("{0}: not found (HTTP 404)")]
+    NotFound(String),
+    #[error("{0}: HTTP {1}")]
+    Status(String, u16),
+    #[error("{0}: {1}")]
+    Transport(String, String),
+    #[error("{0}: response larger than {1} bytes")]
+    TooLarge(String, usize),
+    #[error("{0}: not JSON: {1}")]
+    NotJson(String, String),
+}
+
+/// Hosts the importer may contact. Entries are host names, or `host:port` to pin a port.
+#[derive(Debug, Clone)]
+pub struct HostAllowlist(Vec<String>);
+
+impl HostAllowlist {
+    pub fn new(hosts: &[String]) -> Self {
+        Self(hosts.iter().map(|h| h.trim().to_ascii_lowercase()).filter(|h| !h.is_empty()).collect())
+    }
+
+    pub fn allows(&self, url: &Url) -> bool {
+        if !matches!(url.scheme(), "http" | "https") {
+            return false;
+        }
+        let Some(host) = url.host_str().map(str::to_ascii_lowercase) else {
+            return false;
+        };
+        let with_port = url.port_or_known_default().map(|p| format!("{host}:{p}"));
+        self.0.iter().any(|h| *h == host || Some(h) == with_port.as_ref())
+    }
+
+    pub fn describe(&self) -> String {
+        self.0.join(", ")
+    }
+}
+
+#[derive(Clone)]
+pub struct RegistryClient {
+    http: reqwest::Client,
+    allow: Arc<HostAllowlist>,
+    retries: u32,
+    backoff: Duration,
+    max_bytes: usize,
+}
+
+const MAX_REDIRECTS: usize = 5;
+/// A server's Retry-After is honoured up to this long.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+impl RegistryClient {
+    pub fn new(cfg: &IngestConfig) -> Self {
+        let allow = Arc::new(HostAllowlist::new(&cfg.ce_allowed_hosts));
+        let redirect_allow = allow.clone();
+        // Each redirect hop is checked against the allowlist, so a redirect cannot reach
+        // an internal address.
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= MAX_REDIRECTS {
+                attempt.error("too many redirects")
+            } else if redirect_allow.allows(attempt.url()) {
+                attempt.follow()
+            } else {
+                let to = attempt.url().to_string();
+                attempt.error(format!("redirect to a host not allowed: {to}"))
+            }
+        });
+        let http = reqwest::Client::builder()
+            .redirect(policy)
+            .timeout(Duration::from_secs(cfg.http_timeout_secs))
+            .connect_timeout(Duration::from_secs(cfg.http_timeout_secs.min(10)))
+            .user_agent(concat!("skillgraph/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .expect("static reqwest configuration is valid");
+        Self {
+            http,
+            allow,
+            retries: cfg.http_retries,
+            backoff: Duration::from_millis(cfg.http_backoff_ms),
+            max_bytes: cfg.http_max_bytes,
+        }
+    }
+
+    pub fn allowlist(&self) -> &HostAllowlist {
+        &self.allow
+    }
+
+    /// GETs a JSON document, retrying transient failures.
+    pub async fn get_json(&self, url: &str) -> Result<serde_json::Value, FetchError> {
+        let parsed = Url::parse(url).map_err(|e| FetchError::Transport(url.into(), e.to_string()))?;
+        if !self.allow.allows(&parsed) {
+            return Err(FetchError::HostNotAllowed(url.into(), self.allow.describe()));
+        }
+        let mut attempt = 0;
+        loop {
+            match self.get_once(parsed.clone()).await {
+                Ok(body) => {
+                    return serde_json::from_slice(&body)
+                        .map_err(|e| FetchError::NotJson(url.into(), e.to_string()))
+                }
+                Err((err, retry_after)) if attempt < self.retries && is_transient(&err) => {
+                    let delay = retry_after.unwrap_or(self.backoff * 2u32.pow(attempt));
+                    tracing::warn!(%url, error = %err, attempt, ?delay, "registry fetch failed; retrying");
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                Err((err, _)) => return Err(err),
+            }
+        }
+    }
+
+    async fn get_once(&self, url: Url) -> Result<Vec<u8>, (FetchError, Option<Duration>)> {
+        let u = url.to_string();
+        let resp = self
+            .http
+            .get(url)
+            .header(header::ACCEPT, "application/ld+json, application/json")
+            .send()
+            .await
+            .map_err(|e| (transport(&u, &e), None))?;
+        let status = resp.status();
+        if status == StatusCode::NOT_FOUND {
+            return Err((FetchError::NotFound(u), None));
+        }
+        if !status.is_success() {
+            let retry_after = resp
+                .headers()
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(|s| Duration::from_secs(s).min(MAX_RETRY_AFTER));
+            return Err((FetchError::Status(u, status.as_u16()), retry_after));
+        }
+        if resp.content_length().is_some_and(|n| n as usize > self.max_bytes) {
+            return Err((FetchError::TooLarge(u, self.max_bytes), None));
+        }
+        // The length header may be absent or wrong: count while streaming.
+        let mut body = Vec::new();
+        let mut stream = resp.bytes_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| (transport(&u, &e), None))?;
+            if body.len() + chunk.len() > self.max_bytes {
+                return Err((FetchError::TooLarge(u, self.max_bytes), None));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+}
+
+fn transport(url: &str, e: &reqwest::Error) -> FetchError {
+    // The redirect policy's message sits in the source chain.
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg = format!("{msg}: {s}");
+        src = s.source();
+    }
+    FetchError::Transport(url.into(), msg)
+}
+
+fn is_transient(err: &FetchError) -> bool {
+    match err {
+        FetchError::Status(_, code) => *code == 429 || *code >= 500,
+        FetchError::Transport(_, msg) => !msg.contains("not allowed") && !msg.contains("too many redirects"),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowlist_matches_hosts_and_pinned_ports_only() {
+        let a = HostAllowlist::new(&["credentialengineregistry.org".into(), "127.0.0.1:8080".into()]);
+        let ok = |u: &str| a.allows(&Url::parse(u).unwrap());
+        assert!(ok("https://credentialengineregistry.org/resources/ce-1"));
+        assert!(ok("https://CredentialEngineRegistry.org/graph/ce-1"));
+        assert!(ok("http://127.0.0.1:8080/x"));
+        assert!(!ok("http://127.0.0.1:8081/x"));
+        assert!(!ok("https://evil.credentialengineregistry.org.example.com/"));
+        assert!(!ok("https://sandbox.credentialengineregistry.org/"));
+        assert!(!ok("file:///etc/passwd"));
+        assert!(!ok("ftp://credentialengineregistry.org/"));
+    }
+
+    #[test]
+    fn only_rate_limits_server_errors_and_transport_errors_are_retried() {
+        assert!(is_transient(&FetchError::Status("u".into(), 503)));
+        assert!(is_transient(&FetchError::Status("u".into(), 429)));
+        assert!(!is_transient(&FetchError::Status("u".into(), 403)));
+        assert!(!is_transient(&FetchError::NotFound("u".into())));
+        assert!(!is_transient(&FetchError::Transport("u".into(), "redirect to a host not allowed".into())));
+    }
+}

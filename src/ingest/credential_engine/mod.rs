@@ -1,0 +1,267 @@
+//! Credential Engine Registry ingestion: fetch CTDL-ASN competency frameworks and merge them into
+//! the skill graph.
+pub mod client;
+pub mod ctdl;
+
+use std::collections::HashSet;
+
+use futures::{stream, StreamExt};
+use serde_json::Value;
+use url::Url;
+
+use crate::config::IngestConfig;
+use crate::graph::{writes, Graph};
+use crate::jobs::model::JobError;
+use crate::jobs::{JobContext, JobFailure};
+use client::{FetchError, HostAllowlist, RegistryClient};
+
+/// Most frameworks one import job accepts.
+pub const MAX_FRAMEWORKS_PER_JOB: usize = 100;
+
+/// Checks the URIs a client asked to import; the message names the offending one.
+pub fn validate(uris: &[String], allow: &HostAllowlist) -> Result<Vec<String>, String> {
+    if uris.is_empty() {
+        return Err("competencyFrameworks must list at least one framework URI".into());
+    }
+    if uris.len() > MAX_FRAMEWORKS_PER_JOB {
+        return Err(format!("at most {MAX_FRAMEWORKS_PER_JOB} frameworks per import, got {}", uris.len()));
+    }
+    let mut out: Vec<String> = vec![];
+    for raw in uris {
+        let url = Url::parse(raw.trim()).map_err(|e| format!("{raw:?} is not a valid URI: {e}"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!("{raw:?} must be an http(s) URI"));
+        }
+        if !allow.allows(&url) {
+            return Err(format!("{raw:?}: host not allowed (allowed: {})", allow.describe()));
+        }
+        let s = url.to_string();
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Clone)]
+pub struct Importer {
+    client: RegistryClient,
+    graph: Graph,
+    language: String,
+    batch: usize,
+    concurrency: usize,
+}
+
+/// Why one framework could not be imported (the job goes on with the next), or why the whole
+/// job must stop.
+enum FrameworkError {
+    Skip(String),
+    Stop(JobFailure),
+}
+
+impl From<FetchError> for FrameworkError {
+    fn from(e: FetchError) -> Self {
+        FrameworkError::Skip(e.to_string())
+    }
+}
+
+impl From<JobFailure> for FrameworkError {
+    fn from(e: JobFailure) -> Self {
+        FrameworkError::Stop(e)
+    }
+}
+
+impl From<crate::graph::GraphError> for FrameworkError {
+    fn from(e: crate::graph::GraphError) -> Self {
+        FrameworkError::Stop(e.into())
+    }
+}
+
+impl Importer {
+    pub fn new(graph: Graph, cfg: &IngestConfig) -> Self {
+        Self {
+            client: RegistryClient::new(cfg),
+            graph,
+            language: cfg.ce_language.clone(),
+            batch: cfg.write_batch_size.max(1),
+            concurrency: cfg.fetch_concurrency.max(1),
+        }
+    }
+
+    pub fn allowlist(&self) -> &HostAllowlist {
+        self.client.allowlist()
+    }
+
+    /// Imports each framework in turn. A framework that cannot be fetched is reported in the
+    /// job's errors and skipped; the job fails only if none could be imported.
+    pub async fn run(&self, ctx: JobContext, frameworks: Vec<String>) -> Result<(), JobFailure> {
+        ctx.progress(|p| p.frameworks_total = frameworks.len() as i64).await?;
+        let mut imported = 0;
+        for uri in &frameworks {
+            ctx.checkpoint()?;
+            match self.import(&ctx, uri).await {
+                Ok(()) => imported += 1,
+                Err(FrameworkError::Stop(f)) => return Err(f),
+                Err(FrameworkError::Skip(why)) => {
+                    tracing::warn!(%uri, %why, "framework skipped");
+                    ctx.error(JobError::about(uri, why)).await?;
+                }
+            }
+            ctx.progress(|p| p.frameworks_done += 1).await?;
+        }
+        if imported == 0 {
+            return Err(JobFailure::Failed("no framework could be imported; see errors".into()));
+        }
+        Ok(())
+    }
+
+    async fn import(&self, ctx: &JobContext, uri: &str) -> Result<(), FrameworkError> {
+        let (framework, competencies) = self.fetch_framework(ctx, uri).await?;
+        let fw = ctdl::framework_row(&framework, uri, &self.language);
+        let mapped = ctdl::map_competencies(&fw.uri, &competencies, &self.language);
+        let rejected = mapped.rejected.len() as i64;
+        ctx.update(|j| {
+            j.progress.competencies_total += competencies.len() as i64;
+            j.progress.competencies_done += rejected;
+            for (what, why) in &mapped.rejected {
+                j.push_error(JobError::about(what, why));
+            }
+        })
+        .await?;
+
+        let g = &self.graph;
+        writes::upsert_frameworks(g, std::slice::from_ref(&fw)).await?;
+        for chunk in mapped.skills.chunks(self.batch) {
+            ctx.checkpoint()?;
+            writes::upsert_skills(g, chunk).await?;
+            ctx.progress(|p| p.competencies_done += chunk.len() as i64).await?;
+        }
+        // Edges after all skills exist, so in-framework targets are never stubs.
+        for chunk in mapped.parents.chunks(self.batch) {
+            ctx.checkpoint()?;
+            writes::set_parents(g, chunk).await?;
+        }
+        for chunk in mapped.alignments.chunks(self.batch) {
+            ctx.checkpoint()?;
+            writes::upsert_alignments(g, chunk).await?;
+        }
+        for chunk in mapped.occupations.chunks(self.batch) {
+            ctx.checkpoint()?;
+            writes::upsert_occupations(g, chunk).await?;
+        }
+        Ok(())
+    }
+
+    /// The framework document and all its competencies. The registry serves a framework with
+    /// its competencies as one `@graph` document under `/graph/`; that is tried first, then the
+    /// competencies are crawled one by one from `ceasn:hasTopChild` / `ceasn:hasChild`.
+    async fn fetch_framework(
+        &self,
+        ctx: &JobContext,
+        uri: &str,
+    ) -> Result<(Value, Vec<Value>), FrameworkError> {
+        let doc = self.client.get_json(uri).await?;
+        if doc.get("@graph").is_some() {
+            return split_graph(&doc, uri);
+        }
+        if !ctdl::has_type(&doc, ctdl::FRAMEWORK_TYPE) {
+            return Err(FrameworkError::Skip(format!("{uri}: not a {}", ctdl::FRAMEWORK_TYPE)));
+        }
+        if let Some(graph_uri) = graph_uri(uri) {
+            match self.client.get_json(&graph_uri).await {
+                Ok(g) if g.get("@graph").is_some() => return split_graph(&g, uri),
+                Ok(_) => {}
+                Err(e) => tracing::debug!(error = %e, "no @graph document; crawling competencies"),
+            }
+        }
+        let competencies = self.crawl(ctx, &doc).await?;
+        Ok((doc, competencies))
+    }
+
+    /// Breadth-first fetch of the hierarchy, `concurrency` requests at a time.
+    async fn crawl(&self, ctx: &JobContext, framework: &Value) -> Result<Vec<Value>, FrameworkError> {
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut frontier: Vec<String> = ctdl::uris(framework.get("ceasn:hasTopChild"))
+            .into_iter()
+            .chain(ctdl::uris(framework.get("ceasn:hasChild")))
+            .filter(|u| seen.insert(u.clone()))
+            .collect();
+        let mut found = vec![];
+        while !frontier.is_empty() {
+            ctx.checkpoint()?;
+            let results: Vec<(String, Result<Value, FetchError>)> = stream::iter(std::mem::take(&mut frontier))
+                .map(|u| async move {
+                    let r = self.client.get_json(&u).await;
+                    (u, r)
+                })
+                .buffer_unordered(self.concurrency)
+                .collect()
+                .await;
+            for (u, result) in results {
+                match result {
+                    Ok(c) => {
+                        for child in ctdl::uris(c.get("ceasn:hasChild")) {
+                            if seen.insert(child.clone()) {
+                                frontier.push(child);
+                            }
+                        }
+                        found.push(c);
+                    }
+                    Err(e) => ctx.error(JobError::about(u, e.to_string())).await?,
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
+fn graph_uri(uri: &str) -> Option<String> {
+    uri.contains("/resources/").then(|| uri.replacen("/resources/", "/graph/", 1))
+}
+
+fn split_graph(doc: &Value, uri: &str) -> Result<(Value, Vec<Value>), FrameworkError> {
+    let items = doc["@graph"].as_array().cloned().unwrap_or_default();
+    let frameworks: Vec<&Value> = items
+        .iter()
+        .filter(|i| ctdl::has_type(i, ctdl::FRAMEWORK_TYPE))
+        .collect();
+    let framework = frameworks
+        .iter()
+        .find(|f| ctdl::id(f).is_some_and(|id| graph_uri(id).as_deref() == graph_uri(uri).as_deref() || id == uri))
+        .or(frameworks.first())
+        .map(|f| (*f).clone())
+        .ok_or_else(|| FrameworkError::Skip(format!("{uri}: @graph holds no {}", ctdl::FRAMEWORK_TYPE)))?;
+    let competencies = items
+        .into_iter()
+        .filter(|i| ctdl::has_type(i, ctdl::COMPETENCY_TYPE))
+        .collect();
+    Ok((framework, competencies))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_rejects_empty_non_uri_and_foreign_hosts() {
+        let allow = HostAllowlist::new(&["credentialengineregistry.org".into()]);
+        assert!(validate(&[], &allow).is_err());
+        assert!(validate(&["not a uri".into()], &allow).unwrap_err().contains("not a valid URI"));
+        assert!(validate(&["https://example.com/x".into()], &allow).unwrap_err().contains("host not allowed"));
+        let ok = validate(
+            &["https://credentialengineregistry.org/resources/ce-1".into(), "https://credentialengineregistry.org/resources/ce-1".into()],
+            &allow,
+        )
+        .unwrap();
+        assert_eq!(ok.len(), 1, "duplicates are imported once");
+    }
+
+    #[test]
+    fn graph_uri_swaps_the_resources_segment() {
+        assert_eq!(
+            graph_uri("https://credentialengineregistry.org/resources/ce-1").as_deref(),
+            Some("https://credentialengineregistry.org/graph/ce-1")
+        );
+        assert_eq!(graph_uri("https://x/other/ce-1"), None);
+    }
+}

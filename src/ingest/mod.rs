@@ -1,0 +1,2 @@
+//! Sources the graph is filled from.
+pub mod credential_engine;
