@@ -21,9 +21,15 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         .context("applying cypher/schema.cypher")?;
     tracing::info!(statements = applied, "graph schema applied");
     let jobs = Jobs::new(graph.clone(), config.jobs.concurrency);
-    let interrupted = jobs.recover_interrupted().await.context("recovering interrupted jobs")?;
+    let interrupted = jobs
+        .recover_interrupted()
+        .await
+        .context("recovering interrupted jobs")?;
     if interrupted > 0 {
-        tracing::warn!(jobs = interrupted, "jobs interrupted by the last shutdown marked failed");
+        tracing::warn!(
+            jobs = interrupted,
+            "jobs interrupted by the last shutdown marked failed"
+        );
     }
     Ok(AppState {
         importer: Importer::new(graph.clone(), &config.ingest),

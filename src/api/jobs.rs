@@ -91,7 +91,11 @@ impl JobQuery {
         after: Option<String>,
     ) -> Result<JobConnection> {
         let state = state(ctx)?;
-        let start = after.as_deref().map(decode_cursor).transpose()?.map_or(0, |c| c + 1);
+        let start = after
+            .as_deref()
+            .map(decode_cursor)
+            .transpose()?
+            .map_or(0, |c| c + 1);
         let (start, first) = page_bounds(start as i32, first, state.config.limits.max_page_size)?;
         let mut jobs = state
             .jobs
@@ -133,7 +137,9 @@ impl JobMutation {
         match state(ctx)?.jobs.cancel(&job_name).await {
             Ok(job) => Ok(Job(job)),
             Err(CancelError::NotFound(n)) => Err(not_found(format!("no job named {n}"))),
-            Err(e @ CancelError::AlreadyEnded(..)) => Err(coded("JOB_ALREADY_ENDED", e.to_string())),
+            Err(e @ CancelError::AlreadyEnded(..)) => {
+                Err(coded("JOB_ALREADY_ENDED", e.to_string()))
+            }
             Err(CancelError::Graph(e)) => Err(db(e)),
         }
     }
@@ -151,9 +157,11 @@ pub async fn start_credential_engine_import(
     let input = serde_json::json!({ "competency_frameworks": uris });
     state
         .jobs
-        .submit(JobType::CredentialEngineIngestion, input, move |ctx| async move {
-            importer.run(ctx, uris).await
-        })
+        .submit(
+            JobType::CredentialEngineIngestion,
+            input,
+            move |ctx| async move { importer.run(ctx, uris).await },
+        )
         .await
         .map_err(db)
 }

@@ -51,7 +51,7 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRo
         MutationRoot::default(),
         SubscriptionRoot::default(),
     )
-        .extension(extension::ErrorCodes)
+    .extension(extension::ErrorCodes)
 }
 
 pub fn sdl() -> String {

@@ -38,7 +38,6 @@ pub fn decode_cursor(cursor: &str) -> Result<usize> {
         .ok_or_else(|| bad_input(format!("invalid cursor {cursor:?}")))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

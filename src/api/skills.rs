@@ -438,7 +438,6 @@ pub struct SkillEdge {
     pub node: Skill,
 }
 
-
 #[derive(Default)]
 pub struct SkillQuery;
 
@@ -605,5 +604,4 @@ mod tests {
         assert_eq!(o.detailed_occupation[0].code, "ISCO-2512");
         assert!(o.occupations_major_group.is_empty());
     }
-
 }

@@ -108,7 +108,11 @@ pub async fn save(graph: &Graph, job: &Job) -> GraphResult<Option<Job>> {
 }
 
 pub async fn by_name(graph: &Graph, name: &str) -> GraphResult<Option<Job>> {
-    decode(graph.one(query(cypher::JOB_BY_NAME).param("name", name), "job").await?)
+    decode(
+        graph
+            .one(query(cypher::JOB_BY_NAME).param("name", name), "job")
+            .await?,
+    )
 }
 
 pub async fn page(

@@ -2,6 +2,9 @@
 //! loopback port, and a GraphQL-over-HTTP client.
 #![allow(dead_code)]
 
+pub mod ce_server;
+pub mod ws;
+
 use std::net::SocketAddr;
 
 use serde_json::{json, Value};

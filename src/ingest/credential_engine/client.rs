@@ -31,7 +31,13 @@ pub struct HostAllowlist(Vec<String>);
 
 impl HostAllowlist {
     pub fn new(hosts: &[String]) -> Self {
-        Self(hosts.iter().map(|h| h.trim().to_ascii_lowercase()).filter(|h| !h.is_empty()).collect())
+        Self(
+            hosts
+                .iter()
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect(),
+        )
     }
 
     pub fn allows(&self, url: &Url) -> bool {
@@ -42,7 +48,9 @@ impl HostAllowlist {
             return false;
         };
         let with_port = url.port_or_known_default().map(|p| format!("{host}:{p}"));
-        self.0.iter().any(|h| *h == host || Some(h) == with_port.as_ref())
+        self.0
+            .iter()
+            .any(|h| *h == host || Some(h) == with_port.as_ref())
     }
 
     pub fn describe(&self) -> String {
@@ -101,9 +109,13 @@ impl RegistryClient {
 
     /// GETs a JSON document, retrying transient failures.
     pub async fn get_json(&self, url: &str) -> Result<serde_json::Value, FetchError> {
-        let parsed = Url::parse(url).map_err(|e| FetchError::Transport(url.into(), e.to_string()))?;
+        let parsed =
+            Url::parse(url).map_err(|e| FetchError::Transport(url.into(), e.to_string()))?;
         if !self.allow.allows(&parsed) {
-            return Err(FetchError::HostNotAllowed(url.into(), self.allow.describe()));
+            return Err(FetchError::HostNotAllowed(
+                url.into(),
+                self.allow.describe(),
+            ));
         }
         let mut attempt = 0;
         loop {
@@ -145,7 +157,10 @@ impl RegistryClient {
                 .map(|s| Duration::from_secs(s).min(MAX_RETRY_AFTER));
             return Err((FetchError::Status(u, status.as_u16()), retry_after));
         }
-        if resp.content_length().is_some_and(|n| n as usize > self.max_bytes) {
+        if resp
+            .content_length()
+            .is_some_and(|n| n as usize > self.max_bytes)
+        {
             return Err((FetchError::TooLarge(u, self.max_bytes), None));
         }
         // The length header may be absent or wrong: count while streaming.
@@ -176,7 +191,9 @@ fn transport(url: &str, e: &reqwest::Error) -> FetchError {
 fn is_transient(err: &FetchError) -> bool {
     match err {
         FetchError::Status(_, code) => *code == 429 || *code >= 500,
-        FetchError::Transport(_, msg) => !msg.contains("not allowed") && !msg.contains("too many redirects"),
+        FetchError::Transport(_, msg) => {
+            !msg.contains("not allowed") && !msg.contains("too many redirects")
+        }
         _ => false,
     }
 }
@@ -187,13 +204,18 @@ mod tests {
 
     #[test]
     fn allowlist_matches_hosts_and_pinned_ports_only() {
-        let a = HostAllowlist::new(&["credentialengineregistry.org".into(), "127.0.0.1:8080".into()]);
+        let a = HostAllowlist::new(&[
+            "credentialengineregistry.org".into(),
+            "127.0.0.1:8080".into(),
+        ]);
         let ok = |u: &str| a.allows(&Url::parse(u).unwrap());
         assert!(ok("https://credentialengineregistry.org/resources/ce-1"));
         assert!(ok("https://CredentialEngineRegistry.org/graph/ce-1"));
         assert!(ok("http://127.0.0.1:8080/x"));
         assert!(!ok("http://127.0.0.1:8081/x"));
-        assert!(!ok("https://evil.credentialengineregistry.org.example.com/"));
+        assert!(!ok(
+            "https://evil.credentialengineregistry.org.example.com/"
+        ));
         assert!(!ok("https://sandbox.credentialengineregistry.org/"));
         assert!(!ok("file:///etc/passwd"));
         assert!(!ok("ftp://credentialengineregistry.org/"));
@@ -205,6 +227,9 @@ mod tests {
         assert!(is_transient(&FetchError::Status("u".into(), 429)));
         assert!(!is_transient(&FetchError::Status("u".into(), 403)));
         assert!(!is_transient(&FetchError::NotFound("u".into())));
-        assert!(!is_transient(&FetchError::Transport("u".into(), "redirect to a host not allowed".into())));
+        assert!(!is_transient(&FetchError::Transport(
+            "u".into(),
+            "redirect to a host not allowed".into()
+        )));
     }
 }

@@ -126,11 +126,13 @@ pub fn map_competencies(framework_uri: &str, competencies: &[Value], lang: &str)
     let mut kept: Vec<String> = vec![];
     for c in competencies {
         let Some(uri) = id(c) else {
-            out.rejected.push(("(no @id)".into(), "competency without @id".into()));
+            out.rejected
+                .push(("(no @id)".into(), "competency without @id".into()));
             continue;
         };
         let Some(full_text) = text(c.get("ceasn:competencyText"), lang) else {
-            out.rejected.push((uri.into(), "competency has no ceasn:competencyText".into()));
+            out.rejected
+                .push((uri.into(), "competency has no ceasn:competencyText".into()));
             continue;
         };
         let label = text(c.get("ceasn:competencyLabel"), lang);
@@ -146,7 +148,8 @@ pub fn map_competencies(framework_uri: &str, competencies: &[Value], lang: &str)
                 name: Some(name),
                 description,
                 keywords: texts(c.get("ceasn:conceptKeyword"), lang),
-                author: Some(texts(c.get("ceasn:author"), lang).join(", ")).filter(|s| !s.is_empty()),
+                author: Some(texts(c.get("ceasn:author"), lang).join(", "))
+                    .filter(|s| !s.is_empty()),
                 creator: uris(c.get("ceasn:creator")).into_iter().next(),
                 reference_id: text(c.get("ceasn:codedNotation"), lang),
                 source_name: Some(SOURCE.into()),
@@ -157,7 +160,10 @@ pub fn map_competencies(framework_uri: &str, competencies: &[Value], lang: &str)
             },
         });
         kept.push(uri.to_string());
-        parents.entry(uri.into()).or_default().extend(uris(c.get("ceasn:isChildOf")));
+        parents
+            .entry(uri.into())
+            .or_default()
+            .extend(uris(c.get("ceasn:isChildOf")));
         for child in uris(c.get("ceasn:hasChild")) {
             parents.entry(child).or_default().insert(uri.into());
         }
@@ -182,7 +188,10 @@ pub fn map_competencies(framework_uri: &str, competencies: &[Value], lang: &str)
         .map(|child| {
             let ps = parents.remove(&child).unwrap_or_default();
             ChildEdges {
-                parents: ps.into_iter().filter(|p| p != framework_uri && *p != child).collect(),
+                parents: ps
+                    .into_iter()
+                    .filter(|p| p != framework_uri && *p != child)
+                    .collect(),
                 child,
             }
         })
@@ -225,12 +234,19 @@ mod tests {
         assert_eq!(text(Some(&v), "en-US").as_deref(), Some("Howdy"));
         assert_eq!(text(Some(&v), "fr-CA").as_deref(), Some("Bonjour"));
         assert_eq!(text(Some(&v), "de").as_deref(), Some("Hello"));
-        assert_eq!(text(Some(&json!({"es": "Hola"})), "en-US").as_deref(), Some("Hola"));
+        assert_eq!(
+            text(Some(&json!({"es": "Hola"})), "en-US").as_deref(),
+            Some("Hola")
+        );
         assert_eq!(text(Some(&json!("plain")), "en").as_deref(), Some("plain"));
         assert_eq!(text(Some(&json!({"en": "  "})), "en"), None);
-        let objs = json!([{"@language": "de", "@value": "Hallo"}, {"@language": "en", "@value": "Hi"}]);
+        let objs =
+            json!([{"@language": "de", "@value": "Hallo"}, {"@language": "en", "@value": "Hi"}]);
         assert_eq!(text(Some(&objs), "en-US").as_deref(), Some("Hi"));
-        assert_eq!(texts(Some(&json!({"en-US": ["a", "b"]})), "en-US"), vec!["a", "b"]);
+        assert_eq!(
+            texts(Some(&json!({"en-US": ["a", "b"]})), "en-US"),
+            vec!["a", "b"]
+        );
     }
 
     #[test]
@@ -249,11 +265,21 @@ mod tests {
             json!({"@id": "bad", "ceasn:competencyLabel": "no text"}),
         ];
         let m = map_competencies("F", &comps, "en");
-        let parents: HashMap<_, _> = m.parents.iter().map(|e| (e.child.as_str(), e.parents.clone())).collect();
+        let parents: HashMap<_, _> = m
+            .parents
+            .iter()
+            .map(|e| (e.child.as_str(), e.parents.clone()))
+            .collect();
         assert_eq!(parents["p"], Vec::<String>::new());
         assert_eq!(parents["c1"], vec!["p"]);
         assert_eq!(parents["c2"], vec!["p"]);
         assert_eq!(m.skills.len(), 3);
-        assert_eq!(m.rejected, vec![("bad".to_string(), "competency has no ceasn:competencyText".to_string())]);
+        assert_eq!(
+            m.rejected,
+            vec![(
+                "bad".to_string(),
+                "competency has no ceasn:competencyText".to_string()
+            )]
+        );
     }
 }

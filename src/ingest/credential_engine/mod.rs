@@ -24,7 +24,10 @@ pub fn validate(uris: &[String], allow: &HostAllowlist) -> Result<Vec<String>, S
         return Err("competencyFrameworks must list at least one framework URI".into());
     }
     if uris.len() > MAX_FRAMEWORKS_PER_JOB {
-        return Err(format!("at most {MAX_FRAMEWORKS_PER_JOB} frameworks per import, got {}", uris.len()));
+        return Err(format!(
+            "at most {MAX_FRAMEWORKS_PER_JOB} frameworks per import, got {}",
+            uris.len()
+        ));
     }
     let mut out: Vec<String> = vec![];
     for raw in uris {
@@ -33,7 +36,10 @@ pub fn validate(uris: &[String], allow: &HostAllowlist) -> Result<Vec<String>, S
             return Err(format!("{raw:?} must be an http(s) URI"));
         }
         if !allow.allows(&url) {
-            return Err(format!("{raw:?}: host not allowed (allowed: {})", allow.describe()));
+            return Err(format!(
+                "{raw:?}: host not allowed (allowed: {})",
+                allow.describe()
+            ));
         }
         let s = url.to_string();
         if !out.contains(&s) {
@@ -95,7 +101,8 @@ impl Importer {
     /// Imports each framework in turn. A framework that cannot be fetched is reported in the
     /// job's errors and skipped; the job fails only if none could be imported.
     pub async fn run(&self, ctx: JobContext, frameworks: Vec<String>) -> Result<(), JobFailure> {
-        ctx.progress(|p| p.frameworks_total = frameworks.len() as i64).await?;
+        ctx.progress(|p| p.frameworks_total = frameworks.len() as i64)
+            .await?;
         let mut imported = 0;
         for uri in &frameworks {
             ctx.checkpoint()?;
@@ -110,7 +117,9 @@ impl Importer {
             ctx.progress(|p| p.frameworks_done += 1).await?;
         }
         if imported == 0 {
-            return Err(JobFailure::Failed("no framework could be imported; see errors".into()));
+            return Err(JobFailure::Failed(
+                "no framework could be imported; see errors".into(),
+            ));
         }
         Ok(())
     }
@@ -134,7 +143,8 @@ impl Importer {
         for chunk in mapped.skills.chunks(self.batch) {
             ctx.checkpoint()?;
             writes::upsert_skills(g, chunk).await?;
-            ctx.progress(|p| p.competencies_done += chunk.len() as i64).await?;
+            ctx.progress(|p| p.competencies_done += chunk.len() as i64)
+                .await?;
         }
         // Edges after all skills exist, so in-framework targets are never stubs.
         for chunk in mapped.parents.chunks(self.batch) {
@@ -165,7 +175,10 @@ impl Importer {
             return split_graph(&doc, uri);
         }
         if !ctdl::has_type(&doc, ctdl::FRAMEWORK_TYPE) {
-            return Err(FrameworkError::Skip(format!("{uri}: not a {}", ctdl::FRAMEWORK_TYPE)));
+            return Err(FrameworkError::Skip(format!(
+                "{uri}: not a {}",
+                ctdl::FRAMEWORK_TYPE
+            )));
         }
         if let Some(graph_uri) = graph_uri(uri) {
             match self.client.get_json(&graph_uri).await {
@@ -179,7 +192,11 @@ impl Importer {
     }
 
     /// Breadth-first fetch of the hierarchy, `concurrency` requests at a time.
-    async fn crawl(&self, ctx: &JobContext, framework: &Value) -> Result<Vec<Value>, FrameworkError> {
+    async fn crawl(
+        &self,
+        ctx: &JobContext,
+        framework: &Value,
+    ) -> Result<Vec<Value>, FrameworkError> {
         let mut seen: HashSet<String> = HashSet::new();
         let mut frontier: Vec<String> = ctdl::uris(framework.get("ceasn:hasTopChild"))
             .into_iter()
@@ -189,14 +206,15 @@ impl Importer {
         let mut found = vec![];
         while !frontier.is_empty() {
             ctx.checkpoint()?;
-            let results: Vec<(String, Result<Value, FetchError>)> = stream::iter(std::mem::take(&mut frontier))
-                .map(|u| async move {
-                    let r = self.client.get_json(&u).await;
-                    (u, r)
-                })
-                .buffer_unordered(self.concurrency)
-                .collect()
-                .await;
+            let results: Vec<(String, Result<Value, FetchError>)> =
+                stream::iter(std::mem::take(&mut frontier))
+                    .map(|u| async move {
+                        let r = self.client.get_json(&u).await;
+                        (u, r)
+                    })
+                    .buffer_unordered(self.concurrency)
+                    .collect()
+                    .await;
             for (u, result) in results {
                 match result {
                     Ok(c) => {
@@ -216,7 +234,8 @@ impl Importer {
 }
 
 fn graph_uri(uri: &str) -> Option<String> {
-    uri.contains("/resources/").then(|| uri.replacen("/resources/", "/graph/", 1))
+    uri.contains("/resources/")
+        .then(|| uri.replacen("/resources/", "/graph/", 1))
 }
 
 fn split_graph(doc: &Value, uri: &str) -> Result<(Value, Vec<Value>), FrameworkError> {
@@ -227,10 +246,16 @@ fn split_graph(doc: &Value, uri: &str) -> Result<(Value, Vec<Value>), FrameworkE
         .collect();
     let framework = frameworks
         .iter()
-        .find(|f| ctdl::id(f).is_some_and(|id| graph_uri(id).as_deref() == graph_uri(uri).as_deref() || id == uri))
+        .find(|f| {
+            ctdl::id(f).is_some_and(|id| {
+                graph_uri(id).as_deref() == graph_uri(uri).as_deref() || id == uri
+            })
+        })
         .or(frameworks.first())
         .map(|f| (*f).clone())
-        .ok_or_else(|| FrameworkError::Skip(format!("{uri}: @graph holds no {}", ctdl::FRAMEWORK_TYPE)))?;
+        .ok_or_else(|| {
+            FrameworkError::Skip(format!("{uri}: @graph holds no {}", ctdl::FRAMEWORK_TYPE))
+        })?;
     let competencies = items
         .into_iter()
         .filter(|i| ctdl::has_type(i, ctdl::COMPETENCY_TYPE))
@@ -246,10 +271,17 @@ mod tests {
     fn validation_rejects_empty_non_uri_and_foreign_hosts() {
         let allow = HostAllowlist::new(&["credentialengineregistry.org".into()]);
         assert!(validate(&[], &allow).is_err());
-        assert!(validate(&["not a uri".into()], &allow).unwrap_err().contains("not a valid URI"));
-        assert!(validate(&["https://example.com/x".into()], &allow).unwrap_err().contains("host not allowed"));
+        assert!(validate(&["not a uri".into()], &allow)
+            .unwrap_err()
+            .contains("not a valid URI"));
+        assert!(validate(&["https://example.com/x".into()], &allow)
+            .unwrap_err()
+            .contains("host not allowed"));
         let ok = validate(
-            &["https://credentialengineregistry.org/resources/ce-1".into(), "https://credentialengineregistry.org/resources/ce-1".into()],
+            &[
+                "https://credentialengineregistry.org/resources/ce-1".into(),
+                "https://credentialengineregistry.org/resources/ce-1".into(),
+            ],
             &allow,
         )
         .unwrap();

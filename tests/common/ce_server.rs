@@ -1,0 +1,128 @@
+//! A local stand-in for the Credential Engine Registry: serves the recorded CTDL-ASN documents
+//! in `tests/fixtures/ce/` over real HTTP, plus a few behaviours of a real server (a 500 that
+//! succeeds on retry, a redirect off the allowlist, a generated 5,000-competency framework).
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::State;
+use axum::http::{header, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use serde_json::{json, Value};
+
+#[derive(Default)]
+pub struct Registry {
+    pub base: String,
+    /// Text substituted for `{{REV}}`, to publish a revised version of the fixtures.
+    pub revision: Mutex<String>,
+    pub hits: Mutex<HashMap<String, usize>>,
+    pub big_size: usize,
+}
+
+impl Registry {
+    pub fn hits(&self, path: &str) -> usize {
+        self.hits.lock().unwrap().get(path).copied().unwrap_or(0)
+    }
+    pub fn set_revision(&self, rev: &str) {
+        *self.revision.lock().unwrap() = rev.to_string();
+    }
+    pub fn uri(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+}
+
+pub async fn start(big_size: usize) -> (SocketAddr, Arc<Registry>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let registry = Arc::new(Registry {
+        base: format!("http://127.0.0.1:{}", addr.port()),
+        big_size,
+        ..Default::default()
+    });
+    let app = Router::new().fallback(serve).with_state(registry.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (addr, registry)
+}
+
+async fn serve(State(reg): State<Arc<Registry>>, uri: Uri) -> Response {
+    let path = uri.path().to_string();
+    let hit = {
+        let mut hits = reg.hits.lock().unwrap();
+        let n = hits.entry(path.clone()).or_default();
+        *n += 1;
+        *n
+    };
+    match path.as_str() {
+        "/resources/ce-fw-flaky" if hit == 1 => {
+            return (StatusCode::INTERNAL_SERVER_ERROR, "upstream hiccup").into_response()
+        }
+        "/resources/ce-fw-flaky" => return fixture(&reg, "graph_ce-fw-flaky"),
+        "/resources/ce-redirect" => {
+            let port = reg.base.rsplit(':').next().unwrap();
+            let to = format!("http://127.0.0.2:{port}/resources/ce-fw-b");
+            return (StatusCode::FOUND, [(header::LOCATION, to)]).into_response();
+        }
+        "/graph/ce-fw-big" => return json_ld(big_framework(&reg.base, reg.big_size).to_string()),
+        "/resources/ce-fw-big" => {
+            return json_ld(
+                json!({"@id": format!("{}/resources/ce-fw-big", reg.base), "@type": "ceasn:CompetencyFramework"})
+                    .to_string(),
+            )
+        }
+        _ => {}
+    }
+    let name = path.trim_start_matches('/').replacen('/', "_", 1);
+    fixture(&reg, &name)
+}
+
+fn fixture(reg: &Registry, name: &str) -> Response {
+    let file = format!(
+        "{}/tests/fixtures/ce/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    match std::fs::read_to_string(file) {
+        Ok(text) => json_ld(
+            text.replace("{{BASE}}", &reg.base)
+                .replace("{{REV}}", &reg.revision.lock().unwrap()),
+        ),
+        Err(_) => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}
+
+fn json_ld(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "application/ld+json")], body).into_response()
+}
+
+/// A framework with `n` competencies: 50 top-level ones, every other one the child of an
+/// earlier one, with language maps, keywords and an occupation on each.
+pub fn big_framework(base: &str, n: usize) -> Value {
+    let fw = format!("{base}/resources/ce-fw-big");
+    let comp = |i: usize| format!("{base}/resources/ce-big-{i}");
+    let mut graph = vec![json!({
+        "@id": fw,
+        "@type": "ceasn:CompetencyFramework",
+        "ceasn:name": {"en-US": "Big Framework"},
+        "ceasn:hasTopChild": (0..n.min(50)).map(comp).collect::<Vec<_>>(),
+    })];
+    for i in 0..n {
+        let mut c = json!({
+            "@id": comp(i),
+            "@type": "ceasn:Competency",
+            "ceterms:ctid": format!("ce-big-{i}"),
+            "ceasn:competencyLabel": {"en-US": format!("Big competency {i:05}")},
+            "ceasn:competencyText": {"en-US": format!("Do the thing number {i} well"), "es": format!("Hacer {i}")},
+            "ceasn:codedNotation": format!("BIG-{i}"),
+            "ceasn:conceptKeyword": {"en-US": ["big", format!("k{}", i % 10)]},
+            "ceasn:isPartOf": fw,
+            "ceterms:occupationType": [{"ceterms:codedNotation": format!("15-12{:02}.00", 50 + i % 10)}],
+        });
+        if i >= 50 {
+            c["ceasn:isChildOf"] = json!([comp(i / 2)]);
+        }
+        graph.push(c);
+    }
+    json!({"@id": format!("{base}/graph/ce-fw-big"), "@graph": graph})
+}

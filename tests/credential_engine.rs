@@ -1,0 +1,474 @@
+//! Credential Engine ingestion end to end: GraphQL mutation, job runner, recorded CTDL-ASN
+//! documents over real HTTP, the real test database, and the job subscription over WebSocket.
+mod common;
+
+use std::time::Duration;
+
+use common::{ce_server, error_code, ws, TestApp};
+use serde_json::{json, Value};
+
+const JOB_FIELDS: &str = "name type status message finished input
+    progress { frameworksTotal frameworksDone competenciesTotal competenciesDone }
+    errors { target message }";
+
+async fn app_for_registry(tweak: impl FnOnce(&mut skillgraph::config::Config)) -> TestApp {
+    TestApp::start_with(|c| {
+        c.ingest.ce_allowed_hosts = vec!["127.0.0.1".into()];
+        c.ingest.http_backoff_ms = 10;
+        c.ingest.http_timeout_secs = 5;
+        tweak(c);
+    })
+    .await
+}
+
+async fn start_import(app: &TestApp, uris: &[String]) -> Value {
+    let d = app
+        .data(
+            &format!("mutation($u:[String!]!){{ importCredentialEngine(competencyFrameworks:$u){{ {JOB_FIELDS} }} }}"),
+            json!({"u": uris}),
+        )
+        .await;
+    d["importCredentialEngine"].clone()
+}
+
+async fn job(app: &TestApp, name: &str) -> Value {
+    app.data(
+        &format!("query($n:String!){{ job(jobName:$n){{ {JOB_FIELDS} }} }}"),
+        json!({"n": name}),
+    )
+    .await["job"]
+        .clone()
+}
+
+/// Polls the public job query until the job ends.
+async fn wait_for_end(app: &TestApp, name: &str) -> Value {
+    for _ in 0..1200 {
+        let j = job(app, name).await;
+        if j["finished"] == true {
+            return j;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("job {name} did not end in 120 s");
+}
+
+async fn skill_by_uri(app: &TestApp, text: &str, uri: &str) -> Value {
+    let d = app
+        .data(
+            "query($t:String){ skills(limit:100, filter:{text:$t}){ uuid name description keywords author creator referenceId sourceUri sourceName ctid language type{ id name } modifiedTime
+                framework{ name } parentNodes{ name sourceUri parentNodes{ name } } childNodes{ name }
+                alignments{ skillAlignment{ source aligned{ id name alignmentType sourceUri } suggested{ name } } roleAlignment{ onet{ code name framework } } }
+                occupations{ occupationsMajorGroup{ code } occupationsMinorGroup{ code } broadOccupation{ code } detailedOccupation{ code name } } } }",
+            json!({"t": text}),
+        )
+        .await;
+    d["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["sourceUri"] == uri)
+        .unwrap_or_else(|| panic!("no skill {uri} in {d:#}"))
+        .clone()
+}
+
+#[tokio::test]
+async fn imports_frameworks_with_hierarchy_alignments_and_errors_watched_live() {
+    let (_, reg) = ce_server::start(0).await;
+    let app = app_for_registry(|_| {}).await;
+    let uris = vec![
+        reg.uri("/resources/ce-fw-a"),
+        reg.uri("/resources/ce-fw-b"),
+        reg.uri("/resources/ce-missing"),
+        reg.uri("/resources/ce-fw-flaky"),
+    ];
+    let started = start_import(&app, &uris).await;
+    let name = started["name"].as_str().unwrap().to_string();
+    assert!(uuid::Uuid::parse_str(&name).is_ok(), "job name is a UUID");
+    assert_eq!(started["type"], "CREDENTIAL_ENGINE_INGESTION");
+    assert!(["QUEUED", "ACTIVE"].contains(&started["status"].as_str().unwrap()));
+    assert_eq!(started["input"]["competency_frameworks"], json!(uris));
+
+    // The subscription over a real WebSocket sees the job through to its end.
+    let updates = ws::subscribe_all(
+        app.addr,
+        &format!("subscription($n:String!){{ jobUpdates(jobName:$n){{ {JOB_FIELDS} }} }}"),
+        json!({"n": name}),
+        Duration::from_secs(120),
+    )
+    .await;
+    let statuses: Vec<&str> = updates
+        .iter()
+        .map(|u| {
+            u["data"]["jobUpdates"]["status"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{u:#}"))
+        })
+        .collect();
+    assert_eq!(
+        *statuses.last().unwrap(),
+        "SUCCEEDED",
+        "statuses: {statuses:?}"
+    );
+    assert!(updates.len() >= 2, "saw only {statuses:?}");
+    // Progress never goes backwards.
+    let done: Vec<i64> = updates
+        .iter()
+        .map(|u| {
+            u["data"]["jobUpdates"]["progress"]["competenciesDone"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    assert!(done.windows(2).all(|w| w[0] <= w[1]), "{done:?}");
+
+    let end = job(&app, &name).await;
+    assert_eq!(end["status"], "SUCCEEDED");
+    assert_eq!(end["progress"]["frameworksTotal"], 4);
+    assert_eq!(end["progress"]["frameworksDone"], 4);
+    // A: 4 competencies fetched one by one (one without text); B: 2; flaky: 1.
+    assert_eq!(end["progress"]["competenciesTotal"], 7);
+    assert_eq!(end["progress"]["competenciesDone"], 7);
+    let errors = end["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(errors
+        .iter()
+        .any(|e| e["target"] == reg.uri("/resources/ce-missing")
+            && e["message"].as_str().unwrap().contains("404")));
+    assert!(errors
+        .iter()
+        .any(|e| e["target"] == reg.uri("/resources/ce-a-notext")
+            && e["message"].as_str().unwrap().contains("competencyText")));
+    // The 500 was retried, and B came as one @graph document.
+    assert_eq!(reg.hits("/resources/ce-fw-flaky"), 2);
+    assert_eq!(reg.hits("/graph/ce-fw-b"), 1);
+    assert_eq!(reg.hits("/resources/ce-b1"), 0);
+
+    // Three levels: a1 > a1-1 > a1-1-1, read back through parentNodes.
+    let leaf = skill_by_uri(&app, "round-robin", &reg.uri("/resources/ce-a1-1-1")).await;
+    assert_eq!(leaf["name"], "Compare round-robin and priority schedulers");
+    assert_eq!(
+        leaf["parentNodes"][0]["name"],
+        "Describe process scheduling"
+    );
+    assert_eq!(
+        leaf["parentNodes"][0]["parentNodes"][0]["name"],
+        "Operating System Components"
+    );
+    assert_eq!(
+        leaf["framework"]["name"],
+        "Information Technology Fundamentals"
+    );
+
+    let top = skill_by_uri(&app, "operating system", &reg.uri("/resources/ce-a1")).await;
+    assert_eq!(
+        top["description"],
+        "Explain the purpose of and relationship between common components of an operating system"
+    );
+    assert_eq!(top["keywords"], json!(["operating systems", "kernel"]));
+    assert_eq!(top["referenceId"], "IDS-20252-02");
+    assert_eq!(top["author"], "Jane Doe");
+    assert_eq!(
+        top["creator"],
+        "https://credentialengineregistry.org/resources/ce-org-1"
+    );
+    assert_eq!(top["sourceName"], "credential_engine");
+    assert_eq!(top["ctid"], "ce-a1");
+    assert_eq!(
+        top["type"],
+        json!({"id": "ceasn:Competency", "name": "Skill"})
+    );
+    assert_eq!(top["parentNodes"], json!([]));
+    assert_eq!(top["childNodes"][0]["name"], "Describe process scheduling");
+    assert_eq!(
+        top["alignments"]["roleAlignment"]["onet"][0]["code"],
+        "15-1212.00"
+    );
+    assert_eq!(
+        top["occupations"]["occupationsMajorGroup"][0]["code"],
+        "15-0000"
+    );
+    assert_eq!(
+        top["occupations"]["detailedOccupation"][0],
+        json!({"code": "15-1212", "name": "Information Security Analysts"})
+    );
+
+    // Cross-framework alignment lands on the skill imported from B.
+    let mid = skill_by_uri(&app, "process scheduling", &reg.uri("/resources/ce-a1-1")).await;
+    let ce = &mid["alignments"]["skillAlignment"][0];
+    assert_eq!(ce["source"], "credential_engine");
+    let exact = ce["aligned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["alignmentType"] == "exact")
+        .unwrap();
+    assert_eq!(exact["name"], "Information Systems");
+    let b1 = skill_by_uri(&app, "information systems", &reg.uri("/resources/ce-b1")).await;
+    assert_eq!(exact["id"], b1["uuid"]);
+    assert_eq!(
+        b1["childNodes"][0]["name"],
+        "Secure configuration of systems"
+    );
+    // An alignment to a competency not imported yet is kept (its name is unknown).
+    let major = ce["aligned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["alignmentType"] == "major")
+        .unwrap();
+    assert_eq!(major["sourceUri"], reg.uri("/resources/ce-not-imported"));
+    assert_eq!(major["name"], Value::Null);
+
+    // The skipped competency is not in the graph; stubs are not listed.
+    let all = app
+        .data(
+            "{ skillConnection(filter:{source:\"credential_engine\"}){ totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(all["skillConnection"]["totalCount"], 6);
+}
+
+#[tokio::test]
+async fn reimport_updates_in_place_without_duplicates() {
+    let (_, reg) = ce_server::start(0).await;
+    let app = app_for_registry(|_| {}).await;
+    let uris = vec![reg.uri("/resources/ce-fw-a"), reg.uri("/resources/ce-fw-b")];
+    let first = start_import(&app, &uris).await;
+    let first = wait_for_end(&app, first["name"].as_str().unwrap()).await;
+    assert_eq!(first["status"], "SUCCEEDED");
+
+    let count_q = "{ skillConnection(filter:{source:\"credential_engine\"}){ totalCount } frameworks{ name description } }";
+    let before = app.data(count_q, json!({})).await;
+    let a1_before = skill_by_uri(&app, "operating system", &reg.uri("/resources/ce-a1")).await;
+    let statements_before = app
+        .graph()
+        .rows(neo4rs::query("MATCH ()-[r]->() RETURN count(r) AS n"))
+        .await
+        .unwrap();
+    let edges_before: i64 = statements_before[0].get("n").unwrap();
+
+    reg.set_revision(" (revised)");
+    let second = start_import(&app, &uris).await;
+    let second = wait_for_end(&app, second["name"].as_str().unwrap()).await;
+    assert_eq!(second["status"], "SUCCEEDED");
+    assert_eq!(second["progress"], first["progress"]);
+
+    let after = app.data(count_q, json!({})).await;
+    assert_eq!(
+        after["skillConnection"], before["skillConnection"],
+        "no duplicates"
+    );
+    assert_eq!(after["frameworks"].as_array().unwrap().len(), 2);
+    let fw_a = after["frameworks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "Information Technology Fundamentals")
+        .unwrap();
+    assert_eq!(fw_a["description"], "Core IT competencies (revised)");
+
+    let a1_after = skill_by_uri(&app, "operating system", &reg.uri("/resources/ce-a1")).await;
+    assert_eq!(a1_after["name"], "Operating System Components (revised)");
+    assert_eq!(a1_after["uuid"], a1_before["uuid"], "identity kept");
+    assert!(a1_after["modifiedTime"].as_str() > a1_before["modifiedTime"].as_str());
+    let rows = app
+        .graph()
+        .rows(neo4rs::query("MATCH ()-[r]->() RETURN count(r) AS n"))
+        .await
+        .unwrap();
+    let edges_after: i64 = rows[0].get("n").unwrap();
+    assert_eq!(edges_after, edges_before, "no duplicate relationships");
+}
+
+#[tokio::test]
+async fn invalid_input_is_rejected_without_creating_a_job() {
+    let (_, reg) = ce_server::start(0).await;
+    let app = app_for_registry(|_| {}).await;
+    let m = "mutation($u:[String!]!){ importCredentialEngine(competencyFrameworks:$u){ name } }";
+    for (uris, needle) in [
+        (json!([]), "at least one"),
+        (json!(["not a uri"]), "not a valid URI"),
+        (
+            json!(["https://example.com/resources/ce-1"]),
+            "host not allowed",
+        ),
+        (json!(["file:///etc/passwd"]), "http(s)"),
+    ] {
+        let body = app.gql(m, json!({"u": uris})).await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains(needle),
+            "{body:#}"
+        );
+    }
+    let jobs = app.data("{ jobs { nodes { name } } }", json!({})).await;
+    assert_eq!(jobs["jobs"]["nodes"], json!([]));
+    assert_eq!(reg.hits.lock().unwrap().len(), 0, "nothing was fetched");
+
+    let unknown = app
+        .data("{ job(jobName: \"nope\") { name } }", json!({}))
+        .await;
+    assert_eq!(unknown["job"], Value::Null);
+    let cancel = app
+        .gql(
+            "mutation { cancelJob(jobName: \"nope\") { name } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&cancel), "NOT_FOUND");
+    let sub = ws::subscribe_all(
+        app.addr,
+        "subscription { jobUpdates(jobName: \"nope\") { name } }",
+        json!({}),
+        Duration::from_secs(10),
+    )
+    .await;
+    assert_eq!(sub.len(), 1);
+    assert_eq!(
+        sub[0]["errors"][0]["extensions"]["code"], "NOT_FOUND",
+        "{sub:#?}"
+    );
+}
+
+#[tokio::test]
+async fn redirects_off_the_allowlist_are_refused() {
+    let (_, reg) = ce_server::start(0).await;
+    let app = app_for_registry(|_| {}).await;
+    let started = start_import(&app, &[reg.uri("/resources/ce-redirect")]).await;
+    let end = wait_for_end(&app, started["name"].as_str().unwrap()).await;
+    assert_eq!(end["status"], "FAILED");
+    assert!(end["message"]
+        .as_str()
+        .unwrap()
+        .contains("no framework could be imported"));
+    let why = end["errors"][0]["message"].as_str().unwrap();
+    assert!(why.contains("not allowed"), "{why}");
+    assert_eq!(
+        reg.hits("/resources/ce-redirect"),
+        1,
+        "a refused redirect is not retried"
+    );
+    assert_eq!(reg.hits("/resources/ce-fw-b"), 0);
+}
+
+#[tokio::test]
+async fn large_framework_and_cancellation() {
+    let (_, reg) = ce_server::start(5000).await;
+    let app = app_for_registry(|c| {
+        c.jobs.concurrency = 1;
+        c.ingest.write_batch_size = 250;
+    })
+    .await;
+    let big = start_import(&app, &[reg.uri("/resources/ce-fw-big")]).await;
+    // With one runner slot, a second job waits queued and can be cancelled at once.
+    let queued = start_import(&app, &[reg.uri("/resources/ce-fw-b")]).await;
+    assert_eq!(queued["status"], "QUEUED");
+    let cancelled = app
+        .data(
+            "mutation($n:String!){ cancelJob(jobName:$n){ status message } }",
+            json!({"n": queued["name"]}),
+        )
+        .await;
+    assert_eq!(cancelled["cancelJob"]["status"], "CANCELLED");
+
+    let end = wait_for_end(&app, big["name"].as_str().unwrap()).await;
+    assert_eq!(end["status"], "SUCCEEDED", "{end:#}");
+    assert_eq!(end["progress"]["competenciesTotal"], 5000);
+    assert_eq!(end["progress"]["competenciesDone"], 5000);
+    let fw = app
+        .data(
+            "query($f:String){ skillConnection(filter:{framework:$f}){ totalCount } }",
+            json!({"f": reg.uri("/resources/ce-fw-big")}),
+        )
+        .await;
+    assert_eq!(fw["skillConnection"]["totalCount"], 5000);
+    let deep = skill_by_uri(&app, "competency 04999", &reg.uri("/resources/ce-big-4999")).await;
+    assert_eq!(deep["parentNodes"][0]["name"], "Big competency 02499");
+
+    // The cancelled job never ran; a finished job cannot be cancelled.
+    let q = job(&app, queued["name"].as_str().unwrap()).await;
+    assert_eq!(q["status"], "CANCELLED");
+    assert_eq!(q["progress"]["frameworksDone"], 0);
+    let again = app
+        .gql(
+            "mutation($n:String!){ cancelJob(jobName:$n){ status } }",
+            json!({"n": big["name"]}),
+        )
+        .await;
+    assert_eq!(error_code(&again), "JOB_ALREADY_ENDED");
+
+    // Cancelling an active job stops it at the next batch.
+    let redo = start_import(&app, &[reg.uri("/resources/ce-fw-big")]).await;
+    let name = redo["name"].as_str().unwrap().to_string();
+    for _ in 0..200 {
+        if job(&app, &name).await["status"] == "ACTIVE" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    app.data(
+        "mutation($n:String!){ cancelJob(jobName:$n){ name } }",
+        json!({"n": name}),
+    )
+    .await;
+    let end = wait_for_end(&app, &name).await;
+    assert_eq!(end["status"], "CANCELLED");
+    assert!(end["progress"]["competenciesDone"].as_i64().unwrap() < 5000);
+
+    let listed = app
+        .data(
+            "{ jobs(status: CANCELLED, type: CREDENTIAL_ENGINE_INGESTION) { nodes { name } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(listed["jobs"]["nodes"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn jobs_interrupted_by_a_restart_are_marked_failed() {
+    use skillgraph::jobs::model::{Job, JobStatus, JobType, Progress};
+    let app = app_for_registry(|_| {}).await;
+    // What a process that died mid-import leaves behind: an active job node.
+    let t = skillgraph::graph::now();
+    let orphan = Job {
+        name: uuid::Uuid::new_v4().to_string(),
+        job_type: JobType::CredentialEngineIngestion,
+        status: JobStatus::Active,
+        input: json!({"competency_frameworks": ["https://credentialengineregistry.org/resources/ce-x"]}),
+        created_by: String::new(),
+        created_time: t.clone(),
+        last_modified_time: t.clone(),
+        started_time: Some(t),
+        finished_time: None,
+        message: None,
+        progress: Progress {
+            frameworks_total: 1,
+            competencies_total: 10,
+            competencies_done: 4,
+            ..Default::default()
+        },
+        errors: vec![],
+        errors_dropped: 0,
+    };
+    skillgraph::graph::jobs::create(app.graph(), &orphan)
+        .await
+        .unwrap();
+    let before = job(&app, &orphan.name).await;
+    assert_eq!(before["status"], "ACTIVE");
+
+    // The service starts again on the same database.
+    let restarted = TestApp::start_on(common::test_config(&app.database)).await;
+    let j = job(&restarted, &orphan.name).await;
+    assert_eq!(j["status"], "FAILED", "{j:#}");
+    assert!(j["message"].as_str().unwrap().contains("interrupted"));
+    assert_eq!(j["finished"], true);
+    assert_eq!(
+        j["progress"]["competenciesDone"], 4,
+        "progress so far is kept"
+    );
+    assert_eq!(j["input"], before["input"]);
+}
