@@ -10,3 +10,7 @@ CREATE CONSTRAINT job_name IF NOT EXISTS FOR (j:Job) REQUIRE j.name IS UNIQUE;
 CREATE INDEX skill_name IF NOT EXISTS FOR (s:Skill) ON (s.name);
 CREATE INDEX skill_source_name IF NOT EXISTS FOR (s:Skill) ON (s.source_name);
 CREATE INDEX job_created_time IF NOT EXISTS FOR (j:Job) ON (j.created_time);
+CREATE CONSTRAINT employee_external_id IF NOT EXISTS FOR (e:Employee) REQUIRE e.external_id IS UNIQUE;
+CREATE CONSTRAINT learning_event_external_id IF NOT EXISTS FOR (ev:LearningEvent) REQUIRE ev.external_id IS UNIQUE;
+CREATE CONSTRAINT course_id IF NOT EXISTS FOR (c:Course) REQUIRE c.id IS UNIQUE;
+CREATE INDEX learning_event_employee IF NOT EXISTS FOR (ev:LearningEvent) ON (ev.employee_external_id);

@@ -133,6 +133,8 @@ pub struct Config {
     pub ingest: IngestConfig,
     #[command(flatten)]
     pub jobs: JobConfig,
+    #[command(flatten)]
+    pub file_load: FileLoadConfig,
 }
 
 impl Config {
@@ -151,4 +153,25 @@ impl Config {
             .expect("defaults always parse")
             .config
     }
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct FileLoadConfig {
+    /// S3 endpoint override, for S3-compatible stores and tests (default: AWS).
+    #[arg(long = "s3-endpoint", env = "SKILLGRAPH_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    /// Region used to sign S3 requests.
+    #[arg(
+        long = "s3-region",
+        env = "SKILLGRAPH_S3_REGION",
+        default_value = "us-east-1"
+    )]
+    pub s3_region: String,
+    /// Rows per UNWIND batch for file loads.
+    #[arg(
+        long = "file-load-batch-size",
+        env = "SKILLGRAPH_FILE_LOAD_BATCH_SIZE",
+        default_value_t = 1000
+    )]
+    pub batch_size: usize,
 }

@@ -8,3 +8,4 @@ pub mod graph;
 pub mod ingest;
 pub mod jobs;
 pub mod server;
+pub mod telemetry;

@@ -24,10 +24,7 @@ enum Command {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,neo4rs=warn".into()),
-        )
+        .with_env_filter(skillgraph::telemetry::filter("info,neo4rs=warn"))
         .init();
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve) {

@@ -9,6 +9,7 @@ use crate::api::{self, AppState};
 use crate::config::Config;
 use crate::graph::{migrate, Graph};
 use crate::ingest::credential_engine::Importer;
+use crate::ingest::file_load::FileLoader;
 use crate::jobs::Jobs;
 
 /// Connects to the database and applies the schema; the state every handler shares.
@@ -33,6 +34,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     }
     Ok(AppState {
         importer: Importer::new(graph.clone(), &config.ingest),
+        file_loader: FileLoader::new(graph.clone(), &config.file_load),
         jobs,
         graph,
         config: Arc::new(config),

@@ -1,6 +1,7 @@
 //! HTTP surface: GraphQL (queries, mutations, WebSocket subscriptions), GraphiQL, health, metrics.
 pub mod errors;
 mod extension;
+pub mod file_load;
 pub mod jobs;
 mod loaders;
 mod pagination;
@@ -22,13 +23,14 @@ use neo4rs::query;
 use crate::config::Config;
 use crate::graph::{cypher, Graph};
 use crate::ingest::credential_engine::Importer;
+use crate::ingest::file_load::FileLoader;
 use crate::jobs::Jobs;
 
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(skills::SkillQuery, jobs::JobQuery);
+pub struct QueryRoot(skills::SkillQuery, jobs::JobQuery, file_load::FileLoadQuery);
 
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(jobs::JobMutation);
+pub struct MutationRoot(jobs::JobMutation, file_load::FileLoadMutation);
 
 #[derive(MergedSubscription, Default)]
 pub struct SubscriptionRoot(jobs::JobSubscription);
@@ -42,6 +44,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub jobs: Arc<Jobs>,
     pub importer: Importer,
+    pub file_loader: FileLoader,
 }
 
 /// The schema without runtime data: enough to print the SDL.

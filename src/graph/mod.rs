@@ -1,5 +1,6 @@
 //! Access to the graph database: a neo4rs pool, the Cypher files, and typed reads and writes.
 pub mod cypher;
+pub mod events;
 pub mod jobs;
 pub mod migrate;
 pub mod skills;
@@ -64,6 +65,24 @@ impl Graph {
         self.statements.fetch_add(1, Ordering::Relaxed);
         self.inner.run(q).await?;
         Ok(())
+    }
+
+    /// Runs an idempotent write (a MERGE batch), trying again when it fails: concurrent
+    /// MERGEs of the same keys can conflict (a unique constraint race, or a concurrent
+    /// modification), and the retry then finds the nodes the other transaction created.
+    pub async fn run_idempotent(&self, q: Query) -> GraphResult<()> {
+        const ATTEMPTS: u32 = 4;
+        let mut attempt = 1;
+        loop {
+            match self.run(q.clone()).await {
+                Err(GraphError::Database(e)) if attempt < ATTEMPTS => {
+                    tracing::warn!(error = %e, attempt, "batch write conflicted; retrying");
+                    tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
     }
 
     /// Runs a statement and collects all rows.

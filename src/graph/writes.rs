@@ -114,5 +114,5 @@ async fn unwind<T: Serialize>(graph: &Graph, cypher: &str, rows: &[T]) -> GraphR
     let q = query(cypher)
         .param("rows", param(&rows)?)
         .param("now", now());
-    graph.run(q).await
+    graph.run_idempotent(q).await
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod ce_server;
+pub mod s3;
 pub mod ws;
 
 use std::net::SocketAddr;
@@ -57,6 +58,7 @@ pub fn test_config(database: &str) -> Config {
     config.db.database = database.to_string();
     config.db.max_connections = 8;
     config.bind = "127.0.0.1:0".parse().unwrap();
+    config.file_load.s3_endpoint = Some(s3::endpoint());
     config
 }
 

@@ -1,0 +1,175 @@
+//! GraphQL surface of file load tasks and the skill events they write.
+use async_graphql::{ComplexObject, Context, InputObject, Object, Result, SimpleObject};
+
+use super::errors::{bad_input, db};
+use super::jobs::Job;
+use super::pagination::page_bounds;
+use super::skills::state;
+use crate::graph::events::{self, EmployeeNode, EventNode};
+use crate::ingest::file_load::s3::AwsCredentials;
+use crate::ingest::file_load::{EntityType, FileLoadRequest, LoadMethod};
+use crate::jobs::model::{self, JobType};
+
+/// Marked secret so GraphQL tooling never logs them.
+#[derive(InputObject)]
+pub struct AwsCredentialsInput {
+    #[graphql(secret)]
+    pub aws_access_key_id: String,
+    #[graphql(secret)]
+    pub aws_secret_access_key: String,
+    #[graphql(secret)]
+    pub aws_session_token: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct FileLoadTaskInput {
+    pub entity_type: EntityType,
+    pub method: LoadMethod,
+    /// `s3://bucket/key.csv`
+    pub uri: String,
+    pub credentials: AwsCredentialsInput,
+}
+
+#[derive(Default)]
+pub struct FileLoadMutation;
+
+#[Object]
+impl FileLoadMutation {
+    /// Starts loading a CSV of skill events from S3. Returns the task (a job) at once.
+    async fn create_file_load_task(
+        &self,
+        ctx: &Context<'_>,
+        input: FileLoadTaskInput,
+    ) -> Result<Job> {
+        let c = input.credentials;
+        let creds = AwsCredentials {
+            access_key_id: c.aws_access_key_id,
+            secret_access_key: c.aws_secret_access_key,
+            session_token: c.aws_session_token,
+        };
+        let req = FileLoadRequest::new(input.entity_type, input.method, &input.uri, creds)
+            .map_err(bad_input)?;
+        Ok(Job(start_file_load(ctx, req).await?))
+    }
+}
+
+/// Shared with the REST routes.
+pub async fn start_file_load(ctx: &Context<'_>, req: FileLoadRequest) -> Result<model::Job> {
+    let state = state(ctx)?;
+    let loader = state.file_loader.clone();
+    state
+        .jobs
+        .submit(JobType::FileLoad, req.input_json(), move |ctx| async move {
+            loader.run(ctx, req).await
+        })
+        .await
+        .map_err(db)
+}
+
+pub struct Employee(EmployeeNode);
+
+#[Object]
+impl Employee {
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+    /// The employee's learning events, newest first.
+    async fn learning_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 0)] skip: i32,
+        #[graphql(default = 20)] limit: i32,
+    ) -> Result<Vec<SkillEvent>> {
+        let state = state(ctx)?;
+        let (skip, limit) = page_bounds(skip, limit, state.config.limits.max_page_size)?;
+        let found = events::page(&state.graph, Some(&self.0.external_id), skip, limit)
+            .await
+            .map_err(db)?;
+        Ok(found.into_iter().map(SkillEvent).collect())
+    }
+}
+
+/// Something an employee did that evidences skills; today, learning.
+pub struct SkillEvent(EventNode);
+
+#[Object]
+impl SkillEvent {
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+    /// Inferred from the load task's entity type, not read from the file.
+    async fn event_type(&self) -> Option<&str> {
+        self.0.event_type.as_deref()
+    }
+    async fn employee_external_id(&self) -> Option<&str> {
+        self.0.employee_external_id.as_deref()
+    }
+    async fn language(&self) -> Option<&str> {
+        self.0.language.as_deref()
+    }
+    async fn timestamp(&self) -> Option<&str> {
+        self.0.timestamp.as_deref()
+    }
+    async fn source(&self) -> Option<&str> {
+        self.0.source.as_deref()
+    }
+    async fn course_id(&self) -> Option<&str> {
+        self.0.course_id.as_deref()
+    }
+    async fn learning_title(&self) -> Option<&str> {
+        self.0.learning_title.as_deref()
+    }
+    async fn learning_description(&self) -> Option<&str> {
+        self.0.learning_description.as_deref()
+    }
+}
+
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct SkillEventPage {
+    pub items: Vec<SkillEvent>,
+    #[graphql(skip)]
+    employee: Option<String>,
+}
+
+#[ComplexObject]
+impl SkillEventPage {
+    async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        events::count(&state(ctx)?.graph, self.employee.as_deref())
+            .await
+            .map_err(db)
+    }
+}
+
+#[derive(Default)]
+pub struct FileLoadQuery;
+
+#[Object]
+impl FileLoadQuery {
+    /// One employee by external id; null when there is none.
+    async fn employee(&self, ctx: &Context<'_>, external_id: String) -> Result<Option<Employee>> {
+        let found = events::employee(&state(ctx)?.graph, &external_id)
+            .await
+            .map_err(db)?;
+        Ok(found.map(Employee))
+    }
+
+    /// Skill events, newest first, optionally of one employee.
+    async fn skill_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 0)] skip: i32,
+        #[graphql(default = 20)] limit: i32,
+        employee_external_id: Option<String>,
+    ) -> Result<SkillEventPage> {
+        let state = state(ctx)?;
+        let (skip, limit) = page_bounds(skip, limit, state.config.limits.max_page_size)?;
+        let found = events::page(&state.graph, employee_external_id.as_deref(), skip, limit)
+            .await
+            .map_err(db)?;
+        Ok(SkillEventPage {
+            items: found.into_iter().map(SkillEvent).collect(),
+            employee: employee_external_id,
+        })
+    }
+}

@@ -1,0 +1,204 @@
+//! File load tasks: stream a CSV of skill events from S3, validate every row against the
+//! entity's schema, and write the valid rows to the graph in batches.
+pub mod learning;
+pub mod s3;
+
+use std::io::Read;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+use tokio_util::io::SyncIoBridge;
+
+use crate::config::FileLoadConfig;
+use crate::graph::{events, Graph};
+use crate::jobs::model::JobError;
+use crate::jobs::{JobContext, JobFailure};
+use s3::{AwsCredentials, S3Location};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityType {
+    Learning,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[serde(rename_all = "snake_case")]
+pub enum LoadMethod {
+    /// An IAM user's access key (optionally with a session token).
+    S3IamUser,
+}
+
+/// A validated request. Only `input_json()` is stored; the credentials stay in memory.
+#[derive(Debug, Clone)]
+pub struct FileLoadRequest {
+    pub entity_type: EntityType,
+    pub method: LoadMethod,
+    pub location: S3Location,
+    pub credentials: AwsCredentials,
+}
+
+impl FileLoadRequest {
+    pub fn new(
+        entity_type: EntityType,
+        method: LoadMethod,
+        uri: &str,
+        credentials: AwsCredentials,
+    ) -> Result<Self, String> {
+        let location = S3Location::parse(uri.trim())?;
+        if credentials.access_key_id.trim().is_empty() {
+            return Err("credentials.awsAccessKeyId must not be empty".into());
+        }
+        if credentials.secret_access_key.is_empty() {
+            return Err("credentials.awsSecretAccessKey must not be empty".into());
+        }
+        let credentials = AwsCredentials {
+            session_token: credentials.session_token.filter(|t| !t.is_empty()),
+            ..credentials
+        };
+        Ok(Self {
+            entity_type,
+            method,
+            location,
+            credentials,
+        })
+    }
+
+    /// What the job stores as its input: everything but the credentials.
+    pub fn input_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "entity_type": self.entity_type,
+            "method": self.method,
+            "uri": self.location.to_string(),
+        })
+    }
+}
+
+/// Rows parsed by the reader thread, handed to the writer.
+struct Batch {
+    valid: Vec<learning::LearningEventRow>,
+    rejected: Vec<JobError>,
+    read: i64,
+}
+
+#[derive(Clone)]
+pub struct FileLoader {
+    graph: Graph,
+    config: FileLoadConfig,
+}
+
+impl FileLoader {
+    pub fn new(graph: Graph, config: &FileLoadConfig) -> Self {
+        Self {
+            graph,
+            config: config.clone(),
+        }
+    }
+
+    pub async fn run(&self, ctx: JobContext, req: FileLoadRequest) -> Result<(), JobFailure> {
+        let client = s3::client(
+            &req.credentials,
+            &self.config.s3_region,
+            self.config.s3_endpoint.as_deref(),
+        );
+        // The request (and its secrets) is not needed past this point.
+        let location = req.location.clone();
+        drop(req);
+        let body = s3::open(&client, &location)
+            .await
+            .map_err(JobFailure::Failed)?;
+
+        // `csv` reads synchronously: it runs on a blocking thread over a bridge to the async
+        // S3 stream, and hands batches to this task through a small bounded channel, so memory
+        // stays flat however large the file is.
+        let (tx, mut rx) = mpsc::channel::<Batch>(2);
+        let bridge = SyncIoBridge::new(body);
+        let batch_size = self.config.batch_size.max(1);
+        let reader = tokio::task::spawn_blocking(move || parse(bridge, batch_size, tx));
+
+        while let Some(batch) = rx.recv().await {
+            ctx.checkpoint()?;
+            events::upsert_learning_events(&self.graph, &batch.valid).await?;
+            ctx.update(|j| {
+                j.progress.rows_read += batch.read;
+                j.progress.rows_loaded += batch.valid.len() as i64;
+                j.progress.rows_rejected += batch.rejected.len() as i64;
+                for e in batch.rejected {
+                    j.push_error(e);
+                }
+            })
+            .await?;
+        }
+        reader
+            .await
+            .map_err(|e| JobFailure::Failed(format!("CSV reader stopped: {e}")))?
+            .map_err(|e| JobFailure::Failed(format!("{location}: {e}")))
+    }
+}
+
+/// Reads the whole CSV, sending a batch every `batch_size` rows. Errors only for problems with
+/// the file as a whole (unreadable, bad header); bad rows go into the batches.
+fn parse(input: impl Read, batch_size: usize, tx: mpsc::Sender<Batch>) -> Result<(), String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::Headers)
+        .from_reader(input);
+    let header = reader
+        .headers()
+        .map_err(|e| format!("could not read the CSV header: {e}"))?
+        .clone();
+    if header.iter().all(|h| h.trim().is_empty()) {
+        return Err("the file is empty or has no header row".into());
+    }
+    let mut validator = learning::Validator::new(learning::Columns::from_header(&header)?);
+    let mut batch = Batch {
+        valid: vec![],
+        rejected: vec![],
+        read: 0,
+    };
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line() + 1;
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                // Line of the record's start, as an editor shows it.
+                let line = record.position().map_or(line, |p| p.line()) as i64;
+                batch.read += 1;
+                match validator.check(&record) {
+                    Ok(row) => batch.valid.push(row),
+                    Err(reason) => batch.rejected.push(JobError {
+                        target: None,
+                        line: Some(line),
+                        message: reason,
+                    }),
+                }
+            }
+            Err(e) if e.is_io_error() => return Err(format!("reading the file failed: {e}")),
+            Err(e) => {
+                batch.read += 1;
+                batch.rejected.push(JobError {
+                    target: None,
+                    line: Some(e.position().map_or(line, |p| p.line()) as i64),
+                    message: format!("malformed CSV row: {e}"),
+                });
+            }
+        }
+        if batch.read as usize >= batch_size {
+            let full = std::mem::replace(
+                &mut batch,
+                Batch {
+                    valid: vec![],
+                    rejected: vec![],
+                    read: 0,
+                },
+            );
+            if tx.blocking_send(full).is_err() {
+                return Ok(()); // the writer stopped (cancelled or failed) and said why
+            }
+        }
+    }
+    if batch.read > 0 {
+        let _ = tx.blocking_send(batch);
+    }
+    Ok(())
+}
