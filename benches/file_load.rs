@@ -14,16 +14,30 @@ use skillgraph::ingest::file_load::learning::{Columns, Validator};
 
 #[tokio::main]
 async fn main() {
-    let rows: usize = std::env::var("SKILLGRAPH_BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let rows: usize = std::env::var("SKILLGRAPH_BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
     let path = std::env::temp_dir().join("skillgraph-bench-learning.csv");
     {
         let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
         writeln!(f, "employee_external_id,language,external_id,timestamp,course_id,learning_title,learning_description,source").unwrap();
         for i in 0..rows {
             if i % 2 == 0 {
-                writeln!(f, "emp-{},en-US,ev-{i},2024-01-01T00:00:00Z,course-{},,,lms", i % 10_000, i % 500).unwrap();
+                writeln!(
+                    f,
+                    "emp-{},en-US,ev-{i},2024-01-01T00:00:00Z,course-{},,,lms",
+                    i % 10_000,
+                    i % 500
+                )
+                .unwrap();
             } else {
-                writeln!(f, "emp-{},en,ev-{i},2024-01-02T12:00:00Z,,Title {i},Description of {i},", i % 10_000).unwrap();
+                writeln!(
+                    f,
+                    "emp-{},en,ev-{i},2024-01-02T12:00:00Z,,Title {i},Description of {i},",
+                    i % 10_000
+                )
+                .unwrap();
             }
         }
     }
@@ -40,10 +54,16 @@ async fn main() {
                 "credentials": {"awsAccessKeyId": common::s3::access_key(), "awsSecretAccessKey": common::s3::secret_key()}}}),
         )
         .await;
-    let name = created["createFileLoadTask"]["name"].as_str().unwrap().to_string();
+    let name = created["createFileLoadTask"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let job = loop {
         let j = app
-            .data("query($n:String!){ job(jobName:$n){ status finished progress{ rowsLoaded } } }", json!({"n": name}))
+            .data(
+                "query($n:String!){ job(jobName:$n){ status finished progress{ rowsLoaded } } }",
+                json!({"n": name}),
+            )
             .await;
         if j["job"]["finished"] == true {
             break j["job"].clone();
@@ -64,13 +84,21 @@ async fn main() {
     let raw = common::TestApp::start().await;
     let mut reader = csv::Reader::from_path(&path).unwrap();
     let mut validator = Validator::new(Columns::from_header(reader.headers().unwrap()).unwrap());
-    let parsed: Vec<_> = reader.records().map(|r| validator.check(&r.unwrap()).unwrap()).collect();
+    let parsed: Vec<_> = reader
+        .records()
+        .map(|r| validator.check(&r.unwrap()).unwrap())
+        .collect();
     let batch = raw.state.config.file_load.batch_size;
     let t = Instant::now();
     for chunk in parsed.chunks(batch) {
-        events::upsert_learning_events(raw.graph(), chunk).await.unwrap();
+        events::upsert_learning_events(raw.graph(), chunk)
+            .await
+            .unwrap();
     }
     let raw_secs = t.elapsed().as_secs_f64();
-    println!("raw UNWIND writes of the same rows: {:.0} rows/s ({raw_secs:.1}s)", rows as f64 / raw_secs);
+    println!(
+        "raw UNWIND writes of the same rows: {:.0} rows/s ({raw_secs:.1}s)",
+        rows as f64 / raw_secs
+    );
     std::fs::remove_file(&path).ok();
 }

@@ -62,6 +62,13 @@ pub struct IngestConfig {
         default_value = "credentialengineregistry.org,sandbox.credentialengineregistry.org"
     )]
     pub ce_allowed_hosts: Vec<String>,
+    /// DNS overrides for registry hosts, `host=ip` (comma-separated): pins a host to an address.
+    #[arg(
+        long = "ce-resolve",
+        env = "SKILLGRAPH_CE_RESOLVE",
+        value_delimiter = ','
+    )]
+    pub ce_resolve: Vec<String>,
     /// Preferred language for CTDL language maps; falls back to any English, then any value.
     #[arg(
         long = "ce-language",

@@ -32,10 +32,20 @@ async fn a_200_mb_file_streams_with_flat_memory() {
     let path = std::env::temp_dir().join(format!("skillgraph-{}.csv", uuid::Uuid::new_v4()));
     {
         let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-        writeln!(f, "employee_external_id,language,external_id,timestamp,course_id,notes").unwrap();
+        writeln!(
+            f,
+            "employee_external_id,language,external_id,timestamp,course_id,notes"
+        )
+        .unwrap();
         let pad = "x".repeat(PADDING);
         for i in 0..ROWS {
-            writeln!(f, "emp-{},en,big-{i},2024-01-01T00:00:00Z,course-{},{pad}", i % 50, i % 7).unwrap();
+            writeln!(
+                f,
+                "emp-{},en,big-{i},2024-01-01T00:00:00Z,course-{},{pad}",
+                i % 50,
+                i % 7
+            )
+            .unwrap();
         }
     }
     let size = std::fs::metadata(&path).unwrap().len();
@@ -51,7 +61,10 @@ async fn a_200_mb_file_streams_with_flat_memory() {
                 "credentials": {"awsAccessKeyId": s3::access_key(), "awsSecretAccessKey": s3::secret_key()}}}),
         )
         .await;
-    let name = created["createFileLoadTask"]["name"].as_str().unwrap().to_string();
+    let name = created["createFileLoadTask"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let job = loop {
         let j = app
             .data("query($n:String!){ job(jobName:$n){ status finished message progress{ rowsRead rowsLoaded rowsRejected } } }", json!({"n": name}))
@@ -62,7 +75,15 @@ async fn a_200_mb_file_streams_with_flat_memory() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     assert_eq!(job["status"], "SUCCEEDED", "{job:#}");
-    assert_eq!(job["progress"], json!({"rowsRead": ROWS, "rowsLoaded": ROWS, "rowsRejected": 0}));
+    assert_eq!(
+        job["progress"],
+        json!({"rowsRead": ROWS, "rowsLoaded": ROWS, "rowsRejected": 0})
+    );
     let grown = peak_rss().saturating_sub(before);
-    assert!(grown < 64 * 1024 * 1024, "peak memory grew by {} MiB while loading a {} MiB file", grown >> 20, size >> 20);
+    assert!(
+        grown < 64 * 1024 * 1024,
+        "peak memory grew by {} MiB while loading a {} MiB file",
+        grown >> 20,
+        size >> 20
+    );
 }

@@ -2,13 +2,12 @@
 use async_graphql::{ComplexObject, Context, InputObject, Object, Result, SimpleObject};
 
 use super::errors::{bad_input, db};
-use super::jobs::Job;
+use super::jobs::{start_error, Job};
 use super::pagination::page_bounds;
 use super::skills::state;
 use crate::graph::events::{self, EmployeeNode, EventNode};
 use crate::ingest::file_load::s3::AwsCredentials;
 use crate::ingest::file_load::{EntityType, FileLoadRequest, LoadMethod};
-use crate::jobs::model::{self, JobType};
 
 /// Marked secret so GraphQL tooling never logs them.
 #[derive(InputObject)]
@@ -49,21 +48,12 @@ impl FileLoadMutation {
         };
         let req = FileLoadRequest::new(input.entity_type, input.method, &input.uri, creds)
             .map_err(bad_input)?;
-        Ok(Job(start_file_load(ctx, req).await?))
+        let job = state(ctx)?
+            .start_file_load(req)
+            .await
+            .map_err(start_error)?;
+        Ok(Job(job))
     }
-}
-
-/// Shared with the REST routes.
-pub async fn start_file_load(ctx: &Context<'_>, req: FileLoadRequest) -> Result<model::Job> {
-    let state = state(ctx)?;
-    let loader = state.file_loader.clone();
-    state
-        .jobs
-        .submit(JobType::FileLoad, req.input_json(), move |ctx| async move {
-            loader.run(ctx, req).await
-        })
-        .await
-        .map_err(db)
 }
 
 pub struct Employee(EmployeeNode);

@@ -3,6 +3,7 @@ use async_graphql::{Context, Json, Object, Result, SimpleObject, Subscription};
 use futures::Stream;
 use tokio::sync::broadcast::error::RecvError;
 
+use super::actions::StartError;
 use super::errors::{bad_input, coded, db, not_found};
 use super::pagination::{decode_cursor, encode_cursor, page_bounds, PageInfo};
 use super::skills::state;
@@ -128,7 +129,10 @@ impl JobMutation {
         ctx: &Context<'_>,
         competency_frameworks: Vec<String>,
     ) -> Result<Job> {
-        let job = start_credential_engine_import(ctx, &competency_frameworks).await?;
+        let job = state(ctx)?
+            .start_credential_engine_import(&competency_frameworks)
+            .await
+            .map_err(start_error)?;
         Ok(Job(job))
     }
 
@@ -145,25 +149,11 @@ impl JobMutation {
     }
 }
 
-/// Shared with the REST routes: validate, store the job, start the import.
-pub async fn start_credential_engine_import(
-    ctx: &Context<'_>,
-    frameworks: &[String],
-) -> Result<model::Job> {
-    let state = state(ctx)?;
-    let importer = state.importer.clone();
-    let uris = crate::ingest::credential_engine::validate(frameworks, importer.allowlist())
-        .map_err(bad_input)?;
-    let input = serde_json::json!({ "competency_frameworks": uris });
-    state
-        .jobs
-        .submit(
-            JobType::CredentialEngineIngestion,
-            input,
-            move |ctx| async move { importer.run(ctx, uris).await },
-        )
-        .await
-        .map_err(db)
+pub(super) fn start_error(e: StartError) -> async_graphql::Error {
+    match e {
+        StartError::BadInput(msg) => bad_input(msg),
+        StartError::Graph(e) => db(e),
+    }
 }
 
 #[derive(Default)]

@@ -1,10 +1,12 @@
 //! HTTP surface: GraphQL (queries, mutations, WebSocket subscriptions), GraphiQL, health, metrics.
+mod actions;
 pub mod errors;
 mod extension;
 pub mod file_load;
 pub mod jobs;
 mod loaders;
 mod pagination;
+mod rest;
 pub mod skills;
 
 use std::sync::Arc;
@@ -82,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/health", get(health))
         .route("/metrics", get(metrics))
+        .merge(rest::routes())
         .with_state(Http { state, schema })
 }
 

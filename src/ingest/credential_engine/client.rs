@@ -87,7 +87,22 @@ impl RegistryClient {
                 attempt.error(format!("redirect to a host not allowed: {to}"))
             }
         });
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        for pin in &cfg.ce_resolve {
+            match pin
+                .split_once('=')
+                .map(|(h, ip)| (h.trim(), ip.trim().parse::<std::net::IpAddr>()))
+            {
+                // The port comes from the URL; only the address is pinned.
+                Some((host, Ok(ip))) => {
+                    builder = builder.resolve(host, std::net::SocketAddr::new(ip, 0))
+                }
+                _ => {
+                    tracing::warn!(%pin, "ignoring malformed --ce-resolve entry (expected host=ip)")
+                }
+            }
+        }
+        let http = builder
             .redirect(policy)
             .timeout(Duration::from_secs(cfg.http_timeout_secs))
             .connect_timeout(Duration::from_secs(cfg.http_timeout_secs.min(10)))
