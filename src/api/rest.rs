@@ -65,27 +65,27 @@ fn start_failed(e: StartError) -> Response {
     }
 }
 
-/// A JSON object body, or a 422 that says what is wrong with it.
-fn body_object(body: &Bytes) -> Result<Map<String, Value>, Response> {
+/// A JSON object body, or what is wrong with it (answered as 422).
+fn body_object(body: &Bytes) -> Result<Map<String, Value>, String> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(invalid("request body must be a JSON object")),
-        Err(e) => Err(invalid(format!("request body is not valid JSON: {e}"))),
+        Ok(_) => Err("request body must be a JSON object".into()),
+        Err(e) => Err(format!("request body is not valid JSON: {e}")),
     }
 }
 
-fn string_field(obj: &Map<String, Value>, path: &str, name: &str) -> Result<String, Response> {
+fn string_field(obj: &Map<String, Value>, path: &str, name: &str) -> Result<String, String> {
     match obj.get(name) {
         Some(Value::String(s)) => Ok(s.clone()),
-        None | Some(Value::Null) => Err(invalid(format!("field '{path}{name}' is required"))),
-        Some(_) => Err(invalid(format!("field '{path}{name}' must be a string"))),
+        None | Some(Value::Null) => Err(format!("field '{path}{name}' is required")),
+        Some(_) => Err(format!("field '{path}{name}' must be a string")),
     }
 }
 
 async fn import_credential_engine(State(http): State<Http>, body: Bytes) -> Response {
     let obj = match body_object(&body) {
         Ok(o) => o,
-        Err(r) => return r,
+        Err(msg) => return invalid(msg),
     };
     let uris: Vec<String> = match obj.get("competency_frameworks") {
         Some(Value::Array(items)) if items.iter().all(Value::is_string) => items
@@ -197,7 +197,7 @@ async fn list_skills(
     State(http): State<Http>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let int = |name: &str, default: i64| -> Result<i64, Response> {
+    let int = |name: &str, default: i64| -> Result<i64, String> {
         match params.get(name) {
             None => Ok(default),
             Some(v) => v
@@ -205,15 +205,13 @@ async fn list_skills(
                 .ok()
                 .filter(|n| (0..=i32::MAX as i64).contains(n))
                 .ok_or_else(|| {
-                    invalid(format!(
-                        "query parameter '{name}' must be a non-negative integer, got {v:?}"
-                    ))
+                    format!("query parameter '{name}' must be a non-negative integer, got {v:?}")
                 }),
         }
     };
     let (skip, limit) = match (int("skip", 0), int("limit", 10)) {
         (Ok(s), Ok(l)) => (s, l),
-        (Err(r), _) | (_, Err(r)) => return r,
+        (Err(msg), _) | (_, Err(msg)) => return invalid(msg),
     };
     // The same bounds as the GraphQL listing, checked before the query's complexity is.
     let max = http.state.config.limits.max_page_size;
@@ -341,52 +339,48 @@ fn seed_skill(s: &Value) -> Value {
 async fn create_file_load_task(State(http): State<Http>, body: Bytes) -> Response {
     let obj = match body_object(&body) {
         Ok(o) => o,
-        Err(r) => return r,
+        Err(msg) => return invalid(msg),
     };
     let parsed = (|| {
         let entity = string_field(&obj, "", "entity_type")?;
         let entity_type = match entity.as_str() {
             "learning" => EntityType::Learning,
             other => {
-                return Err(invalid(format!(
+                return Err(format!(
                     "field 'entity_type': unsupported value {other:?} (supported: learning)"
-                )))
+                ))
             }
         };
         let method = string_field(&obj, "", "method")?;
         let method = match method.as_str() {
             "s3_iam_user" => LoadMethod::S3IamUser,
             other => {
-                return Err(invalid(format!(
+                return Err(format!(
                     "field 'method': unsupported value {other:?} (supported: s3_iam_user)"
-                )))
+                ))
             }
         };
         let uri = string_field(&obj, "", "uri")?;
         let creds = match obj.get("credentials") {
             Some(Value::Object(c)) => c,
-            Some(_) => return Err(invalid("field 'credentials' must be an object")),
-            None => return Err(invalid("field 'credentials' is required")),
+            Some(_) => return Err("field 'credentials' must be an object".into()),
+            None => return Err("field 'credentials' is required".into()),
         };
         let session_token = match creds.get("aws_session_token") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
-            Some(_) => {
-                return Err(invalid(
-                    "field 'credentials.aws_session_token' must be a string",
-                ))
-            }
+            Some(_) => return Err("field 'credentials.aws_session_token' must be a string".into()),
         };
         let credentials = AwsCredentials {
             access_key_id: string_field(creds, "credentials.", "aws_access_key_id")?,
             secret_access_key: string_field(creds, "credentials.", "aws_secret_access_key")?,
             session_token,
         };
-        FileLoadRequest::new(entity_type, method, &uri, credentials).map_err(invalid)
+        FileLoadRequest::new(entity_type, method, &uri, credentials)
     })();
     let req = match parsed {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(msg) => return invalid(msg),
     };
     match http.state.start_file_load(req).await {
         Ok(job) => ok(
