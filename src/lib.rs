@@ -1,7 +1,9 @@
 //! skillgraph: a skill graph over Neo4j, served through GraphQL.
 //!
-//! - [`api`]: HTTP and GraphQL surface
+//! - [`api`]: HTTP, GraphQL and REST surface
 //! - [`graph`]: Cypher access to the graph database
+//! - [`jobs`]: persisted asynchronous jobs
+//! - [`ingest`]: the sources the graph is filled from
 pub mod api;
 pub mod config;
 pub mod graph;
