@@ -5,7 +5,7 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::json;
 use skillgraph::graph::writes;
@@ -31,18 +31,12 @@ async fn main() {
         .as_str()
         .unwrap()
         .to_string();
-    let end = loop {
-        let j = app
-            .data("query($n:String!){ job(jobName:$n){ status finished progress{ competenciesDone } } }", json!({"n": name}))
-            .await;
-        if j["job"]["finished"] == true {
-            break j;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let end = app
+        .job_when_finished(&name, "status finished progress{ competenciesDone }")
+        .await;
     let secs = t.elapsed().as_secs_f64();
-    assert_eq!(end["job"]["status"], "SUCCEEDED");
-    assert_eq!(end["job"]["progress"]["competenciesDone"], COMPETENCIES);
+    assert_eq!(end["status"], "SUCCEEDED");
+    assert_eq!(end["progress"]["competenciesDone"], COMPETENCIES);
     println!(
         "credential engine import: {COMPETENCIES} competencies in {secs:.2}s = {:.0} competencies/s (batch {batch})",
         COMPETENCIES as f64 / secs

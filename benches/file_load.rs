@@ -6,7 +6,7 @@
 mod common;
 
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::json;
 use skillgraph::graph::events;
@@ -58,18 +58,9 @@ async fn main() {
         .as_str()
         .unwrap()
         .to_string();
-    let job = loop {
-        let j = app
-            .data(
-                "query($n:String!){ job(jobName:$n){ status finished progress{ rowsLoaded } } }",
-                json!({"n": name}),
-            )
-            .await;
-        if j["job"]["finished"] == true {
-            break j["job"].clone();
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    };
+    let job = app
+        .job_when_finished(&name, "status finished progress{ rowsLoaded }")
+        .await;
     let secs = t.elapsed().as_secs_f64();
     assert_eq!(job["status"], "SUCCEEDED", "{job:#}");
     assert_eq!(job["progress"]["rowsLoaded"], rows);

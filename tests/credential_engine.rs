@@ -40,16 +40,8 @@ async fn job(app: &TestApp, name: &str) -> Value {
         .clone()
 }
 
-/// Polls the public job query until the job ends.
 async fn wait_for_end(app: &TestApp, name: &str) -> Value {
-    for _ in 0..1200 {
-        let j = job(app, name).await;
-        if j["finished"] == true {
-            return j;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("job {name} did not end in 120 s");
+    app.job_when_finished(name, JOB_FIELDS).await
 }
 
 async fn skill_by_uri(app: &TestApp, text: &str, uri: &str) -> Value {

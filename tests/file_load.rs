@@ -64,20 +64,8 @@ async fn run_task(app: &TestApp, uri: &str, key: &str, secret: &str) -> Value {
     let body = create_task(app, uri, key, secret, None).await;
     let task = body["data"]["createFileLoadTask"].clone();
     assert_eq!(task["type"], "FILE_LOAD", "{body:#}");
-    let name = task["name"].as_str().unwrap().to_string();
-    for _ in 0..600 {
-        let j = app
-            .data(
-                &format!("query($n:String!){{ job(jobName:$n){{ {TASK_FIELDS} }} }}"),
-                json!({"n": name}),
-            )
-            .await;
-        if j["job"]["finished"] == true {
-            return j["job"].clone();
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("task {name} did not end");
+    app.job_when_finished(task["name"].as_str().unwrap(), TASK_FIELDS)
+        .await
 }
 
 const CSV: &str = "\

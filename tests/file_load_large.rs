@@ -3,7 +3,6 @@
 mod common;
 
 use std::io::Write;
-use std::time::Duration;
 
 use common::{s3, TestApp};
 use serde_json::json;
@@ -65,15 +64,12 @@ async fn a_200_mb_file_streams_with_flat_memory() {
         .as_str()
         .unwrap()
         .to_string();
-    let job = loop {
-        let j = app
-            .data("query($n:String!){ job(jobName:$n){ status finished message progress{ rowsRead rowsLoaded rowsRejected } } }", json!({"n": name}))
-            .await;
-        if j["job"]["finished"] == true {
-            break j["job"].clone();
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let job = app
+        .job_when_finished(
+            &name,
+            "status finished message progress{ rowsRead rowsLoaded rowsRejected }",
+        )
+        .await;
     assert_eq!(job["status"], "SUCCEEDED", "{job:#}");
     assert_eq!(
         job["progress"],

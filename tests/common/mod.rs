@@ -123,6 +123,24 @@ impl TestApp {
         body["data"].clone()
     }
 
+    /// Polls the public `job` query until the job has ended; returns the job with `fields`
+    /// (which must include `finished`).
+    pub async fn job_when_finished(&self, name: &str, fields: &str) -> Value {
+        let q = format!("query($n:String!){{ job(jobName:$n){{ {fields} }} }}");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(900);
+        loop {
+            let job = self.data(&q, json!({"n": name})).await["job"].clone();
+            if job["finished"] == true {
+                return job;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "job {name} did not end: {job:#}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
     /// Cypher statements sent so far, read from the public `/metrics` endpoint.
     pub async fn statements_sent(&self) -> u64 {
         let text = self
