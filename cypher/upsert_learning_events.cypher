@@ -9,7 +9,7 @@ SET ev += row.props,
     ev.created_time = coalesce(ev.created_time, $now),
     ev.modified_time = $now
 MERGE (e)-[:HAS_EVENT]->(ev)
-FOREACH (_ IN CASE WHEN row.course_id IS NULL THEN [] ELSE [1] END |
+FOREACH (link IN CASE WHEN row.course_id IS NULL THEN [] ELSE [1] END |
   MERGE (c:Course {id: row.course_id})
   MERGE (ev)-[:FOR_COURSE]->(c))
 RETURN count(ev) AS n

@@ -8,5 +8,5 @@ SET s += row.props,
     s.modified_time = $now
 WITH s, row
 OPTIONAL MATCH (f:Framework {uri: row.framework_uri})
-FOREACH (_ IN CASE WHEN f IS NULL THEN [] ELSE [1] END | MERGE (s)-[:PART_OF]->(f))
+FOREACH (link IN CASE WHEN f IS NULL THEN [] ELSE [1] END | MERGE (s)-[:PART_OF]->(f))
 RETURN count(s) AS n

@@ -530,3 +530,71 @@ async fn health_graphiql_and_migrations_are_idempotent() {
         "duplicate uri must be rejected by the constraint"
     );
 }
+
+#[tokio::test]
+async fn pruning_removes_only_edges_the_source_no_longer_asserts() {
+    let app = TestApp::start().await;
+    seed_rich(&app).await;
+    let g = app.graph();
+    // Leaf 0 keeps its credential_engine alignment to Other X and its occupation is dropped;
+    // the embedding source's suggestion is untouched.
+    let leaf0 = [skill("urn:r:0", "Leaf 0", Some("urn:fw:r"), "ce")];
+    let keep = KeepEdges::alignments(&leaf0, "credential_engine", &[]);
+    writes::prune_alignments(g, &keep).await.unwrap();
+    writes::prune_occupations(g, &KeepEdges::occupations(&leaf0, "credential_engine", &[]))
+        .await
+        .unwrap();
+    let data = app.data(RICH_QUERY, json!({})).await;
+    let find = |name: &str| {
+        data["skills"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let l0 = find("Leaf 0");
+    let sources: Vec<&str> = l0["alignments"]["skillAlignment"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, vec!["embedding"]);
+    assert_eq!(l0["alignments"]["roleAlignment"]["onet"], json!([]));
+    // Other skills keep theirs.
+    assert_eq!(
+        find("Leaf 1")["alignments"]["skillAlignment"][0]["aligned"][0]["name"],
+        "Other X"
+    );
+
+    // Keeping an edge by target and type leaves it in place.
+    let leaf1 = [skill("urn:r:1", "Leaf 1", Some("urn:fw:r"), "ce")];
+    let still = [AlignmentRow {
+        from: "urn:r:1".into(),
+        to: "urn:other:x".into(),
+        source: "credential_engine".into(),
+        kind: "aligned".into(),
+        alignment_type: "exact".into(),
+        score: None,
+    }];
+    writes::prune_alignments(
+        g,
+        &KeepEdges::alignments(&leaf1, "credential_engine", &still),
+    )
+    .await
+    .unwrap();
+    let data = app.data(RICH_QUERY, json!({})).await;
+    let l1 = data["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Leaf 1")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        l1["alignments"]["skillAlignment"][0]["aligned"][0]["name"],
+        "Other X"
+    );
+}

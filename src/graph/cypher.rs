@@ -22,6 +22,8 @@ cypher! {
     UPSERT_ALIGNMENTS => "upsert_alignments.cypher",
     UPSERT_OCCUPATIONS => "upsert_occupations.cypher",
     UPSERT_CREDENTIALS => "upsert_credentials.cypher",
+    PRUNE_ALIGNMENTS => "prune_alignments.cypher",
+    PRUNE_OCCUPATIONS => "prune_occupations.cypher",
     UPSERT_LEARNING_EVENTS => "upsert_learning_events.cypher",
     EMPLOYEE_BY_EXTERNAL_ID => "employee_by_external_id.cypher",
     SKILL_EVENTS_PAGE => "skill_events_page.cypher",

@@ -82,6 +82,63 @@ pub struct CredentialRow {
     pub score: Option<f64>,
 }
 
+/// What one source still asserts for one skill; its other edges of that kind are removed.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct KeepEdges {
+    pub from: String,
+    pub source: String,
+    /// Alignments: `"<target uri>|<alignment_type>"`; occupations: codes.
+    pub keep: Vec<String>,
+}
+
+impl KeepEdges {
+    /// For every skill in `skills`, the alignments in `rows` that stay.
+    pub fn alignments(skills: &[SkillRow], source: &str, rows: &[AlignmentRow]) -> Vec<Self> {
+        Self::group(
+            skills,
+            source,
+            rows.iter()
+                .map(|a| (&a.from, format!("{}|{}", a.to, a.alignment_type))),
+        )
+    }
+
+    pub fn occupations(skills: &[SkillRow], source: &str, rows: &[OccupationRow]) -> Vec<Self> {
+        Self::group(
+            skills,
+            source,
+            rows.iter().map(|o| (&o.from, o.code.clone())),
+        )
+    }
+
+    fn group<'a>(
+        skills: &[SkillRow],
+        source: &str,
+        edges: impl Iterator<Item = (&'a String, String)>,
+    ) -> Vec<Self> {
+        let mut keep: std::collections::HashMap<&str, Vec<String>> =
+            std::collections::HashMap::new();
+        for (from, key) in edges {
+            keep.entry(from.as_str()).or_default().push(key);
+        }
+        skills
+            .iter()
+            .map(|s| KeepEdges {
+                from: s.uri.clone(),
+                source: source.to_string(),
+                keep: keep.remove(s.uri.as_str()).unwrap_or_default(),
+            })
+            .collect()
+    }
+}
+
+pub async fn prune_alignments(graph: &Graph, rows: &[KeepEdges]) -> GraphResult<()> {
+    unwind(graph, cypher::PRUNE_ALIGNMENTS, rows).await
+}
+
+pub async fn prune_occupations(graph: &Graph, rows: &[KeepEdges]) -> GraphResult<()> {
+    unwind(graph, cypher::PRUNE_OCCUPATIONS, rows).await
+}
+
 pub async fn upsert_frameworks(graph: &Graph, rows: &[FrameworkRow]) -> GraphResult<()> {
     unwind(graph, cypher::UPSERT_FRAMEWORKS, rows).await
 }

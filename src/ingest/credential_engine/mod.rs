@@ -151,6 +151,16 @@ impl Importer {
             ctx.checkpoint()?;
             writes::set_parents(g, chunk).await?;
         }
+        // A re-import also drops what the registry no longer asserts.
+        let keep = writes::KeepEdges::alignments(&mapped.skills, ctdl::SOURCE, &mapped.alignments);
+        for chunk in keep.chunks(self.batch) {
+            writes::prune_alignments(g, chunk).await?;
+        }
+        let keep =
+            writes::KeepEdges::occupations(&mapped.skills, ctdl::SOURCE, &mapped.occupations);
+        for chunk in keep.chunks(self.batch) {
+            writes::prune_occupations(g, chunk).await?;
+        }
         for chunk in mapped.alignments.chunks(self.batch) {
             ctx.checkpoint()?;
             writes::upsert_alignments(g, chunk).await?;
