@@ -14,3 +14,5 @@ CREATE CONSTRAINT employee_external_id IF NOT EXISTS FOR (e:Employee) REQUIRE e.
 CREATE CONSTRAINT learning_event_external_id IF NOT EXISTS FOR (ev:LearningEvent) REQUIRE ev.external_id IS UNIQUE;
 CREATE CONSTRAINT course_id IF NOT EXISTS FOR (c:Course) REQUIRE c.id IS UNIQUE;
 CREATE INDEX learning_event_employee IF NOT EXISTS FOR (ev:LearningEvent) ON (ev.employee_external_id);
+CREATE INDEX job_status IF NOT EXISTS FOR (j:Job) ON (j.status);
+CREATE CONSTRAINT job_queue_name IF NOT EXISTS FOR (q:JobQueue) REQUIRE q.name IS UNIQUE;

@@ -125,6 +125,43 @@ pub struct JobConfig {
         default_value_t = 2
     )]
     pub concurrency: usize,
+    /// How long a claim on a job holds without renewal: a job whose process died is taken over
+    /// by another process this long after its last heartbeat.
+    #[arg(
+        long = "job-lease-ms",
+        env = "SKILLGRAPH_JOB_LEASE_MS",
+        default_value_t = 15_000
+    )]
+    pub lease_ms: u64,
+    /// How often a running job stores its progress, renews its lease and reads its cancel flag.
+    #[arg(
+        long = "job-heartbeat-ms",
+        env = "SKILLGRAPH_JOB_HEARTBEAT_MS",
+        default_value_t = 500
+    )]
+    pub heartbeat_ms: u64,
+    /// How often an idle process looks for jobs to claim (it also looks at once on submit).
+    #[arg(
+        long = "job-poll-ms",
+        env = "SKILLGRAPH_JOB_POLL_MS",
+        default_value_t = 1000
+    )]
+    pub poll_ms: u64,
+    /// On shutdown, how long running file loads may take to finish (imports are handed back
+    /// to the queue at once).
+    #[arg(
+        long = "job-drain-ms",
+        env = "SKILLGRAPH_JOB_DRAIN_MS",
+        default_value_t = 30_000
+    )]
+    pub drain_ms: u64,
+    /// How often a `jobUpdates` subscription looks for changes of its job.
+    #[arg(
+        long = "job-watch-ms",
+        env = "SKILLGRAPH_JOB_WATCH_MS",
+        default_value_t = 250
+    )]
+    pub watch_ms: u64,
 }
 
 #[derive(Args, Clone, Debug)]

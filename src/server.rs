@@ -1,4 +1,4 @@
-//! Start-up: connect, migrate, serve.
+//! Start-up: connect, migrate, start the job runner, serve; and the orderly shutdown.
 use std::future::Future;
 use std::sync::Arc;
 
@@ -8,12 +8,21 @@ use tokio::net::TcpListener;
 use crate::api::{self, AppState};
 use crate::config::Config;
 use crate::graph::{migrate, Graph};
+use crate::ingest::credential_engine::client::HostAllowlist;
 use crate::ingest::credential_engine::Importer;
 use crate::ingest::file_load::FileLoader;
-use crate::jobs::Jobs;
+use crate::jobs::{Handlers, Jobs};
 
-/// Connects to the database and applies the schema; the state every handler shares.
+/// Connects to the database, applies the schema and starts the job runner.
 pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
+    prepare_with(config, |_| {}).await
+}
+
+/// Like [`prepare`], with a chance to replace job handlers (tests use it to make a job panic).
+pub async fn prepare_with(
+    config: Config,
+    tweak: impl FnOnce(&mut Handlers),
+) -> anyhow::Result<AppState> {
     let graph = Graph::connect(&config.db)
         .await
         .with_context(|| format!("connecting to the graph database at {}", config.db.uri))?;
@@ -21,35 +30,39 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         .await
         .context("applying cypher/schema.cypher")?;
     tracing::info!(statements = applied, "graph schema applied");
-    let jobs = Jobs::new(graph.clone(), config.jobs.concurrency);
-    let interrupted = jobs
-        .recover_interrupted()
-        .await
-        .context("recovering interrupted jobs")?;
-    if interrupted > 0 {
-        tracing::warn!(
-            jobs = interrupted,
-            "jobs interrupted by the last shutdown marked failed"
-        );
-    }
+    let mut handlers = Handlers::new(
+        Importer::new(graph.clone(), &config.ingest),
+        FileLoader::new(graph.clone(), &config.file_load),
+    );
+    tweak(&mut handlers);
+    let jobs = Jobs::new(graph.clone(), &config.jobs, handlers);
+    jobs.start();
+    tracing::info!(runner = jobs.owner(), "job runner started");
     Ok(AppState {
-        importer: Importer::new(graph.clone(), &config.ingest),
-        file_loader: FileLoader::new(graph.clone(), &config.file_load),
+        allowlist: Arc::new(HostAllowlist::new(&config.ingest.ce_allowed_hosts)),
         jobs,
         graph,
         config: Arc::new(config),
     })
 }
 
-/// Serves on `listener` until `shutdown` resolves.
+/// Serves on `listener` until `shutdown` resolves; then stops claiming jobs, hands running
+/// imports back to the queue, lets file loads drain, and ends subscriptions with their last
+/// state before the server stops.
 pub async fn serve(
     state: AppState,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     tracing::info!(addr = %listener.local_addr()?, "listening");
+    let jobs = state.jobs.clone();
+    let stop = async move {
+        shutdown.await;
+        tracing::info!("shutdown requested");
+        jobs.shutdown().await;
+    };
     axum::serve(listener, api::router(state))
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(stop)
         .await?;
     Ok(())
 }

@@ -421,46 +421,62 @@ async fn large_framework_and_cancellation() {
 }
 
 #[tokio::test]
-async fn jobs_interrupted_by_a_restart_are_marked_failed() {
-    use skillgraph::jobs::model::{Job, JobStatus, JobType, Progress};
-    let app = app_for_registry(|_| {}).await;
-    // What a process that died mid-import leaves behind: an active job node.
+async fn a_job_whose_process_died_is_resumed_from_its_checkpoint() {
+    use skillgraph::graph::jobs::{now_ms, JobRecord};
+    let (_, reg) = ce_server::start(0).await;
+    // Only the database: no runner may see the orphan before it is in place.
+    let database = common::fresh_database().await;
+    // What a process that died after importing framework A leaves behind: an active job whose
+    // lease has run out, with A in its checkpoint.
+    let graph = skillgraph::graph::Graph::connect(&common::test_config(&database).db)
+        .await
+        .unwrap();
     let t = skillgraph::graph::now();
-    let orphan = Job {
+    let a = reg.uri("/resources/ce-fw-a");
+    let b = reg.uri("/resources/ce-fw-b");
+    let orphan = JobRecord {
         name: uuid::Uuid::new_v4().to_string(),
-        job_type: JobType::CredentialEngineIngestion,
-        status: JobStatus::Active,
-        input: json!({"competency_frameworks": ["https://credentialengineregistry.org/resources/ce-x"]}),
-        created_by: String::new(),
+        job_type: "credential_engine_ingestion".into(),
+        status: "active".into(),
+        input_json: json!({"competency_frameworks": [a, b]}).to_string(),
+        resources: vec![format!("framework:{a}"), format!("framework:{b}")],
+        created_by: "anonymous".into(),
         created_time: t.clone(),
         last_modified_time: t.clone(),
         started_time: Some(t),
-        finished_time: None,
-        message: None,
-        progress: Progress {
-            frameworks_total: 1,
-            competencies_total: 10,
-            competencies_done: 4,
-            ..Default::default()
-        },
-        errors: vec![],
-        errors_dropped: 0,
+        errors_json: "[]".into(),
+        frameworks_total: 2,
+        frameworks_done: 1,
+        competencies_total: 4,
+        competencies_done: 3,
+        checkpoint_json: json!({"done": [a], "progress": {"frameworks_total": 2, "frameworks_done": 1,
+            "competencies_total": 4, "competencies_done": 4, "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0},
+            "errors": 0, "errors_dropped": 0}).to_string(),
+        owner: Some("dead-host:1:deadbeef".into()),
+        lease_until: now_ms() - 1,
+        attempts: 1,
+        ..Default::default()
     };
-    skillgraph::graph::jobs::create(app.graph(), &orphan)
+    skillgraph::graph::jobs::create(&graph, &orphan)
         .await
         .unwrap();
-    let before = job(&app, &orphan.name).await;
-    assert_eq!(before["status"], "ACTIVE");
 
-    // The service starts again on the same database.
-    let restarted = TestApp::start_on(common::test_config(&app.database)).await;
-    let j = job(&restarted, &orphan.name).await;
-    assert_eq!(j["status"], "FAILED", "{j:#}");
-    assert!(j["message"].as_str().unwrap().contains("interrupted"));
-    assert_eq!(j["finished"], true);
+    // A service process starts on the same database and takes the job over.
+    let app = app_for_registry(|c| c.db.database = database.clone()).await;
+    let end = app
+        .job_when_finished(&orphan.name, &format!("{JOB_FIELDS} attempts runner"))
+        .await;
+    assert_eq!(end["status"], "SUCCEEDED", "{end:#}");
+    assert_eq!(end["attempts"], 2);
+    assert_eq!(end["runner"], app.state.jobs.owner());
     assert_eq!(
-        j["progress"]["competenciesDone"], 4,
-        "progress so far is kept"
+        reg.hits("/resources/ce-fw-a"),
+        0,
+        "A was done: not fetched again"
     );
-    assert_eq!(j["input"], before["input"]);
+    assert_eq!(reg.hits("/graph/ce-fw-b"), 1);
+    assert_eq!(end["progress"]["frameworksDone"], 2);
+    // A's counts come from the checkpoint, B's from this run (2 competencies).
+    assert_eq!(end["progress"]["competenciesTotal"], 6);
+    assert_eq!(end["progress"]["competenciesDone"], 6);
 }

@@ -125,8 +125,8 @@ async fn credential_engine_seed_flow() {
     assert_eq!(d["job_name"], name);
     assert_eq!(d["status"], "succeeded");
     assert_eq!(d["type"], "credential_engine_ingestion");
-    assert_eq!(d["created_by"], "");
-    assert_eq!(d["last_modified_by"], "");
+    assert_eq!(d["created_by"], "anonymous");
+    assert_eq!(d["last_modified_by"], "anonymous");
     assert_eq!(
         d["input_data"]["links"],
         json!([reg.uri("/resources/ce-fw-a"), reg.uri("/resources/ce-fw-b")])

@@ -2,9 +2,10 @@
 //! implemented once, here.
 use super::AppState;
 use crate::graph::GraphError;
-use crate::ingest::credential_engine;
+use crate::ingest::credential_engine::{self, ImportInput};
 use crate::ingest::file_load::FileLoadRequest;
-use crate::jobs::model::{Job, JobType};
+use crate::jobs::model::{Job, JobSpec};
+use crate::jobs::ANONYMOUS;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -16,34 +17,25 @@ pub enum StartError {
 }
 
 impl AppState {
-    /// Validates the framework URIs and starts an import job.
+    /// Validates the framework URIs and queues an import job; any replica may run it.
     pub async fn start_credential_engine_import(
         &self,
         frameworks: &[String],
     ) -> Result<Job, StartError> {
-        let importer = self.importer.clone();
-        let uris = credential_engine::validate(frameworks, importer.allowlist())
+        let uris = credential_engine::validate(frameworks, &self.allowlist)
             .map_err(StartError::BadInput)?;
-        let input = serde_json::json!({ "competency_frameworks": uris });
-        let job = self
-            .jobs
-            .submit(
-                JobType::CredentialEngineIngestion,
-                input,
-                move |ctx| async move { importer.run(ctx, uris).await },
-            )
-            .await?;
-        Ok(job)
+        let spec = JobSpec::CredentialEngine(ImportInput {
+            competency_frameworks: uris,
+        });
+        Ok(self.jobs.submit(spec, None, ANONYMOUS).await?)
     }
 
-    /// Starts a file load task; the credentials live only inside the task.
+    /// Queues a file load task; its credentials stay in this process's memory.
     pub async fn start_file_load(&self, req: FileLoadRequest) -> Result<Job, StartError> {
-        let loader = self.file_loader.clone();
+        let spec = JobSpec::FileLoad(req.input());
         let job = self
             .jobs
-            .submit(JobType::FileLoad, req.input_json(), move |ctx| async move {
-                loader.run(ctx, req).await
-            })
+            .submit(spec, Some(req.credentials), ANONYMOUS)
             .await?;
         Ok(job)
     }

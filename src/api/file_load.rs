@@ -1,5 +1,5 @@
 //! GraphQL surface of file load tasks and the skill events they write.
-use async_graphql::{ComplexObject, Context, InputObject, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject};
 
 use super::errors::{bad_input, db};
 use super::jobs::{start_error, Job};
@@ -7,7 +7,22 @@ use super::pagination::page_bounds;
 use super::skills::state;
 use crate::graph::events::{self, EmployeeNode, EventNode};
 use crate::ingest::file_load::s3::AwsCredentials;
-use crate::ingest::file_load::{EntityType, FileLoadRequest, LoadMethod};
+use crate::ingest::file_load::{self, FileLoadRequest};
+
+/// The kinds of skill event a file may hold.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "file_load::EntityType")]
+pub enum EntityType {
+    Learning,
+}
+
+/// How the service reaches the file.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "file_load::LoadMethod")]
+pub enum LoadMethod {
+    /// An IAM user's access key (optionally with a session token).
+    S3IamUser,
+}
 
 /// Marked secret so GraphQL tooling never logs them.
 #[derive(InputObject)]
@@ -46,8 +61,13 @@ impl FileLoadMutation {
             secret_access_key: c.aws_secret_access_key,
             session_token: c.aws_session_token,
         };
-        let req = FileLoadRequest::new(input.entity_type, input.method, &input.uri, creds)
-            .map_err(bad_input)?;
+        let req = FileLoadRequest::new(
+            input.entity_type.into(),
+            input.method.into(),
+            &input.uri,
+            creds,
+        )
+        .map_err(bad_input)?;
         let job = state(ctx)?
             .start_file_load(req)
             .await

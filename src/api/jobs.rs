@@ -1,7 +1,6 @@
 //! GraphQL surface of jobs: query, list, start, cancel, and follow live.
 use async_graphql::{Context, Json, Object, Result, SimpleObject, Subscription};
 use futures::Stream;
-use tokio::sync::broadcast::error::RecvError;
 
 use super::actions::StartError;
 use super::errors::{bad_input, coded, db, not_found};
@@ -20,14 +19,14 @@ impl Job {
         &self.0.name
     }
     async fn r#type(&self) -> JobType {
-        self.0.job_type
+        self.0.job_type()
     }
     async fn status(&self) -> JobStatus {
         self.0.status
     }
     /// What the job was asked to do, without secrets.
     async fn input(&self) -> Json<serde_json::Value> {
-        Json(self.0.input.clone())
+        Json(self.0.spec.input_json())
     }
     async fn created_by(&self) -> &str {
         &self.0.created_by
@@ -62,6 +61,19 @@ impl Job {
     /// Whether the job has ended (succeeded, failed or cancelled).
     async fn finished(&self) -> bool {
         self.0.status.is_terminal()
+    }
+    /// Whether `cancelJob` asked the job to stop (an active job stops within a second).
+    async fn cancel_requested(&self) -> bool {
+        self.0.cancel_requested
+    }
+    /// How many times a service process took the job on: more than 1 when it was resumed
+    /// after its process stopped.
+    async fn attempts(&self) -> i64 {
+        self.0.attempts
+    }
+    /// The service process running the job, or that ran it last (`host:pid:id`).
+    async fn runner(&self) -> Option<&str> {
+        self.0.owner.as_deref()
     }
 }
 
@@ -168,41 +180,11 @@ impl JobSubscription {
         job_name: String,
     ) -> Result<impl Stream<Item = Job>> {
         let jobs = state(ctx)?.jobs.clone();
-        // Subscribe before reading so no change between the two is missed.
-        let mut rx = jobs.subscribe();
         let current = jobs
             .get(&job_name)
             .await
             .map_err(db)?
             .ok_or_else(|| not_found(format!("no job named {job_name}")))?;
-        Ok(async_stream::stream! {
-            let mut last = current.last_modified_time.clone();
-            let done = current.status.is_terminal();
-            yield Job(current);
-            if done {
-                return;
-            }
-            loop {
-                let next = match rx.recv().await {
-                    Ok(job) if job.name == job_name => job,
-                    Ok(_) => continue,
-                    // Fell behind: the stored job is the latest truth.
-                    Err(RecvError::Lagged(_)) => match jobs.get(&job_name).await {
-                        Ok(Some(job)) => job,
-                        _ => break,
-                    },
-                    Err(RecvError::Closed) => break,
-                };
-                if next.last_modified_time < last {
-                    continue;
-                }
-                last = next.last_modified_time.clone();
-                let done = next.status.is_terminal();
-                yield Job(next);
-                if done {
-                    break;
-                }
-            }
-        })
+        Ok(futures::StreamExt::map(jobs.follow(current), Job))
     }
 }

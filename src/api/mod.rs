@@ -24,8 +24,7 @@ use neo4rs::query;
 
 use crate::config::Config;
 use crate::graph::{cypher, Graph};
-use crate::ingest::credential_engine::Importer;
-use crate::ingest::file_load::FileLoader;
+use crate::ingest::credential_engine::client::HostAllowlist;
 use crate::jobs::Jobs;
 
 #[derive(MergedObject, Default)]
@@ -45,8 +44,8 @@ pub struct AppState {
     pub graph: Graph,
     pub config: Arc<Config>,
     pub jobs: Arc<Jobs>,
-    pub importer: Importer,
-    pub file_loader: FileLoader,
+    /// Registry hosts imports may name.
+    pub allowlist: Arc<HostAllowlist>,
 }
 
 /// The schema without runtime data: enough to print the SDL.

@@ -14,7 +14,7 @@ use super::actions::StartError;
 use super::{loaders, Http};
 use crate::ingest::file_load::s3::AwsCredentials;
 use crate::ingest::file_load::{EntityType, FileLoadRequest, LoadMethod};
-use crate::jobs::model::{Job, JobStatus, JobType};
+use crate::jobs::model::{Job, JobSpec, JobStatus, JobType};
 
 pub fn routes() -> Router<Http> {
     Router::new()
@@ -113,7 +113,7 @@ async fn get_job(
         Err(e) => return unavailable(e),
     };
     match found {
-        Some(job) if job.job_type.as_str() == job_type => {
+        Some(job) if job.job_type().as_str() == job_type => {
             ok("Successfully fetched the batch job", seed_job(&job))
         }
         _ => fail(
@@ -156,14 +156,11 @@ fn seed_errors(job: &Job) -> Value {
 }
 
 fn seed_job(job: &Job) -> Value {
-    let mut input = job.input.clone();
-    if job.job_type == JobType::CredentialEngineIngestion {
+    let mut input = job.spec.input_json();
+    if let JobSpec::CredentialEngine(i) = &job.spec {
         // The seed API named the list `links`.
-        if let (Some(obj), Some(list)) = (
-            input.as_object_mut(),
-            job.input.get("competency_frameworks"),
-        ) {
-            obj.insert("links".into(), list.clone());
+        if let Some(obj) = input.as_object_mut() {
+            obj.insert("links".into(), json!(i.competency_frameworks));
         }
     }
     json!({
@@ -175,7 +172,7 @@ fn seed_job(job: &Job) -> Value {
         "input_data": input,
         "status": seed_status(job.status),
         "errors": seed_errors(job),
-        "type": job.job_type.as_str(),
+        "type": job.job_type().as_str(),
     })
 }
 
@@ -394,16 +391,17 @@ async fn create_file_load_task(State(http): State<Http>, body: Bytes) -> Respons
 async fn get_file_load_task(State(http): State<Http>, Path(task_id): Path<String>) -> Response {
     match http.state.jobs.get(&task_id).await {
         Err(e) => unavailable(e),
-        Ok(Some(job)) if job.job_type == JobType::FileLoad => {
+        Ok(Some(job)) if job.job_type() == JobType::FileLoad => {
             let p = &job.progress;
+            let input = job.spec.input_json();
             ok(
                 "Successfully fetched the file load task",
                 json!({
                     "task_id": job.name,
                     "status": seed_status(job.status),
-                    "entity_type": job.input["entity_type"],
-                    "method": job.input["method"],
-                    "uri": job.input["uri"],
+                    "entity_type": input["entity_type"],
+                    "method": input["method"],
+                    "uri": input["uri"],
                     "created_time": seed_time(&job.created_time),
                     "last_modified_time": seed_time(&job.last_modified_time),
                     "rows_read": p.rows_read,

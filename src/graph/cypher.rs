@@ -29,10 +29,14 @@ cypher! {
     SKILL_EVENTS_PAGE => "skill_events_page.cypher",
     SKILL_EVENTS_COUNT => "skill_events_count.cypher",
     JOB_CREATE => "job_create.cypher",
-    JOB_UPDATE => "job_update.cypher",
     JOB_BY_NAME => "job_by_name.cypher",
+    JOB_VERSION => "job_version.cypher",
     JOBS_PAGE => "jobs_page.cypher",
-    JOBS_FAIL_INTERRUPTED => "jobs_fail_interrupted.cypher",
+    JOB_CLAIMABLE => "job_claimable.cypher",
+    JOB_CLAIM => "job_claim.cypher",
+    JOB_STORE => "job_store.cypher",
+    JOB_CANCEL => "job_cancel.cypher",
+    JOBS_HOLD => "jobs_hold.cypher",
 }
 
 /// The skill listings share one filter; page and count differ only in their tail.

@@ -3,7 +3,26 @@ use neo4rs::query;
 use serde::{Deserialize, Serialize};
 
 use super::{cypher, now, param, Graph, GraphResult};
-use crate::ingest::file_load::learning::LearningEventRow;
+
+/// One learning event as written to the graph (a validated CSV row).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LearningEventRow {
+    pub employee_external_id: String,
+    pub external_id: String,
+    pub course_id: Option<String>,
+    pub props: LearningEventProps,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LearningEventProps {
+    pub language: String,
+    /// Normalised to RFC 3339 UTC.
+    pub timestamp: String,
+    pub source: Option<String>,
+    pub course_id: Option<String>,
+    pub learning_title: Option<String>,
+    pub learning_description: Option<String>,
+}
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(default)]

@@ -1,140 +1,182 @@
-//! Jobs persisted as `(:Job)` nodes, so they outlive the process that ran them.
+//! Jobs persisted as `(:Job)` nodes: the queue every replica claims from, the leases that say
+//! who runs what, and the state the runner stores. This module only knows the node's shape; what
+//! a job means lives in `jobs/`.
 use neo4rs::query;
 use serde::{Deserialize, Serialize};
 
 use super::{cypher, now, param, Graph, GraphError, GraphResult};
-use crate::jobs::model::{Job, JobStatus, JobType, Progress};
 
-/// The flat property map of a `(:Job)` node: Bolt properties cannot hold maps, so input and
-/// errors are JSON strings and progress counters are properties of their own.
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// The flat property map of a `(:Job)` node: Bolt properties cannot hold maps, so input, errors
+/// and the checkpoint are JSON strings and progress counters are properties of their own.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-struct JobRecord {
-    name: String,
+pub struct JobRecord {
+    pub name: String,
     #[serde(rename = "type")]
-    job_type: String,
-    status: String,
-    input_json: String,
-    created_by: String,
-    created_time: String,
-    last_modified_time: String,
-    started_time: Option<String>,
-    finished_time: Option<String>,
-    message: Option<String>,
-    errors_json: String,
-    errors_dropped: i64,
-    frameworks_total: i64,
-    frameworks_done: i64,
-    competencies_total: i64,
-    competencies_done: i64,
-    rows_read: i64,
-    rows_loaded: i64,
-    rows_rejected: i64,
+    pub job_type: String,
+    pub status: String,
+    pub input_json: String,
+    /// Keys of what the job writes (framework URIs, a file URI): two live jobs never share one.
+    pub resources: Vec<String>,
+    pub created_by: String,
+    pub created_time: String,
+    pub last_modified_time: String,
+    pub started_time: Option<String>,
+    pub finished_time: Option<String>,
+    pub message: Option<String>,
+    pub errors_json: String,
+    pub errors_dropped: i64,
+    pub frameworks_total: i64,
+    pub frameworks_done: i64,
+    pub competencies_total: i64,
+    pub competencies_done: i64,
+    pub rows_read: i64,
+    pub rows_loaded: i64,
+    pub rows_rejected: i64,
+    /// What the job's handler needs to resume (JSON).
+    pub checkpoint_json: String,
+    /// The process running (or holding) the job.
+    pub owner: Option<String>,
+    /// Until when the owner's claim holds, in Unix milliseconds.
+    pub lease_until: i64,
+    /// How many times the job was claimed.
+    pub attempts: i64,
+    pub cancel_requested: bool,
+    /// Bumped on every change a subscriber may want to see.
+    pub version: i64,
 }
 
-impl From<&Job> for JobRecord {
-    fn from(j: &Job) -> Self {
-        let p = &j.progress;
-        JobRecord {
-            name: j.name.clone(),
-            job_type: j.job_type.as_str().into(),
-            status: j.status.as_str().into(),
-            input_json: j.input.to_string(),
-            created_by: j.created_by.clone(),
-            created_time: j.created_time.clone(),
-            last_modified_time: j.last_modified_time.clone(),
-            started_time: j.started_time.clone(),
-            finished_time: j.finished_time.clone(),
-            message: j.message.clone(),
-            errors_json: serde_json::to_string(&j.errors).unwrap_or_else(|_| "[]".into()),
-            errors_dropped: j.errors_dropped,
-            frameworks_total: p.frameworks_total,
-            frameworks_done: p.frameworks_done,
-            competencies_total: p.competencies_total,
-            competencies_done: p.competencies_done,
-            rows_read: p.rows_read,
-            rows_loaded: p.rows_loaded,
-            rows_rejected: p.rows_rejected,
-        }
-    }
+/// What a running job's owner writes: everything that moves while it runs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct JobState {
+    pub status: String,
+    pub last_modified_time: String,
+    pub finished_time: Option<String>,
+    pub message: Option<String>,
+    pub errors_json: String,
+    pub errors_dropped: i64,
+    pub frameworks_total: i64,
+    pub frameworks_done: i64,
+    pub competencies_total: i64,
+    pub competencies_done: i64,
+    pub rows_read: i64,
+    pub rows_loaded: i64,
+    pub rows_rejected: i64,
+    pub checkpoint_json: String,
+    pub lease_until: i64,
+    pub owner: Option<String>,
 }
 
-impl TryFrom<JobRecord> for Job {
-    type Error = GraphError;
-
-    fn try_from(r: JobRecord) -> GraphResult<Self> {
-        let bad = |what: &str| GraphError::Decode(format!("job {}: bad {what}", r.name));
-        Ok(Job {
-            job_type: JobType::parse(&r.job_type).ok_or_else(|| bad("type"))?,
-            status: JobStatus::parse(&r.status).ok_or_else(|| bad("status"))?,
-            input: serde_json::from_str(&r.input_json).unwrap_or(serde_json::Value::Null),
-            errors: serde_json::from_str(&r.errors_json).unwrap_or_default(),
-            progress: Progress {
-                frameworks_total: r.frameworks_total,
-                frameworks_done: r.frameworks_done,
-                competencies_total: r.competencies_total,
-                competencies_done: r.competencies_done,
-                rows_read: r.rows_read,
-                rows_loaded: r.rows_loaded,
-                rows_rejected: r.rows_rejected,
-            },
-            name: r.name,
-            created_by: r.created_by,
-            created_time: r.created_time,
-            last_modified_time: r.last_modified_time,
-            started_time: r.started_time,
-            finished_time: r.finished_time,
-            message: r.message,
-            errors_dropped: r.errors_dropped,
-        })
-    }
+/// The answer to a store: whether the job is still ours, and whether it was asked to stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    Owned {
+        cancel_requested: bool,
+    },
+    /// Another process holds the job now, or it has ended: stop without writing.
+    Lost,
 }
 
-fn decode(rec: Option<JobRecord>) -> GraphResult<Option<Job>> {
-    rec.map(Job::try_from).transpose()
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
 }
 
-pub async fn create(graph: &Graph, job: &Job) -> GraphResult<Job> {
-    let q = query(cypher::JOB_CREATE).param("props", param(&JobRecord::from(job))?);
-    decode(graph.one(q, "job").await?)?.ok_or_else(|| GraphError::Decode("job not created".into()))
+pub async fn create(graph: &Graph, job: &JobRecord) -> GraphResult<JobRecord> {
+    let q = query(cypher::JOB_CREATE).param("props", param(job)?);
+    graph
+        .one(q, "job")
+        .await?
+        .ok_or_else(|| GraphError::Decode("job not created".into()))
 }
 
-/// Writes the whole job (it is small) and returns it as stored.
-pub async fn save(graph: &Graph, job: &Job) -> GraphResult<Option<Job>> {
-    let q = query(cypher::JOB_UPDATE)
-        .param("name", job.name.as_str())
-        .param("props", param(&JobRecord::from(job))?);
-    decode(graph.one(q, "job").await?)
+pub async fn by_name(graph: &Graph, name: &str) -> GraphResult<Option<JobRecord>> {
+    graph
+        .one(query(cypher::JOB_BY_NAME).param("name", name), "job")
+        .await
 }
 
-pub async fn by_name(graph: &Graph, name: &str) -> GraphResult<Option<Job>> {
-    decode(
-        graph
-            .one(query(cypher::JOB_BY_NAME).param("name", name), "job")
-            .await?,
-    )
+/// The job's change counter, or `None` when there is no such job.
+pub async fn version(graph: &Graph, name: &str) -> GraphResult<Option<i64>> {
+    let q = query(cypher::JOB_VERSION).param("name", name);
+    let v: Option<Option<i64>> = graph.one(q, "version").await?;
+    Ok(v.map(Option::unwrap_or_default))
 }
 
 pub async fn page(
     graph: &Graph,
-    job_type: Option<JobType>,
-    status: Option<JobStatus>,
+    job_type: Option<&str>,
+    status: Option<&str>,
     skip: usize,
     limit: usize,
-) -> GraphResult<Vec<Job>> {
+) -> GraphResult<Vec<JobRecord>> {
     let q = query(cypher::JOBS_PAGE)
-        .param("type", job_type.map(|t| t.as_str()))
-        .param("status", status.map(|s| s.as_str()))
+        .param("type", job_type)
+        .param("status", status)
         .param("skip", skip as i64)
         .param("limit", limit as i64);
-    let records: Vec<JobRecord> = graph.column(q, "job").await?;
-    records.into_iter().map(Job::try_from).collect()
+    graph.column(q, "job").await
 }
 
-/// Marks jobs left queued or active by a previous process as failed; returns how many.
-pub async fn fail_interrupted(graph: &Graph, reason: &str) -> GraphResult<i64> {
-    let q = query(cypher::JOBS_FAIL_INTERRUPTED)
-        .param("reason", reason)
-        .param("now", now());
+/// Claims one job for `owner` until `lease_until` (Unix ms), or `None` when there is nothing to
+/// claim. A cheap read goes first so that idle replicas do not write on every poll.
+pub async fn claim(graph: &Graph, owner: &str, lease_until: i64) -> GraphResult<Option<JobRecord>> {
+    let now_ms = now_ms();
+    let q = query(cypher::JOB_CLAIMABLE)
+        .param("owner", owner)
+        .param("now_ms", now_ms);
+    if graph.one::<i64>(q, "n").await?.unwrap_or(0) == 0 {
+        return Ok(None);
+    }
+    let q = query(cypher::JOB_CLAIM)
+        .param("owner", owner)
+        .param("now_ms", now_ms)
+        .param("now", now())
+        .param("lease_until", lease_until)
+        .param("token", uuid::Uuid::new_v4().to_string());
+    graph.one(q, "job").await
+}
+
+/// Stores the state of a job `owner` runs (`bump`: whether subscribers should see a change).
+pub async fn store(
+    graph: &Graph,
+    name: &str,
+    owner: &str,
+    state: &JobState,
+    bump: bool,
+) -> GraphResult<Stored> {
+    let q = query(cypher::JOB_STORE)
+        .param("name", name)
+        .param("owner", owner)
+        .param("now_ms", now_ms())
+        .param("props", param(state)?)
+        .param("bump", i64::from(bump));
+    Ok(match graph.one::<bool>(q, "cancel_requested").await? {
+        Some(cancel_requested) => Stored::Owned { cancel_requested },
+        None => Stored::Lost,
+    })
+}
+
+/// Extends the lease of the queued jobs `owner` holds for itself.
+pub async fn hold(graph: &Graph, owner: &str, lease_until: i64) -> GraphResult<i64> {
+    let q = query(cypher::JOBS_HOLD)
+        .param("owner", owner)
+        .param("lease_until", lease_until);
     Ok(graph.one(q, "n").await?.unwrap_or(0))
+}
+
+/// Cancels a queued job or flags an active one; returns the job and its status before.
+pub async fn cancel(
+    graph: &Graph,
+    name: &str,
+    message: &str,
+) -> GraphResult<Option<(JobRecord, String)>> {
+    let q = query(cypher::JOB_CANCEL)
+        .param("name", name)
+        .param("message", message)
+        .param("now", now())
+        .param("now_ms", now_ms());
+    let rows = graph.rows(q).await?;
+    rows.first()
+        .map(|r| Ok((super::get(r, "job")?, super::get(r, "was")?)))
+        .transpose()
 }

@@ -1,3 +1,7 @@
-//! Sources the graph is filled from.
+//! Sources the graph is filled from. They write through `graph/`, report through [`Report`] and
+//! stop when their cancellation token fires; they know nothing of the job runner or GraphQL.
 pub mod credential_engine;
 pub mod file_load;
+pub mod report;
+
+pub use report::{Counter, Problem, Report, Stop};

@@ -1,28 +1,49 @@
-//! Asynchronous jobs: persisted in the graph, run on tokio tasks with bounded concurrency, and
-//! broadcast on every change so subscriptions can follow them live.
+//! Asynchronous jobs, durable in the graph: any replica may run any queued job. A process claims
+//! a job atomically, holds a lease it renews while it works, and stores progress and checkpoints
+//! on the job node; a job whose lease runs out (its process died) is claimed again elsewhere and
+//! resumes. Cancellation and live updates go through the node too, so they work across replicas.
+pub mod handlers;
 pub mod model;
+mod runner;
+mod watch;
 
 use std::collections::HashMap;
-use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use tokio::sync::{broadcast, Semaphore};
+use tokio::sync::{Notify, Semaphore};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
-use crate::graph::{self, now, Graph, GraphResult};
-use model::{Job, JobError, JobStatus, JobType, Progress};
+use crate::config::JobConfig;
+use crate::graph::jobs::{self as stored, now_ms, JobRecord};
+use crate::graph::{now, Graph, GraphError, GraphResult};
+use crate::ingest::file_load::s3::AwsCredentials;
+use crate::ingest::Stop;
+pub use handlers::{Handler, Handlers, RunContext};
+use model::{Job, JobSpec, JobStatus, JobType};
 
-/// Why a job's work stopped early.
+/// Why a job's work ended without success.
 #[derive(Debug, thiserror::Error)]
 pub enum JobFailure {
-    #[error("cancelled")]
-    Cancelled,
+    /// It was told to stop (the runner knows why: cancel, shutdown, lost lease).
+    #[error("interrupted")]
+    Interrupted,
     #[error("{0}")]
     Failed(String),
 }
 
-impl From<graph::GraphError> for JobFailure {
-    fn from(e: graph::GraphError) -> Self {
+impl From<Stop> for JobFailure {
+    fn from(s: Stop) -> Self {
+        match s {
+            Stop::Interrupted => JobFailure::Interrupted,
+            Stop::Failed(why) => JobFailure::Failed(why),
+        }
+    }
+}
+
+impl From<GraphError> for JobFailure {
+    fn from(e: GraphError) -> Self {
         JobFailure::Failed(e.to_string())
     }
 }
@@ -34,44 +55,90 @@ pub enum CancelError {
     #[error("job {0} has already ended as {1}")]
     AlreadyEnded(String, &'static str),
     #[error(transparent)]
-    Graph(#[from] graph::GraphError),
+    Graph(#[from] GraphError),
 }
 
+/// Who submits a job, until callers authenticate.
+pub const ANONYMOUS: &str = "anonymous";
+const CANCELLED_MESSAGE: &str = "cancelled on request";
+
+/// The timings of leases, heartbeats and polls.
+#[derive(Clone, Debug)]
+pub struct Timings {
+    pub lease: Duration,
+    pub heartbeat: Duration,
+    pub poll: Duration,
+    pub drain: Duration,
+    pub watch: Duration,
+}
+
+impl From<&JobConfig> for Timings {
+    fn from(c: &JobConfig) -> Self {
+        Timings {
+            lease: Duration::from_millis(c.lease_ms),
+            heartbeat: Duration::from_millis(c.heartbeat_ms),
+            poll: Duration::from_millis(c.poll_ms),
+            drain: Duration::from_millis(c.drain_ms),
+            watch: Duration::from_millis(c.watch_ms),
+        }
+    }
+}
+
+/// This process's job service: submit, read, cancel, follow, and the runner that claims work.
 pub struct Jobs {
     graph: Graph,
-    updates: broadcast::Sender<Job>,
-    permits: Arc<Semaphore>,
-    /// Cancellation flags of the jobs this process runs.
-    running: Mutex<HashMap<String, Arc<AtomicBool>>>,
+    timings: Timings,
+    /// This process, as it appears in `owner` on the jobs it runs.
+    owner: String,
+    handlers: Handlers,
+    slots: Arc<Semaphore>,
+    /// Credentials of the file loads this process accepted, in memory only, until they run.
+    secrets: Mutex<HashMap<String, AwsCredentials>>,
+    running: Mutex<HashMap<String, runner::Running>>,
+    wake: Notify,
+    /// Fires at shutdown: stop claiming, hand work back.
+    stopping: CancellationToken,
+    /// Fires once the running jobs are handed back or drained: subscriptions send their last
+    /// state and complete.
+    closed: CancellationToken,
+    tasks: TaskTracker,
 }
 
 impl Jobs {
-    pub fn new(graph: Graph, concurrency: usize) -> Arc<Self> {
-        let (updates, _) = broadcast::channel(1024);
+    pub fn new(graph: Graph, config: &JobConfig, handlers: Handlers) -> Arc<Self> {
+        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into());
+        let id = uuid::Uuid::new_v4().simple().to_string();
         Arc::new(Self {
             graph,
-            updates,
-            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            timings: config.into(),
+            owner: format!("{host}:{}:{}", std::process::id(), &id[..8]),
+            handlers,
+            slots: Arc::new(Semaphore::new(config.concurrency.max(1))),
+            secrets: Mutex::new(HashMap::new()),
             running: Mutex::new(HashMap::new()),
+            wake: Notify::new(),
+            stopping: CancellationToken::new(),
+            closed: CancellationToken::new(),
+            tasks: TaskTracker::new(),
         })
     }
 
-    /// Jobs a crashed or stopped process left unfinished are marked failed with the reason.
-    pub async fn recover_interrupted(&self) -> GraphResult<i64> {
-        graph::jobs::fail_interrupted(
-            &self.graph,
-            "interrupted: the service stopped while the job was running; start it again to resume (imports are idempotent)",
-        )
-        .await
+    /// This process's name in `owner`.
+    pub fn owner(&self) -> &str {
+        &self.owner
     }
 
-    /// Every job change, as it is stored.
-    pub fn subscribe(&self) -> broadcast::Receiver<Job> {
-        self.updates.subscribe()
+    /// Starts claiming and running jobs.
+    pub fn start(self: &Arc<Self>) {
+        let me = self.clone();
+        self.tasks.spawn(async move { me.claim_loop().await });
     }
 
     pub async fn get(&self, name: &str) -> GraphResult<Option<Job>> {
-        graph::jobs::by_name(&self.graph, name).await
+        stored::by_name(&self.graph, name)
+            .await?
+            .map(Job::try_from)
+            .transpose()
     }
 
     pub async fn list(
@@ -81,176 +148,85 @@ impl Jobs {
         skip: usize,
         limit: usize,
     ) -> GraphResult<Vec<Job>> {
-        graph::jobs::page(&self.graph, job_type, status, skip, limit).await
+        let records = stored::page(
+            &self.graph,
+            job_type.map(JobType::as_str),
+            status.map(JobStatus::as_str),
+            skip,
+            limit,
+        )
+        .await?;
+        records.into_iter().map(Job::try_from).collect()
     }
 
-    /// Stores a new queued job and starts `work` on it once a runner slot is free. Returns the
-    /// job as stored, at once.
-    pub async fn submit<F, Fut>(
-        self: &Arc<Self>,
-        job_type: JobType,
-        input: serde_json::Value,
-        work: F,
-    ) -> GraphResult<Job>
-    where
-        F: FnOnce(JobContext) -> Fut + Send + 'static,
-        Fut: Future<Output = Result<(), JobFailure>> + Send + 'static,
-    {
-        let t = now();
-        let job = Job {
-            name: uuid::Uuid::new_v4().to_string(),
-            job_type,
-            status: JobStatus::Queued,
-            input,
-            created_by: String::new(),
-            created_time: t.clone(),
-            last_modified_time: t,
-            started_time: None,
-            finished_time: None,
-            message: None,
-            progress: Progress::default(),
-            errors: vec![],
-            errors_dropped: 0,
+    /// Stores a new queued job and returns it at once. A job with `secrets` (a file load) is
+    /// held for this process, the only one that has them; any replica may claim the others.
+    pub async fn submit(
+        &self,
+        spec: JobSpec,
+        secrets: Option<AwsCredentials>,
+        created_by: &str,
+    ) -> GraphResult<Job> {
+        let name = uuid::Uuid::new_v4().to_string();
+        let mut job = Job::new(name.clone(), spec, created_by.into(), now());
+        let mut record = JobRecord::from(&job);
+        if let Some(secrets) = secrets {
+            job.owner = Some(self.owner.clone());
+            record.owner = job.owner.clone();
+            record.lease_until = now_ms() + self.timings.lease.as_millis() as i64;
+            self.secrets.lock().unwrap().insert(name, secrets);
+        }
+        let job = match stored::create(&self.graph, &record).await {
+            Ok(r) => Job::try_from(r)?,
+            Err(e) => {
+                self.secrets.lock().unwrap().remove(&job.name);
+                return Err(e);
+            }
         };
-        let job = graph::jobs::create(&self.graph, &job).await?;
-        let cancelled = Arc::new(AtomicBool::new(false));
-        self.running
-            .lock()
-            .unwrap()
-            .insert(job.name.clone(), cancelled.clone());
-        let _ = self.updates.send(job.clone());
-
-        let jobs = self.clone();
-        let queued = job.clone();
-        tokio::spawn(async move {
-            let name = queued.name.clone();
-            jobs.run(queued, cancelled, work).await;
-            jobs.running.lock().unwrap().remove(&name);
-        });
+        self.wake.notify_one();
         Ok(job)
     }
 
-    async fn run<F, Fut>(self: &Arc<Self>, job: Job, cancelled: Arc<AtomicBool>, work: F)
-    where
-        F: FnOnce(JobContext) -> Fut,
-        Fut: Future<Output = Result<(), JobFailure>>,
-    {
-        let Ok(_permit) = self.permits.clone().acquire_owned().await else {
-            return;
-        };
-        let ctx = JobContext {
-            jobs: self.clone(),
-            job: Arc::new(tokio::sync::Mutex::new(job)),
-            cancelled,
-        };
-        if ctx.is_cancelled() {
-            // cancel() already stored the job as cancelled while it was queued.
-            return;
-        }
-        let started = ctx
-            .update(|j| {
-                j.status = JobStatus::Active;
-                j.started_time = Some(now());
-            })
-            .await;
-        let outcome = match started {
-            Ok(()) => work(ctx.clone()).await,
-            Err(e) => Err(e.into()),
-        };
-        let finished = ctx
-            .update(|j| {
-                j.finished_time = Some(now());
-                match &outcome {
-                    Ok(()) => j.status = JobStatus::Succeeded,
-                    Err(JobFailure::Cancelled) => {
-                        j.status = JobStatus::Cancelled;
-                        j.message = Some("cancelled on request".into());
-                    }
-                    Err(JobFailure::Failed(why)) => {
-                        j.status = JobStatus::Failed;
-                        j.message = Some(why.clone());
-                    }
-                }
-            })
-            .await;
-        if let Err(e) = finished {
-            tracing::error!(error = %e, "could not store the end of a job");
-        }
-    }
-
-    /// Asks a job to stop. A queued job is cancelled at once; an active one stops at its next
-    /// checkpoint (between batches), keeping what it already wrote.
+    /// Cancels a queued job at once; an active one, wherever it runs, stops within a heartbeat
+    /// (at once if it runs here), keeping what it already wrote.
     pub async fn cancel(&self, name: &str) -> Result<Job, CancelError> {
-        let mut job = self
-            .get(name)
+        let (record, was) = stored::cancel(&self.graph, name, CANCELLED_MESSAGE)
             .await?
             .ok_or_else(|| CancelError::NotFound(name.to_string()))?;
-        if job.status.is_terminal() {
-            return Err(CancelError::AlreadyEnded(name.into(), job.status.as_str()));
-        }
-        let flag = self.running.lock().unwrap().get(name).cloned();
-        match flag {
-            Some(flag) => flag.store(true, Ordering::SeqCst),
-            // Not run by this process (and not recovered yet): nothing will advance it.
-            None => job.status = JobStatus::Cancelled,
-        }
-        if job.status == JobStatus::Queued {
-            job.status = JobStatus::Cancelled;
-        }
-        if job.status == JobStatus::Cancelled {
-            job.message = Some("cancelled on request".into());
-            job.finished_time = Some(now());
-            job.last_modified_time = now();
-            if let Some(stored) = graph::jobs::save(&self.graph, &job).await? {
-                job = stored;
+        let job = Job::try_from(record)?;
+        match JobStatus::parse(&was) {
+            Some(s) if s.is_terminal() => {
+                return Err(CancelError::AlreadyEnded(name.into(), s.as_str()))
             }
-            let _ = self.updates.send(job.clone());
+            Some(JobStatus::Queued) => {
+                self.secrets.lock().unwrap().remove(name);
+            }
+            _ => self.interrupt(name, runner::StopReason::Cancelled),
         }
         Ok(job)
     }
-}
 
-/// A running job's handle on itself: progress, errors, cancellation.
-#[derive(Clone)]
-pub struct JobContext {
-    jobs: Arc<Jobs>,
-    job: Arc<tokio::sync::Mutex<Job>>,
-    cancelled: Arc<AtomicBool>,
-}
-
-impl JobContext {
-    pub fn is_cancelled(&self) -> bool {
-        self.cancelled.load(Ordering::SeqCst)
-    }
-
-    /// Err(Cancelled) once cancellation was asked for; call between units of work.
-    pub fn checkpoint(&self) -> Result<(), JobFailure> {
-        if self.is_cancelled() {
-            Err(JobFailure::Cancelled)
-        } else {
-            Ok(())
+    /// Stops claiming, hands running imports back to the queue (another replica, or this one
+    /// restarted, resumes them), gives file loads the drain timeout to finish, then lets
+    /// subscriptions send their last state.
+    pub async fn shutdown(&self) {
+        self.stopping.cancel();
+        let handed_back = self.interrupt_where(runner::StopReason::Handover, |t| {
+            t == JobType::CredentialEngineIngestion
+        });
+        tracing::info!(
+            jobs = handed_back,
+            "shutting down: imports handed back to the queue"
+        );
+        self.tasks.close();
+        if tokio::time::timeout(self.timings.drain, self.tasks.wait())
+            .await
+            .is_err()
+        {
+            let n = self.interrupt_where(runner::StopReason::Drain, |_| true);
+            tracing::warn!(jobs = n, "drain timeout: stopping the jobs still running");
+            let _ = tokio::time::timeout(self.timings.lease, self.tasks.wait()).await;
         }
-    }
-
-    pub async fn input(&self) -> serde_json::Value {
-        self.job.lock().await.input.clone()
-    }
-
-    /// Applies a change, stores the job and broadcasts it.
-    pub async fn update(&self, change: impl FnOnce(&mut Job)) -> GraphResult<()> {
-        let mut job = self.job.lock().await;
-        change(&mut job);
-        job.last_modified_time = now();
-        graph::jobs::save(&self.jobs.graph, &job).await?;
-        let _ = self.jobs.updates.send(job.clone());
-        Ok(())
-    }
-
-    pub async fn progress(&self, change: impl FnOnce(&mut Progress)) -> GraphResult<()> {
-        self.update(|j| change(&mut j.progress)).await
-    }
-
-    pub async fn error(&self, error: JobError) -> GraphResult<()> {
-        self.update(|j| j.push_error(error)).await
+        self.closed.cancel();
     }
 }

@@ -1,10 +1,16 @@
 //! What a job is, independent of where it is stored or how it is shown.
 use serde::{Deserialize, Serialize};
 
+use crate::graph::jobs::{JobRecord, JobState};
+use crate::graph::GraphError;
+use crate::ingest::credential_engine::ImportInput;
+use crate::ingest::file_load::LoadInput;
+use crate::ingest::{Counter, Problem};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
-    /// Waiting for a free runner slot.
+    /// Waiting for a free runner slot on some replica.
     Queued,
     Active,
     Succeeded,
@@ -55,6 +61,52 @@ impl JobType {
     }
 }
 
+/// What a job was asked to do: one variant, with its own persisted input, per kind of job.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JobSpec {
+    CredentialEngine(ImportInput),
+    FileLoad(LoadInput),
+}
+
+impl JobSpec {
+    pub fn job_type(&self) -> JobType {
+        match self {
+            JobSpec::CredentialEngine(_) => JobType::CredentialEngineIngestion,
+            JobSpec::FileLoad(_) => JobType::FileLoad,
+        }
+    }
+
+    pub fn input_json(&self) -> serde_json::Value {
+        match self {
+            JobSpec::CredentialEngine(i) => serde_json::to_value(i),
+            JobSpec::FileLoad(i) => serde_json::to_value(i),
+        }
+        .unwrap_or_default()
+    }
+
+    /// What the job writes, as keys no two live jobs may share: the same framework or the same
+    /// file is never written by two jobs at once.
+    pub fn resources(&self) -> Vec<String> {
+        match self {
+            JobSpec::CredentialEngine(i) => i
+                .competency_frameworks
+                .iter()
+                .map(|u| format!("framework:{u}"))
+                .collect(),
+            JobSpec::FileLoad(i) => vec![format!("file:{}", i.uri)],
+        }
+    }
+
+    fn parse(job_type: JobType, input: &str) -> Result<Self, serde_json::Error> {
+        Ok(match job_type {
+            JobType::CredentialEngineIngestion => {
+                JobSpec::CredentialEngine(serde_json::from_str(input)?)
+            }
+            JobType::FileLoad => JobSpec::FileLoad(serde_json::from_str(input)?),
+        })
+    }
+}
+
 /// Counters a job advances as it goes; each kind of job uses the ones that fit it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, async_graphql::SimpleObject)]
 pub struct Progress {
@@ -67,6 +119,21 @@ pub struct Progress {
     pub rows_rejected: i64,
 }
 
+impl Progress {
+    pub fn add(&mut self, counter: Counter, n: i64) {
+        let c = match counter {
+            Counter::FrameworksTotal => &mut self.frameworks_total,
+            Counter::FrameworksDone => &mut self.frameworks_done,
+            Counter::CompetenciesTotal => &mut self.competencies_total,
+            Counter::CompetenciesDone => &mut self.competencies_done,
+            Counter::RowsRead => &mut self.rows_read,
+            Counter::RowsLoaded => &mut self.rows_loaded,
+            Counter::RowsRejected => &mut self.rows_rejected,
+        };
+        *c += n;
+    }
+}
+
 /// One problem met by a job: what it was about (a URI, a competency, a row) and why.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, async_graphql::SimpleObject)]
 pub struct JobError {
@@ -76,23 +143,22 @@ pub struct JobError {
     pub message: String,
 }
 
-impl JobError {
-    pub fn about(target: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            target: Some(target.into()),
-            line: None,
-            message: message.into(),
-        }
-    }
+/// What a job's handler needs to resume: the units (framework URIs) it has finished, and the
+/// progress and error count as they were when the last one finished.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Checkpoint {
+    pub done: Vec<String>,
+    pub progress: Progress,
+    pub errors: usize,
+    pub errors_dropped: i64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Job {
     pub name: String,
-    pub job_type: JobType,
+    pub spec: JobSpec,
     pub status: JobStatus,
-    /// The request, with secrets removed before it gets here.
-    pub input: serde_json::Value,
     pub created_by: String,
     pub created_time: String,
     pub last_modified_time: String,
@@ -102,19 +168,225 @@ pub struct Job {
     pub message: Option<String>,
     pub progress: Progress,
     pub errors: Vec<JobError>,
-    /// Errors beyond the stored ones (a job keeps at most `MAX_STORED_ERRORS`).
+    /// Errors beyond the stored ones.
     pub errors_dropped: i64,
+    pub checkpoint: Checkpoint,
+    /// The process that runs the job (or ran it last).
+    pub owner: Option<String>,
+    pub attempts: i64,
+    pub cancel_requested: bool,
+    /// Bumped on every visible change.
+    pub version: i64,
+    /// Bytes the stored errors take, to keep the node well under the database's message limit.
+    errors_bytes: usize,
 }
 
-/// Bounds the size of a job node; the total is still counted.
+/// A job keeps at most this many errors...
 pub const MAX_STORED_ERRORS: usize = 1000;
+/// ...of at most this many characters each (message and target)...
+pub const MAX_ERROR_CHARS: usize = 500;
+/// ...and at most this many bytes of them in all; the rest are counted in `errors_dropped`.
+pub const MAX_ERRORS_BYTES: usize = 256 * 1024;
+
+/// JSON size of one stored error, give or take escaping.
+fn error_bytes(e: &JobError) -> usize {
+    e.message.len() + e.target.as_ref().map_or(0, String::len) + 64
+}
+
+/// `text` cut to `max` characters, saying so.
+fn truncate(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text,
+        Some((cut, _)) => format!("{}… [{} more bytes]", &text[..cut], text.len() - cut),
+    }
+}
 
 impl Job {
-    pub fn push_error(&mut self, error: JobError) {
-        if self.errors.len() < MAX_STORED_ERRORS {
+    pub fn new(name: String, spec: JobSpec, created_by: String, now: String) -> Self {
+        Job {
+            name,
+            spec,
+            status: JobStatus::Queued,
+            created_by,
+            created_time: now.clone(),
+            last_modified_time: now,
+            started_time: None,
+            finished_time: None,
+            message: None,
+            progress: Progress::default(),
+            errors: vec![],
+            errors_dropped: 0,
+            checkpoint: Checkpoint::default(),
+            owner: None,
+            attempts: 0,
+            cancel_requested: false,
+            version: 0,
+            errors_bytes: 2,
+        }
+    }
+
+    pub fn job_type(&self) -> JobType {
+        self.spec.job_type()
+    }
+
+    pub fn push_error(&mut self, problem: Problem) {
+        let error = JobError {
+            target: problem.target.map(|t| truncate(t, MAX_ERROR_CHARS)),
+            line: problem.line,
+            message: truncate(problem.message, MAX_ERROR_CHARS),
+        };
+        let bytes = error_bytes(&error);
+        if self.errors.len() < MAX_STORED_ERRORS && self.errors_bytes + bytes <= MAX_ERRORS_BYTES {
+            self.errors_bytes += bytes;
             self.errors.push(error);
         } else {
             self.errors_dropped += 1;
         }
+    }
+
+    /// The part of the job its running owner writes.
+    pub fn state(&self) -> JobState {
+        let p = &self.progress;
+        JobState {
+            status: self.status.as_str().into(),
+            last_modified_time: self.last_modified_time.clone(),
+            finished_time: self.finished_time.clone(),
+            message: self.message.clone(),
+            errors_json: serde_json::to_string(&self.errors).unwrap_or_else(|_| "[]".into()),
+            errors_dropped: self.errors_dropped,
+            frameworks_total: p.frameworks_total,
+            frameworks_done: p.frameworks_done,
+            competencies_total: p.competencies_total,
+            competencies_done: p.competencies_done,
+            rows_read: p.rows_read,
+            rows_loaded: p.rows_loaded,
+            rows_rejected: p.rows_rejected,
+            checkpoint_json: serde_json::to_string(&self.checkpoint).unwrap_or_default(),
+            lease_until: 0,
+            owner: self.owner.clone(),
+        }
+    }
+
+    /// Whether a subscriber would see a difference (the change counter aside).
+    pub fn looks_like(&self, other: &Job) -> bool {
+        Job {
+            version: other.version,
+            ..self.clone()
+        } == *other
+    }
+}
+
+impl From<&Job> for JobRecord {
+    fn from(j: &Job) -> Self {
+        let s = j.state();
+        JobRecord {
+            name: j.name.clone(),
+            job_type: j.job_type().as_str().into(),
+            status: s.status,
+            input_json: j.spec.input_json().to_string(),
+            resources: j.spec.resources(),
+            created_by: j.created_by.clone(),
+            created_time: j.created_time.clone(),
+            last_modified_time: s.last_modified_time,
+            started_time: j.started_time.clone(),
+            finished_time: s.finished_time,
+            message: s.message,
+            errors_json: s.errors_json,
+            errors_dropped: s.errors_dropped,
+            frameworks_total: s.frameworks_total,
+            frameworks_done: s.frameworks_done,
+            competencies_total: s.competencies_total,
+            competencies_done: s.competencies_done,
+            rows_read: s.rows_read,
+            rows_loaded: s.rows_loaded,
+            rows_rejected: s.rows_rejected,
+            checkpoint_json: s.checkpoint_json,
+            owner: j.owner.clone(),
+            lease_until: 0,
+            attempts: j.attempts,
+            cancel_requested: j.cancel_requested,
+            version: j.version,
+        }
+    }
+}
+
+impl TryFrom<JobRecord> for Job {
+    type Error = GraphError;
+
+    fn try_from(r: JobRecord) -> Result<Self, GraphError> {
+        let bad = |what: &str| GraphError::Decode(format!("job {}: bad {what}", r.name));
+        let job_type = JobType::parse(&r.job_type).ok_or_else(|| bad("type"))?;
+        let errors: Vec<JobError> = serde_json::from_str(&r.errors_json).unwrap_or_default();
+        Ok(Job {
+            spec: JobSpec::parse(job_type, &r.input_json).map_err(|_| bad("input"))?,
+            status: JobStatus::parse(&r.status).ok_or_else(|| bad("status"))?,
+            errors_bytes: 2 + errors.iter().map(error_bytes).sum::<usize>(),
+            errors,
+            checkpoint: serde_json::from_str(&r.checkpoint_json).unwrap_or_default(),
+            progress: Progress {
+                frameworks_total: r.frameworks_total,
+                frameworks_done: r.frameworks_done,
+                competencies_total: r.competencies_total,
+                competencies_done: r.competencies_done,
+                rows_read: r.rows_read,
+                rows_loaded: r.rows_loaded,
+                rows_rejected: r.rows_rejected,
+            },
+            name: r.name,
+            created_by: r.created_by,
+            created_time: r.created_time,
+            last_modified_time: r.last_modified_time,
+            started_time: r.started_time,
+            finished_time: r.finished_time,
+            message: r.message,
+            errors_dropped: r.errors_dropped,
+            owner: r.owner,
+            attempts: r.attempts,
+            cancel_requested: r.cancel_requested,
+            version: r.version,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job() -> Job {
+        let spec = JobSpec::CredentialEngine(ImportInput {
+            competency_frameworks: vec!["https://x/resources/a".into()],
+        });
+        Job::new("n".into(), spec, "anonymous".into(), "t".into())
+    }
+
+    #[test]
+    fn errors_are_truncated_and_bounded_in_count_and_bytes() {
+        let mut j = job();
+        for i in 0..1000 {
+            j.push_error(Problem::at_line(i, "x".repeat(20_000)));
+        }
+        let stored = serde_json::to_string(&j.errors).unwrap().len();
+        assert!(stored <= MAX_ERRORS_BYTES, "{stored}");
+        assert!(
+            j.errors.len() > 100 && j.errors.len() < 1000,
+            "{}",
+            j.errors.len()
+        );
+        assert_eq!(j.errors.len() as i64 + j.errors_dropped, 1000);
+        assert!(j.errors[0].message.contains("more bytes"));
+        assert!(j.errors[0].message.chars().count() < MAX_ERROR_CHARS + 40);
+    }
+
+    #[test]
+    fn records_round_trip_with_spec_and_checkpoint() {
+        let mut j = job();
+        j.checkpoint.done.push("https://x/resources/a".into());
+        j.push_error(Problem::about("u", "why"));
+        let back = Job::try_from(JobRecord::from(&j)).unwrap();
+        assert_eq!(back, j);
+        assert_eq!(
+            JobRecord::from(&j).resources,
+            vec!["framework:https://x/resources/a"]
+        );
     }
 }

@@ -26,7 +26,7 @@ fn env(name: &str, default: &str) -> String {
 
 /// Creates an empty database for one test so tests can run in parallel and count exactly.
 /// With `SKILLGRAPH_TEST_DATABASE` set (e.g. against Neo4j), that database is shared instead.
-async fn fresh_database() -> String {
+pub async fn fresh_database() -> String {
     if let Ok(db) = std::env::var("SKILLGRAPH_TEST_DATABASE") {
         return db;
     }

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use reqwest::{header, StatusCode};
+use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use crate::config::IngestConfig;
@@ -23,6 +24,9 @@ pub enum FetchError {
     TooLarge(String, usize),
     #[error("{0}: not JSON: {1}")]
     NotJson(String, String),
+    /// The caller's cancellation token fired while waiting.
+    #[error("interrupted")]
+    Interrupted,
 }
 
 /// Hosts the importer may contact. Entries are host names, or `host:port` to pin a port.
@@ -122,8 +126,21 @@ impl RegistryClient {
         &self.allow
     }
 
-    /// GETs a JSON document, retrying transient failures.
-    pub async fn get_json(&self, url: &str) -> Result<serde_json::Value, FetchError> {
+    /// GETs a JSON document, retrying transient failures; gives up at once when `cancel` fires,
+    /// even in the middle of a request or a backoff.
+    pub async fn get_json(
+        &self,
+        url: &str,
+        cancel: &CancellationToken,
+    ) -> Result<serde_json::Value, FetchError> {
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled() => Err(FetchError::Interrupted),
+            r = self.get_json_retrying(url) => r,
+        }
+    }
+
+    async fn get_json_retrying(&self, url: &str) -> Result<serde_json::Value, FetchError> {
         let parsed =
             Url::parse(url).map_err(|e| FetchError::Transport(url.into(), e.to_string()))?;
         if !self.allow.allows(&parsed) {

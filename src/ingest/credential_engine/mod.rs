@@ -9,11 +9,19 @@ use futures::{stream, StreamExt};
 use serde_json::Value;
 use url::Url;
 
+use tokio_util::sync::CancellationToken;
+
 use crate::config::IngestConfig;
 use crate::graph::{writes, Graph};
-use crate::jobs::model::JobError;
-use crate::jobs::{JobContext, JobFailure};
+use crate::ingest::report::checkpoint;
+use crate::ingest::{Counter, Problem, Report, Stop};
 use client::{FetchError, HostAllowlist, RegistryClient};
+
+/// What an import job is asked to do (its persisted input).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ImportInput {
+    pub competency_frameworks: Vec<String>,
+}
 
 /// Most frameworks one import job accepts.
 pub const MAX_FRAMEWORKS_PER_JOB: usize = 100;
@@ -58,22 +66,21 @@ pub struct Importer {
     concurrency: usize,
 }
 
-/// Why one framework could not be imported (the job goes on with the next), or why the whole
-/// job must stop.
-enum FrameworkError {
+/// Why one framework was not imported: skip it (the job goes on with the next), or stop.
+#[derive(Debug, thiserror::Error)]
+pub enum FrameworkError {
+    #[error("{0}")]
     Skip(String),
-    Stop(JobFailure),
+    #[error(transparent)]
+    Stop(#[from] Stop),
 }
 
 impl From<FetchError> for FrameworkError {
     fn from(e: FetchError) -> Self {
-        FrameworkError::Skip(e.to_string())
-    }
-}
-
-impl From<JobFailure> for FrameworkError {
-    fn from(e: JobFailure) -> Self {
-        FrameworkError::Stop(e)
+        match e {
+            FetchError::Interrupted => FrameworkError::Stop(Stop::Interrupted),
+            e => FrameworkError::Skip(e.to_string()),
+        }
     }
 }
 
@@ -98,57 +105,33 @@ impl Importer {
         self.client.allowlist()
     }
 
-    /// Imports each framework in turn. A framework that cannot be fetched is reported in the
-    /// job's errors and skipped; the job fails only if none could be imported.
-    pub async fn run(&self, ctx: JobContext, frameworks: Vec<String>) -> Result<(), JobFailure> {
-        ctx.progress(|p| p.frameworks_total = frameworks.len() as i64)
-            .await?;
-        let mut imported = 0;
-        for uri in &frameworks {
-            ctx.checkpoint()?;
-            match self.import(&ctx, uri).await {
-                Ok(()) => imported += 1,
-                Err(FrameworkError::Stop(f)) => return Err(f),
-                Err(FrameworkError::Skip(why)) => {
-                    tracing::warn!(%uri, %why, "framework skipped");
-                    ctx.error(JobError::about(uri, why)).await?;
-                }
-            }
-            ctx.progress(|p| p.frameworks_done += 1).await?;
-        }
-        if imported == 0 {
-            return Err(JobFailure::Failed(
-                "no framework could be imported; see errors".into(),
-            ));
-        }
-        Ok(())
-    }
-
-    async fn import(&self, ctx: &JobContext, uri: &str) -> Result<(), FrameworkError> {
-        let (framework, competencies) = self.fetch_framework(ctx, uri).await?;
+    /// Fetches one framework with its competencies and merges it. Idempotent: running it again
+    /// (after a crash, say) updates the same nodes and edges.
+    pub async fn import_framework(
+        &self,
+        uri: &str,
+        report: &dyn Report,
+        cancel: &CancellationToken,
+    ) -> Result<(), FrameworkError> {
+        let (framework, competencies) = self.fetch_framework(uri, report, cancel).await?;
         let fw = ctdl::framework_row(&framework, uri, &self.language);
         let mapped = ctdl::map_competencies(&fw.uri, &competencies, &self.language);
-        let rejected = mapped.rejected.len() as i64;
-        ctx.update(|j| {
-            j.progress.competencies_total += competencies.len() as i64;
-            j.progress.competencies_done += rejected;
-            for (what, why) in &mapped.rejected {
-                j.push_error(JobError::about(what, why));
-            }
-        })
-        .await?;
+        report.add(Counter::CompetenciesTotal, competencies.len() as i64);
+        report.add(Counter::CompetenciesDone, mapped.rejected.len() as i64);
+        for (what, why) in &mapped.rejected {
+            report.problem(Problem::about(what, why));
+        }
 
         let g = &self.graph;
         writes::upsert_frameworks(g, std::slice::from_ref(&fw)).await?;
         for chunk in mapped.skills.chunks(self.batch) {
-            ctx.checkpoint()?;
+            checkpoint(cancel)?;
             writes::upsert_skills(g, chunk).await?;
-            ctx.progress(|p| p.competencies_done += chunk.len() as i64)
-                .await?;
+            report.add(Counter::CompetenciesDone, chunk.len() as i64);
         }
         // Edges after all skills exist, so in-framework targets are never stubs.
         for chunk in mapped.parents.chunks(self.batch) {
-            ctx.checkpoint()?;
+            checkpoint(cancel)?;
             writes::set_parents(g, chunk).await?;
         }
         // A re-import also drops what the registry no longer asserts.
@@ -162,11 +145,11 @@ impl Importer {
             writes::prune_occupations(g, chunk).await?;
         }
         for chunk in mapped.alignments.chunks(self.batch) {
-            ctx.checkpoint()?;
+            checkpoint(cancel)?;
             writes::upsert_alignments(g, chunk).await?;
         }
         for chunk in mapped.occupations.chunks(self.batch) {
-            ctx.checkpoint()?;
+            checkpoint(cancel)?;
             writes::upsert_occupations(g, chunk).await?;
         }
         Ok(())
@@ -177,10 +160,11 @@ impl Importer {
     /// competencies are crawled one by one from `ceasn:hasTopChild` / `ceasn:hasChild`.
     async fn fetch_framework(
         &self,
-        ctx: &JobContext,
         uri: &str,
+        report: &dyn Report,
+        cancel: &CancellationToken,
     ) -> Result<(Value, Vec<Value>), FrameworkError> {
-        let doc = self.client.get_json(uri).await?;
+        let doc = self.client.get_json(uri, cancel).await?;
         if doc.get("@graph").is_some() {
             return split_graph(&doc, uri);
         }
@@ -191,21 +175,23 @@ impl Importer {
             )));
         }
         if let Some(graph_uri) = graph_uri(uri) {
-            match self.client.get_json(&graph_uri).await {
+            match self.client.get_json(&graph_uri, cancel).await {
                 Ok(g) if g.get("@graph").is_some() => return split_graph(&g, uri),
                 Ok(_) => {}
+                Err(FetchError::Interrupted) => return Err(Stop::Interrupted.into()),
                 Err(e) => tracing::debug!(error = %e, "no @graph document; crawling competencies"),
             }
         }
-        let competencies = self.crawl(ctx, &doc).await?;
+        let competencies = self.crawl(&doc, report, cancel).await?;
         Ok((doc, competencies))
     }
 
     /// Breadth-first fetch of the hierarchy, `concurrency` requests at a time.
     async fn crawl(
         &self,
-        ctx: &JobContext,
         framework: &Value,
+        report: &dyn Report,
+        cancel: &CancellationToken,
     ) -> Result<Vec<Value>, FrameworkError> {
         let mut seen: HashSet<String> = HashSet::new();
         let mut frontier: Vec<String> = ctdl::uris(framework.get("ceasn:hasTopChild"))
@@ -215,11 +201,11 @@ impl Importer {
             .collect();
         let mut found = vec![];
         while !frontier.is_empty() {
-            ctx.checkpoint()?;
+            checkpoint(cancel)?;
             let results: Vec<(String, Result<Value, FetchError>)> =
                 stream::iter(std::mem::take(&mut frontier))
                     .map(|u| async move {
-                        let r = self.client.get_json(&u).await;
+                        let r = self.client.get_json(&u, cancel).await;
                         (u, r)
                     })
                     .buffer_unordered(self.concurrency)
@@ -235,7 +221,8 @@ impl Importer {
                         }
                         found.push(c);
                     }
-                    Err(e) => ctx.error(JobError::about(u, e.to_string())).await?,
+                    Err(FetchError::Interrupted) => return Err(Stop::Interrupted.into()),
+                    Err(e) => report.problem(Problem::about(u, e.to_string())),
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! The `learning` skill-event schema: which columns a CSV must have and what a valid row is.
 use std::collections::HashSet;
 
-use serde::Serialize;
+use crate::graph::events::{LearningEventProps, LearningEventRow};
 
 pub const REQUIRED: [&str; 4] = [
     "employee_external_id",
@@ -66,26 +66,6 @@ impl Columns {
             source: find("source"),
         })
     }
-}
-
-/// One valid row, as written to the graph.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct LearningEventRow {
-    pub employee_external_id: String,
-    pub external_id: String,
-    pub course_id: Option<String>,
-    pub props: LearningEventProps,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct LearningEventProps {
-    pub language: String,
-    /// Normalised to RFC 3339 UTC.
-    pub timestamp: String,
-    pub source: Option<String>,
-    pub course_id: Option<String>,
-    pub learning_title: Option<String>,
-    pub learning_description: Option<String>,
 }
 
 /// Validates rows one at a time; remembers external ids to catch duplicates within the file.

@@ -5,23 +5,25 @@ pub mod s3;
 
 use std::io::Read;
 
+use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
-use tokio_util::io::SyncIoBridge;
+use tokio_util::io::{ReaderStream, StreamReader, SyncIoBridge};
+use tokio_util::sync::CancellationToken;
 
 use crate::config::FileLoadConfig;
 use crate::graph::{events, Graph};
-use crate::jobs::model::JobError;
-use crate::jobs::{JobContext, JobFailure};
+use crate::ingest::report::{checkpoint, unless_cancelled};
+use crate::ingest::{Counter, Problem, Report, Stop};
 use s3::{AwsCredentials, S3Location};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EntityType {
     Learning,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LoadMethod {
     /// An IAM user's access key (optionally with a session token).
@@ -64,19 +66,27 @@ impl FileLoadRequest {
     }
 
     /// What the job stores as its input: everything but the credentials.
-    pub fn input_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "entity_type": self.entity_type,
-            "method": self.method,
-            "uri": self.location.to_string(),
-        })
+    pub fn input(&self) -> LoadInput {
+        LoadInput {
+            entity_type: self.entity_type,
+            method: self.method,
+            uri: self.location.to_string(),
+        }
     }
+}
+
+/// A file load's persisted input: no credentials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadInput {
+    pub entity_type: EntityType,
+    pub method: LoadMethod,
+    pub uri: String,
 }
 
 /// Rows parsed by the reader thread, handed to the writer.
 struct Batch {
-    valid: Vec<learning::LearningEventRow>,
-    rejected: Vec<JobError>,
+    valid: Vec<crate::graph::events::LearningEventRow>,
+    rejected: Vec<Problem>,
     read: i64,
 }
 
@@ -94,18 +104,27 @@ impl FileLoader {
         }
     }
 
-    pub async fn run(&self, ctx: JobContext, req: FileLoadRequest) -> Result<(), JobFailure> {
+    /// Loads the object at `location` with exactly `credentials`. Stops at once when `cancel`
+    /// fires, even while an S3 read is waiting; every batch written before stays.
+    pub async fn run(
+        &self,
+        location: &S3Location,
+        credentials: &AwsCredentials,
+        report: &dyn Report,
+        cancel: &CancellationToken,
+    ) -> Result<(), Stop> {
         let client = s3::client(
-            &req.credentials,
+            credentials,
             &self.config.s3_region,
             self.config.s3_endpoint.as_deref(),
         );
-        // The request (and its secrets) is not needed past this point.
-        let location = req.location.clone();
-        drop(req);
-        let body = s3::open(&client, &location)
-            .await
-            .map_err(JobFailure::Failed)?;
+        let body = unless_cancelled(cancel, s3::open(&client, location))
+            .await?
+            .map_err(Stop::Failed)?;
+        // Once cancelled, the byte stream ends, so the reader thread cannot stay blocked on S3.
+        let body = StreamReader::new(Box::pin(
+            ReaderStream::new(body).take_until(cancel.clone().cancelled_owned()),
+        ));
 
         // `csv` reads synchronously: it runs on a blocking thread over a bridge to the async
         // S3 stream, and hands batches to this task through a small bounded channel, so memory
@@ -115,23 +134,21 @@ impl FileLoader {
         let batch_size = self.config.batch_size.max(1);
         let reader = tokio::task::spawn_blocking(move || parse(bridge, batch_size, tx));
 
-        while let Some(batch) = rx.recv().await {
-            ctx.checkpoint()?;
+        while let Some(batch) = unless_cancelled(cancel, rx.recv()).await? {
+            checkpoint(cancel)?;
             events::upsert_learning_events(&self.graph, &batch.valid).await?;
-            ctx.update(|j| {
-                j.progress.rows_read += batch.read;
-                j.progress.rows_loaded += batch.valid.len() as i64;
-                j.progress.rows_rejected += batch.rejected.len() as i64;
-                for e in batch.rejected {
-                    j.push_error(e);
-                }
-            })
-            .await?;
+            report.add(Counter::RowsRead, batch.read);
+            report.add(Counter::RowsLoaded, batch.valid.len() as i64);
+            report.add(Counter::RowsRejected, batch.rejected.len() as i64);
+            for e in batch.rejected {
+                report.problem(e);
+            }
         }
+        checkpoint(cancel)?;
         reader
             .await
-            .map_err(|e| JobFailure::Failed(format!("CSV reader stopped: {e}")))?
-            .map_err(|e| JobFailure::Failed(format!("{location}: {e}")))
+            .map_err(|e| Stop::Failed(format!("CSV reader stopped: {e}")))?
+            .map_err(|e| Stop::Failed(format!("{location}: {e}")))
     }
 }
 
@@ -166,21 +183,16 @@ fn parse(input: impl Read, batch_size: usize, tx: mpsc::Sender<Batch>) -> Result
                 batch.read += 1;
                 match validator.check(&record) {
                     Ok(row) => batch.valid.push(row),
-                    Err(reason) => batch.rejected.push(JobError {
-                        target: None,
-                        line: Some(line),
-                        message: reason,
-                    }),
+                    Err(reason) => batch.rejected.push(Problem::at_line(line, reason)),
                 }
             }
             Err(e) if e.is_io_error() => return Err(format!("reading the file failed: {e}")),
             Err(e) => {
                 batch.read += 1;
-                batch.rejected.push(JobError {
-                    target: None,
-                    line: Some(e.position().map_or(line, |p| p.line()) as i64),
-                    message: format!("malformed CSV row: {e}"),
-                });
+                let at = e.position().map_or(line, |p| p.line()) as i64;
+                batch
+                    .rejected
+                    .push(Problem::at_line(at, format!("malformed CSV row: {e}")));
             }
         }
         if batch.read as usize >= batch_size {

@@ -1,0 +1,5 @@
+// Is there a job this process could claim? A read, so idle replicas do not write every poll.
+MATCH (j:Job)
+WHERE (j.status = 'queued' AND (j.owner IS NULL OR j.owner = $owner OR coalesce(j.lease_until, 0) < $now_ms))
+   OR (j.status = 'active' AND coalesce(j.lease_until, 0) < $now_ms)
+RETURN count(j) AS n

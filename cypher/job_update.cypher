@@ -1,3 +1,0 @@
-MATCH (j:Job {name: $name})
-SET j += $props
-RETURN j {.*} AS job

@@ -1,0 +1,90 @@
+//! How a source tells whoever runs it what it did, and learns that it should stop. Sources know
+//! nothing of jobs: the runner implements [`Report`] and owns the cancellation token.
+use std::future::Future;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::graph::GraphError;
+
+/// The counters a source advances; each source uses the ones that fit it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counter {
+    FrameworksTotal,
+    FrameworksDone,
+    CompetenciesTotal,
+    CompetenciesDone,
+    RowsRead,
+    RowsLoaded,
+    RowsRejected,
+}
+
+/// One problem met on the way: what it was about (a URI, a competency) or where (a line), and
+/// why. The work goes on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub target: Option<String>,
+    pub line: Option<i64>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn about(target: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            target: Some(target.into()),
+            line: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn at_line(line: i64, message: impl Into<String>) -> Self {
+        Self {
+            target: None,
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+}
+
+/// Where a source reports; cheap and synchronous (the runner stores it on its own schedule).
+pub trait Report: Send + Sync {
+    fn add(&self, counter: Counter, n: i64);
+    fn problem(&self, problem: Problem);
+}
+
+/// Why a source stopped before the end.
+#[derive(Debug, thiserror::Error)]
+pub enum Stop {
+    /// The cancellation token fired; what was written stays.
+    #[error("interrupted")]
+    Interrupted,
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<GraphError> for Stop {
+    fn from(e: GraphError) -> Self {
+        Stop::Failed(e.to_string())
+    }
+}
+
+/// Runs `work` unless `cancel` fires first. For waits that may hang (a fetch, an S3 read), never
+/// around a database write, which must not be dropped halfway.
+pub async fn unless_cancelled<T>(
+    cancel: &CancellationToken,
+    work: impl Future<Output = T>,
+) -> Result<T, Stop> {
+    tokio::select! {
+        biased;
+        _ = cancel.cancelled() => Err(Stop::Interrupted),
+        out = work => Ok(out),
+    }
+}
+
+/// `Err(Interrupted)` once cancellation was asked for; call between units of work.
+pub fn checkpoint(cancel: &CancellationToken) -> Result<(), Stop> {
+    if cancel.is_cancelled() {
+        Err(Stop::Interrupted)
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,324 @@
+//! The runner: the claim loop, and for each claimed job a task that runs its handler while a
+//! heartbeat stores progress (throttled to one write a heartbeat), renews the lease and reads
+//! the cancel flag. The runner is the only code that writes a job's state.
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use backon::{ExponentialBuilder, Retryable};
+use tokio::sync::OwnedSemaphorePermit;
+use tokio_util::sync::CancellationToken;
+
+use super::handlers::RunContext;
+use super::model::{Job, JobStatus, JobType};
+use super::{JobFailure, Jobs, CANCELLED_MESSAGE};
+use crate::graph::jobs::{self as stored, now_ms, JobRecord, JobState, Stored};
+use crate::graph::{now, GraphResult};
+use crate::ingest::{Counter, Problem, Report};
+
+/// Why the runner interrupted a job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum StopReason {
+    /// `cancelJob`, from any replica.
+    Cancelled,
+    /// This process is shutting down: back to the queue.
+    Handover,
+    /// This process is shutting down and the drain timeout passed.
+    Drain,
+    /// Another process owns the job now: write nothing more.
+    LeaseLost,
+}
+
+/// A job this process runs, as the rest of the process sees it.
+pub(super) struct Running {
+    job_type: JobType,
+    cancel: CancellationToken,
+    reason: Arc<Mutex<Option<StopReason>>>,
+}
+
+impl Running {
+    fn stop(&self, reason: StopReason) {
+        self.reason.lock().unwrap().get_or_insert(reason);
+        self.cancel.cancel();
+    }
+}
+
+/// The job as it runs: what the handler reports lands here, the heartbeat stores it.
+pub(super) struct Live {
+    pub(super) job: Mutex<Job>,
+    dirty: AtomicBool,
+}
+
+impl Live {
+    pub(super) fn snapshot(&self) -> Job {
+        self.job.lock().unwrap().clone()
+    }
+
+    pub(super) fn change(&self, f: impl FnOnce(&mut Job)) {
+        f(&mut self.job.lock().unwrap());
+        self.dirty.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Report for Live {
+    fn add(&self, counter: Counter, n: i64) {
+        self.change(|j| j.progress.add(counter, n));
+    }
+    fn problem(&self, problem: Problem) {
+        self.change(|j| j.push_error(problem));
+    }
+}
+
+/// Retries for storing a job's state: the database may be briefly away.
+fn retry_policy() -> ExponentialBuilder {
+    ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(200))
+        .with_max_delay(Duration::from_secs(2))
+        .with_max_times(4)
+        .with_jitter()
+}
+
+impl Jobs {
+    pub(super) async fn claim_loop(self: Arc<Self>) {
+        let mut hold_due = tokio::time::Instant::now();
+        loop {
+            if self.stopping.is_cancelled() {
+                return;
+            }
+            if tokio::time::Instant::now() >= hold_due {
+                if let Err(e) = stored::hold(&self.graph, &self.owner, self.lease_until()).await {
+                    tracing::warn!(error = %e, "could not renew the leases of held jobs");
+                }
+                hold_due += self.timings.lease / 3;
+            }
+            if let Ok(permit) = self.slots.clone().try_acquire_owned() {
+                match stored::claim(&self.graph, &self.owner, self.lease_until()).await {
+                    Ok(Some(record)) => {
+                        let me = self.clone();
+                        self.tasks
+                            .spawn(async move { me.run(record, permit).await });
+                        continue;
+                    }
+                    Ok(None) => {}
+                    // Two replicas claiming at once: one of them may get a conflict; it tries
+                    // again on the next poll.
+                    Err(e) => tracing::debug!(error = %e, "claim failed"),
+                }
+            }
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(self.timings.poll) => {}
+                _ = self.stopping.cancelled() => return,
+            }
+        }
+    }
+
+    fn lease_until(&self) -> i64 {
+        now_ms() + self.timings.lease.as_millis() as i64
+    }
+
+    pub(super) fn interrupt(&self, name: &str, reason: StopReason) {
+        if let Some(r) = self.running.lock().unwrap().get(name) {
+            r.stop(reason);
+        }
+    }
+
+    pub(super) fn interrupt_where(
+        &self,
+        reason: StopReason,
+        pick: impl Fn(JobType) -> bool,
+    ) -> usize {
+        let running = self.running.lock().unwrap();
+        running
+            .values()
+            .filter(|r| pick(r.job_type))
+            .map(|r| r.stop(reason))
+            .count()
+    }
+
+    async fn run(self: Arc<Self>, record: JobRecord, _slot: OwnedSemaphorePermit) {
+        let name = record.name.clone();
+        let job = match Job::try_from(record) {
+            Ok(job) => job,
+            Err(e) => {
+                tracing::error!(job = %name, error = %e, "claimed a job that cannot be read");
+                let state = JobState {
+                    status: JobStatus::Failed.as_str().into(),
+                    message: Some(format!("the job could not be read: {e}")),
+                    last_modified_time: now(),
+                    finished_time: Some(now()),
+                    errors_json: "[]".into(),
+                    ..Default::default()
+                };
+                let _ = stored::store(&self.graph, &name, &self.owner, &state, true).await;
+                return;
+            }
+        };
+        tracing::info!(job = %name, r#type = job.job_type().as_str(), attempt = job.attempts, "job claimed");
+        let cancel = CancellationToken::new();
+        let reason = Arc::new(Mutex::new(None));
+        let handler = self.handlers.for_type(job.job_type());
+        let running = Running {
+            job_type: job.job_type(),
+            cancel: cancel.clone(),
+            reason: reason.clone(),
+        };
+        if job.cancel_requested {
+            running.stop(StopReason::Cancelled);
+        }
+        self.running.lock().unwrap().insert(name.clone(), running);
+        let secrets = self.secrets.lock().unwrap().remove(&name);
+        let live = Arc::new(Live {
+            job: Mutex::new(job),
+            dirty: AtomicBool::new(false),
+        });
+        let ctx = RunContext::new(self.clone(), live.clone(), cancel.clone(), secrets);
+        // Its own task, so that a panic ends the job instead of the runner.
+        let mut work = tokio::spawn(async move { handler.run(&ctx).await });
+
+        let mut heartbeat = tokio::time::interval(self.timings.heartbeat);
+        heartbeat.tick().await;
+        let outcome = loop {
+            tokio::select! {
+                out = &mut work => break out,
+                _ = heartbeat.tick() => match self.flush(&live).await {
+                    Ok(Stored::Owned { cancel_requested: true }) => {
+                        self.interrupt(&name, StopReason::Cancelled)
+                    }
+                    Ok(Stored::Owned { .. }) => {}
+                    Ok(Stored::Lost) => self.interrupt(&name, StopReason::LeaseLost),
+                    // The lease outlives a few missed heartbeats; the next one tries again.
+                    Err(e) => tracing::warn!(job = %name, error = %e, "could not store job progress"),
+                },
+            }
+        };
+        let reason = *reason.lock().unwrap();
+        self.running.lock().unwrap().remove(&name);
+
+        let (status, message) = match (outcome, reason) {
+            (_, Some(StopReason::LeaseLost)) => {
+                tracing::warn!(job = %name, "lease lost to another process; stopped");
+                return;
+            }
+            (Ok(Err(JobFailure::Interrupted)), Some(StopReason::Handover)) => {
+                self.release(&live).await;
+                return;
+            }
+            (Ok(Ok(())), _) => (JobStatus::Succeeded, None),
+            (Ok(Err(JobFailure::Failed(why))), _) => (JobStatus::Failed, Some(why)),
+            (Ok(Err(JobFailure::Interrupted)), Some(StopReason::Cancelled)) => {
+                (JobStatus::Cancelled, Some(CANCELLED_MESSAGE.to_string()))
+            }
+            (Ok(Err(JobFailure::Interrupted)), _) => {
+                let rows = live.snapshot().progress.rows_loaded;
+                (JobStatus::Failed, Some(format!(
+                    "interrupted: the service shut down before the job finished; {rows} rows were committed. \
+                     Submitting the same task again is safe (rows are upserted by external_id)"
+                )))
+            }
+            (Err(e), _) => {
+                let why = panic_message(e);
+                tracing::error!(job = %name, panic = %why, "job panicked");
+                (JobStatus::Failed, Some(format!("the job panicked: {why}")))
+            }
+        };
+        self.finish(&live, status, message).await;
+        self.wake.notify_one();
+    }
+
+    /// Stores what changed (if anything) and renews the lease: one write a heartbeat.
+    pub(super) async fn flush(&self, live: &Live) -> GraphResult<Stored> {
+        let dirty = live.dirty.swap(false, Ordering::SeqCst);
+        let (name, mut state) = {
+            let mut job = live.job.lock().unwrap();
+            if dirty {
+                job.last_modified_time = now();
+            }
+            (job.name.clone(), job.state())
+        };
+        state.lease_until = self.lease_until();
+        state.owner = Some(self.owner.clone());
+        let stored = stored::store(&self.graph, &name, &self.owner, &state, dirty).await;
+        match &stored {
+            Ok(Stored::Owned { cancel_requested }) => {
+                live.job.lock().unwrap().cancel_requested |= *cancel_requested
+            }
+            Ok(Stored::Lost) => {}
+            Err(_) if dirty => live.dirty.store(true, Ordering::SeqCst),
+            Err(_) => {}
+        }
+        stored
+    }
+
+    /// Stores the final state, retrying; if the full state cannot be stored, stores a short
+    /// failure instead, so a job never stays active behind a live process.
+    async fn finish(&self, live: &Live, status: JobStatus, message: Option<String>) {
+        live.change(|j| {
+            j.status = status;
+            j.message = message;
+            j.finished_time = Some(now());
+            j.last_modified_time = now();
+        });
+        let job = live.snapshot();
+        let state = JobState {
+            owner: Some(self.owner.clone()),
+            ..job.state()
+        };
+        let store = || stored::store(&self.graph, &job.name, &self.owner, &state, true);
+        let Err(e) = store.retry(retry_policy()).await else {
+            tracing::info!(job = %job.name, status = status.as_str(), "job ended");
+            return;
+        };
+        tracing::error!(job = %job.name, error = %e, "could not store the end of a job; storing a short failure");
+        let short = JobState {
+            status: JobStatus::Failed.as_str().into(),
+            message: Some(format!(
+                "the job's final state ({}) could not be stored: {}",
+                status.as_str(),
+                shorten(&e.to_string())
+            )),
+            errors_json: "[]".into(),
+            errors_dropped: job.errors_dropped + job.errors.len() as i64,
+            ..state.clone()
+        };
+        let store = || stored::store(&self.graph, &job.name, &self.owner, &short, true);
+        if let Err(e) = store.retry(retry_policy()).await {
+            tracing::error!(job = %job.name, error = %e, "job left active; its lease will expire and another process will end it");
+        }
+    }
+
+    /// Gives a job back to the queue (shutdown): any process may claim it and resume.
+    async fn release(&self, live: &Live) {
+        live.change(|j| {
+            j.status = JobStatus::Queued;
+            j.owner = None;
+        });
+        let job = live.snapshot();
+        let state = JobState {
+            last_modified_time: now(),
+            ..job.state()
+        };
+        let store = || stored::store(&self.graph, &job.name, &self.owner, &state, true);
+        match store.retry(retry_policy()).await {
+            Ok(_) => tracing::info!(job = %job.name, "job handed back to the queue"),
+            Err(e) => {
+                tracing::warn!(job = %job.name, error = %e, "could not hand the job back; its lease will expire")
+            }
+        }
+    }
+}
+
+fn shorten(s: &str) -> String {
+    s.chars().take(200).collect()
+}
+
+fn panic_message(e: tokio::task::JoinError) -> String {
+    match e.try_into_panic() {
+        Ok(payload) => payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into()),
+        Err(e) => e.to_string(),
+    }
+}
