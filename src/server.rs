@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
+use tokio_util::task::TaskTracker;
 
 use crate::api::{self, AppState};
 use crate::config::Config;
@@ -40,6 +41,7 @@ pub async fn prepare_with(
     tracing::info!(runner = jobs.owner(), "job runner started");
     Ok(AppState {
         allowlist: Arc::new(HostAllowlist::new(&config.ingest.ce_allowed_hosts)),
+        sockets: TaskTracker::new(),
         jobs,
         graph,
         config: Arc::new(config),
@@ -56,10 +58,15 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     tracing::info!(addr = %listener.local_addr()?, "listening");
     let jobs = state.jobs.clone();
+    let sockets = state.sockets.clone();
     let stop = async move {
         shutdown.await;
         tracing::info!("shutdown requested");
         jobs.shutdown().await;
+        // WebSocket connections are not part of the HTTP server's graceful shutdown: wait for
+        // them to deliver their last messages (they end within a grace once jobs are closed).
+        sockets.close();
+        sockets.wait().await;
     };
     axum::serve(listener, api::router(state))
         .with_graceful_shutdown(stop)

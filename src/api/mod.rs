@@ -21,6 +21,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use neo4rs::query;
+use tokio_util::task::TaskTracker;
 
 use crate::config::Config;
 use crate::graph::{cypher, Graph};
@@ -46,6 +47,8 @@ pub struct AppState {
     pub jobs: Arc<Jobs>,
     /// Registry hosts imports may name.
     pub allowlist: Arc<HostAllowlist>,
+    /// Open WebSocket connections, so shutdown can let them send their last messages.
+    pub sockets: TaskTracker,
 }
 
 /// The schema without runtime data: enough to print the SDL.
@@ -70,6 +73,9 @@ pub fn schema(state: AppState) -> AppSchema {
         .data(state)
         .finish()
 }
+
+/// How long a WebSocket may stay open once its subscriptions ended at shutdown.
+const SOCKET_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 
 #[derive(Clone)]
 struct Http {
@@ -104,17 +110,29 @@ async fn graphql_get(
         (Ok(protocol), Ok(upgrade)) => {
             let schema = http.schema.clone();
             let graph = http.state.graph.clone();
+            let jobs = http.state.jobs.clone();
+            let sockets = http.state.sockets.clone();
             upgrade
                 .protocols(ALL_WEBSOCKET_PROTOCOLS)
-                .on_upgrade(move |socket| async move {
-                    GraphQLWebSocket::new(socket, schema, protocol)
+                .on_upgrade(move |socket| {
+                    let serve = GraphQLWebSocket::new(socket, schema, protocol)
                         .on_connection_init(move |_| async move {
                             let mut data = async_graphql::Data::default();
                             data.insert(loaders::Loaders::new(&graph));
                             Ok(data)
                         })
-                        .serve()
-                        .await
+                        .serve();
+                    // At shutdown, subscriptions send their last state and complete; a client
+                    // that keeps the socket open after that is let go after a short grace.
+                    sockets.track_future(async move {
+                        tokio::select! {
+                            _ = serve => {}
+                            _ = async {
+                                jobs.closed().await;
+                                tokio::time::sleep(SOCKET_GRACE).await;
+                            } => {}
+                        }
+                    })
                 })
         }
         _ => Html(

@@ -100,14 +100,18 @@ impl RunContext {
     /// A resumed job starts again from its last checkpoint: counters and errors of the unit
     /// that was cut short are dropped, since that unit runs again.
     pub fn rewind_to_checkpoint(&self) {
-        self.live.change(|j| {
-            if j.attempts > 1 {
-                let at = j.checkpoint.clone();
-                j.progress = at.progress;
+        let job = self.live.job.lock().unwrap().clone();
+        let at = &job.checkpoint;
+        let behind = job.progress != at.progress
+            || job.errors.len() != at.errors
+            || job.errors_dropped != at.errors_dropped;
+        if job.attempts > 1 && behind {
+            self.live.change(|j| {
+                j.progress = at.progress.clone();
                 j.errors.truncate(at.errors);
                 j.errors_dropped = at.errors_dropped;
-            }
-        });
+            });
+        }
     }
 
     /// Records `unit` as finished, durably, before the job goes on.

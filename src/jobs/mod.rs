@@ -128,6 +128,11 @@ impl Jobs {
         &self.owner
     }
 
+    /// Resolves once shutdown has handed back or drained the running jobs.
+    pub async fn closed(&self) {
+        self.closed.cancelled().await
+    }
+
     /// Starts claiming and running jobs.
     pub fn start(self: &Arc<Self>) {
         let me = self.clone();

@@ -267,10 +267,13 @@ impl Job {
         }
     }
 
-    /// Whether a subscriber would see a difference (the change counter aside).
+    /// Whether a subscriber would see no news: the same job but for the change counter, the
+    /// checkpoint (not shown) and the modification time alone.
     pub fn looks_like(&self, other: &Job) -> bool {
         Job {
             version: other.version,
+            checkpoint: other.checkpoint.clone(),
+            last_modified_time: other.last_modified_time.clone(),
             ..self.clone()
         } == *other
     }

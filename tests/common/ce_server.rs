@@ -5,7 +5,9 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::{header, StatusCode, Uri};
@@ -20,6 +22,10 @@ pub struct Registry {
     pub revision: Mutex<String>,
     pub hits: Mutex<HashMap<String, usize>>,
     pub big_size: usize,
+    /// Competencies in each generated framework `/resources/ce-gen-{k}`.
+    pub gen_size: AtomicUsize,
+    /// How long `/graph/ce-gen-{k}` takes to answer, in ms: a slow registry.
+    pub gen_delay_ms: AtomicU64,
 }
 
 impl Registry {
@@ -31,6 +37,24 @@ impl Registry {
     }
     pub fn uri(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
+    }
+    /// Serves generated frameworks `ce-gen-{k}` of `size` competencies, each `/graph/` document
+    /// answered after `delay`.
+    pub fn generate(&self, size: usize, delay: Duration) {
+        self.gen_size.store(size, Ordering::SeqCst);
+        self.gen_delay_ms
+            .store(delay.as_millis() as u64, Ordering::SeqCst);
+    }
+    pub fn gen_uri(&self, k: usize) -> String {
+        self.uri(&format!("/resources/ce-gen-{k}"))
+    }
+    /// How many times the `@graph` documents of generated frameworks were fetched, in all.
+    pub fn gen_fetches(&self) -> usize {
+        let hits = self.hits.lock().unwrap();
+        hits.iter()
+            .filter(|(p, _)| p.starts_with("/graph/ce-gen-"))
+            .map(|(_, n)| n)
+            .sum()
     }
 }
 
@@ -55,7 +79,30 @@ async fn serve(State(reg): State<Arc<Registry>>, uri: Uri) -> Response {
         *n += 1;
         *n
     };
+    if let Some(id) = path.strip_prefix("/graph/ce-gen-") {
+        let delay = reg.gen_delay_ms.load(Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+        let fw = format!("ce-gen-{id}");
+        return json_ld(
+            generated(
+                &reg.base,
+                &fw,
+                &fw,
+                &fw,
+                reg.gen_size.load(Ordering::SeqCst),
+            )
+            .to_string(),
+        );
+    }
+    if let Some(id) = path.strip_prefix("/resources/ce-gen-") {
+        return json_ld(
+            json!({"@id": format!("{}/resources/ce-gen-{id}", reg.base), "@type": "ceasn:CompetencyFramework"})
+                .to_string(),
+        );
+    }
     match path.as_str() {
+        // A registry that accepts the connection and never answers.
+        "/resources/ce-hang" => std::future::pending::<()>().await,
         "/resources/ce-fw-flaky" if hit == 1 => {
             return (StatusCode::INTERNAL_SERVER_ERROR, "upstream hiccup").into_response()
         }
@@ -99,20 +146,26 @@ fn json_ld(body: String) -> Response {
 /// A framework with `n` competencies: 50 top-level ones, every other one the child of an
 /// earlier one, with language maps, keywords and an occupation on each.
 pub fn big_framework(base: &str, n: usize) -> Value {
-    let fw = format!("{base}/resources/ce-fw-big");
-    let comp = |i: usize| format!("{base}/resources/ce-big-{i}");
+    generated(base, "ce-fw-big", "ce-big", "Big", n)
+}
+
+/// A framework `/resources/{id}` with `n` competencies `/resources/{prefix}-{i}` labelled
+/// `{label} competency {i:05}`, shaped like [`big_framework`].
+pub fn generated(base: &str, id: &str, prefix: &str, label: &str, n: usize) -> Value {
+    let fw = format!("{base}/resources/{id}");
+    let comp = |i: usize| format!("{base}/resources/{prefix}-{i}");
     let mut graph = vec![json!({
         "@id": fw,
         "@type": "ceasn:CompetencyFramework",
-        "ceasn:name": {"en-US": "Big Framework"},
+        "ceasn:name": {"en-US": format!("{label} Framework")},
         "ceasn:hasTopChild": (0..n.min(50)).map(comp).collect::<Vec<_>>(),
     })];
     for i in 0..n {
         let mut c = json!({
             "@id": comp(i),
             "@type": "ceasn:Competency",
-            "ceterms:ctid": format!("ce-big-{i}"),
-            "ceasn:competencyLabel": {"en-US": format!("Big competency {i:05}")},
+            "ceterms:ctid": format!("{prefix}-{i}"),
+            "ceasn:competencyLabel": {"en-US": format!("{label} competency {i:05}")},
             "ceasn:competencyText": {"en-US": format!("Do the thing number {i} well"), "es": format!("Hacer {i}")},
             "ceasn:codedNotation": format!("BIG-{i}"),
             "ceasn:conceptKeyword": {"en-US": ["big", format!("k{}", i % 10)]},
@@ -124,5 +177,5 @@ pub fn big_framework(base: &str, n: usize) -> Value {
         }
         graph.push(c);
     }
-    json!({"@id": format!("{base}/graph/ce-fw-big"), "@graph": graph})
+    json!({"@id": format!("{base}/graph/{id}"), "@graph": graph})
 }

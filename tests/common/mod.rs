@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod ce_server;
+pub mod process;
 pub mod s3;
 pub mod ws;
 
@@ -59,6 +60,11 @@ pub fn test_config(database: &str) -> Config {
     config.db.max_connections = 8;
     config.bind = "127.0.0.1:0".parse().unwrap();
     config.file_load.s3_endpoint = Some(s3::endpoint());
+    // Short job timings, so takeovers and cancels happen quickly in tests.
+    config.jobs.lease_ms = 2000;
+    config.jobs.heartbeat_ms = 200;
+    config.jobs.poll_ms = 200;
+    config.jobs.watch_ms = 100;
     config
 }
 
@@ -76,10 +82,18 @@ impl TestApp {
 
     /// Starts (or restarts) the service on an existing database.
     pub async fn start_on(config: Config) -> Self {
+        Self::start_on_with(config, |_| {}).await
+    }
+
+    /// Like [`start_on`](Self::start_on), with job handlers replaced by `handlers`.
+    pub async fn start_on_with(
+        config: Config,
+        handlers: impl FnOnce(&mut skillgraph::jobs::Handlers),
+    ) -> Self {
         let database = config.db.database.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = skillgraph::server::prepare(config)
+        let state = skillgraph::server::prepare_with(config, handlers)
             .await
             .expect("service starts");
         let serve_state = state.clone();
@@ -141,6 +155,11 @@ impl TestApp {
         }
     }
 
+    /// One number from a Cypher statement returning column `n`.
+    pub async fn count(&self, cypher: &str) -> i64 {
+        count(self.graph(), cypher).await
+    }
+
     /// Cypher statements sent so far, read from the public `/metrics` endpoint.
     pub async fn statements_sent(&self) -> u64 {
         let text = self
@@ -159,6 +178,26 @@ impl TestApp {
             .parse()
             .unwrap()
     }
+}
+
+/// One number from a Cypher statement returning column `n`.
+pub async fn count(graph: &Graph, cypher: &str) -> i64 {
+    let rows = graph.rows(neo4rs::query(cypher)).await.unwrap();
+    rows[0].get::<i64>("n").unwrap()
+}
+
+/// A connection of the test's own to `database`, to count what the service wrote.
+pub async fn connect(database: &str) -> Graph {
+    Graph::connect(&test_config(database).db).await.unwrap()
+}
+
+/// Duplicate relationships of `rel_type` (two or more between the same pair, same type).
+pub async fn duplicate_edges(graph: &Graph, rel_type: &str) -> i64 {
+    count(
+        graph,
+        &format!("MATCH (a)-[r:{rel_type}]->(b) WITH a, b, count(r) AS k WHERE k > 1 RETURN count(*) AS n"),
+    )
+    .await
 }
 
 /// The `extensions.code` of the first error of a response.

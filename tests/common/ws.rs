@@ -6,6 +6,17 @@ use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
+/// How a subscription ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// The server sent `complete`.
+    Complete,
+    /// The server sent `error`.
+    Error,
+    /// The connection closed or broke without either.
+    Dropped,
+}
+
 /// Subscribes and collects every `next` payload until `complete` (or an `error`, returned as
 /// the last item). Gives up after `timeout`.
 pub async fn subscribe_all(
@@ -14,6 +25,16 @@ pub async fn subscribe_all(
     variables: Value,
     timeout: std::time::Duration,
 ) -> Vec<Value> {
+    subscribe(addr, query, variables, timeout).await.0
+}
+
+/// Like [`subscribe_all`], also saying how the subscription ended.
+pub async fn subscribe(
+    addr: std::net::SocketAddr,
+    query: &str,
+    variables: Value,
+    timeout: std::time::Duration,
+) -> (Vec<Value>, Ending) {
     let mut req = format!("ws://{addr}/graphql")
         .into_client_request()
         .unwrap();
@@ -34,8 +55,8 @@ pub async fn subscribe_all(
         .unwrap();
     let collect = async {
         let mut out = vec![];
-        while let Some(msg) = ws.next().await {
-            let Message::Text(text) = msg.unwrap() else {
+        while let Some(Ok(msg)) = ws.next().await {
+            let Message::Text(text) = msg else {
                 continue;
             };
             let v: Value = serde_json::from_str(&text).unwrap();
@@ -52,16 +73,78 @@ pub async fn subscribe_all(
                 "next" => out.push(v["payload"].clone()),
                 "error" => {
                     out.push(json!({"errors": v["payload"]}));
-                    break;
+                    return (out, Ending::Error);
                 }
-                "complete" => break,
+                "complete" => return (out, Ending::Complete),
                 "ping" => ws.send(send(json!({"type": "pong"}))).await.unwrap(),
                 _ => {}
             }
         }
-        out
+        (out, Ending::Dropped)
     };
     tokio::time::timeout(timeout, collect)
         .await
         .expect("subscription completes in time")
+}
+
+/// A subscription running in the background: `first` is its first `next` payload (so the
+/// subscription is surely in place), `rest` ends with all payloads and how it ended.
+pub struct Background {
+    pub first: Value,
+    pub rest: tokio::task::JoinHandle<(Vec<Value>, Ending)>,
+}
+
+pub async fn background(
+    addr: std::net::SocketAddr,
+    query: &str,
+    variables: Value,
+    timeout: std::time::Duration,
+) -> Background {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let query = query.to_string();
+    let rest = tokio::spawn(async move {
+        let mut req = format!("ws://{addr}/graphql")
+            .into_client_request()
+            .unwrap();
+        req.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+        let send = |v: Value| Message::Text(v.to_string().into());
+        ws.send(send(json!({"type": "connection_init", "payload": {}})))
+            .await
+            .unwrap();
+        let collect = async {
+            let mut out = vec![];
+            while let Some(Ok(msg)) = ws.next().await {
+                let Message::Text(text) = msg else { continue };
+                let v: Value = serde_json::from_str(&text).unwrap();
+                match v["type"].as_str().unwrap() {
+                    "connection_ack" => ws
+                        .send(send(json!({"id": "1", "type": "subscribe",
+                            "payload": {"query": query, "variables": variables}})))
+                        .await
+                        .unwrap(),
+                    "next" => {
+                        let _ = tx.send(v["payload"].clone());
+                        out.push(v["payload"].clone());
+                    }
+                    "error" => return (out, Ending::Error),
+                    "complete" => return (out, Ending::Complete),
+                    "ping" => ws.send(send(json!({"type": "pong"}))).await.unwrap(),
+                    _ => {}
+                }
+            }
+            (out, Ending::Dropped)
+        };
+        tokio::time::timeout(timeout, collect)
+            .await
+            .expect("subscription ends in time")
+    });
+    let first = tokio::time::timeout(std::time::Duration::from_secs(30), rx.recv())
+        .await
+        .expect("first update in time")
+        .expect("a first update");
+    Background { first, rest }
 }

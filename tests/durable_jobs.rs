@@ -1,0 +1,263 @@
+//! Durable jobs across real service processes on one database: a SIGKILL mid-import (another
+//! process resumes the same job), a cancel sent to one replica stopping a job another runs, a
+//! subscriber on one replica following a job through the takeover, SIGTERM handing an import
+//! back, and a file load cut short by a kill.
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::process::Service;
+use common::{ce_server, s3, ws};
+use serde_json::{json, Value};
+
+const FIELDS: &str = "name status message finished attempts runner cancelRequested
+    progress { frameworksTotal frameworksDone competenciesTotal competenciesDone rowsRead rowsLoaded rowsRejected }";
+
+/// Competencies per generated framework: 50 top-level, 70 children (CHILD_OF), one occupation
+/// each.
+const SIZE: i64 = 120;
+const CHILDREN: i64 = SIZE - 50;
+
+async fn import(service: &Service, uris: &[String]) -> String {
+    let d = service
+        .data(
+            "mutation($u:[String!]!){ importCredentialEngine(competencyFrameworks:$u){ name } }",
+            json!({"u": uris}),
+        )
+        .await;
+    d["importCredentialEngine"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn status(j: &Value) -> &str {
+    j["status"].as_str().unwrap()
+}
+
+#[tokio::test]
+async fn a_job_survives_a_sigkill_on_another_process_and_cancel_crosses_replicas() {
+    let (_, reg) = ce_server::start(0).await;
+    reg.generate(SIZE as usize, Duration::from_millis(700));
+    let db = common::fresh_database().await;
+    let mut a = Service::start(&db, &[("SKILLGRAPH_JOB_CONCURRENCY", "2")]).await;
+
+    // Two jobs on A alone: a slow six-framework import, and one stuck on a registry that never
+    // answers.
+    let frameworks: Vec<String> = (0..6).map(|k| reg.gen_uri(k)).collect();
+    let long = import(&a, &frameworks).await;
+    let stuck = import(&a, &[reg.uri("/resources/ce-hang")]).await;
+    let before_kill = a
+        .wait_for(&long, FIELDS, Duration::from_secs(60), |j| {
+            status(j) == "ACTIVE" && j["progress"]["frameworksDone"].as_i64() >= Some(2)
+        })
+        .await;
+    let a_runner = before_kill["runner"].as_str().unwrap().to_string();
+    let s = a
+        .wait_for(&stuck, FIELDS, Duration::from_secs(10), |j| {
+            status(j) == "ACTIVE"
+        })
+        .await;
+    assert_eq!(s["runner"], a_runner, "both jobs run on A");
+
+    // B joins; a subscriber on B follows the import A runs.
+    let b = Service::start(&db, &[]).await;
+    let sub = ws::background(
+        b.socket_addr(),
+        &format!("subscription($n:String!){{ jobUpdates(jobName:$n){{ {FIELDS} }} }}"),
+        json!({"n": long}),
+        Duration::from_secs(120),
+    )
+    .await;
+    assert_eq!(sub.first["data"]["jobUpdates"]["runner"], a_runner);
+
+    // A cancel sent to B stops the job A runs, in the middle of its hung fetch.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while reg.hits("/resources/ce-hang") == 0 {
+        assert!(Instant::now() < deadline, "the hung fetch never started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let asked = Instant::now();
+    let c = b
+        .data(
+            "mutation($n:String!){ cancelJob(jobName:$n){ status cancelRequested } }",
+            json!({"n": stuck}),
+        )
+        .await;
+    assert_eq!(
+        c["cancelJob"],
+        json!({"status": "ACTIVE", "cancelRequested": true})
+    );
+    let cancelled = b
+        .wait_for(&stuck, FIELDS, Duration::from_secs(10), |j| {
+            j["finished"] == true
+        })
+        .await;
+    assert_eq!(cancelled["status"], "CANCELLED", "{cancelled:#}");
+    assert_eq!(cancelled["runner"], a_runner);
+    assert!(
+        asked.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        asked.elapsed()
+    );
+
+    // A dies mid-import; B takes the same job over and finishes it.
+    let done_at_kill = a.job(&long, FIELDS).await["progress"]["frameworksDone"].clone();
+    assert_ne!(
+        done_at_kill, 6,
+        "the import was still running when A was killed"
+    );
+    a.kill();
+    let killed = Instant::now();
+    let resumed = b
+        .wait_for(&long, FIELDS, Duration::from_secs(30), |j| {
+            j["attempts"] == 2
+        })
+        .await;
+    let takeover = killed.elapsed();
+    println!("SIGKILL to resumed on another process: {takeover:?} (lease 2 s, poll 200 ms)");
+    let b_runner = resumed["runner"].as_str().unwrap().to_string();
+    assert_ne!(b_runner, a_runner);
+    let end = b
+        .wait_for(&long, FIELDS, Duration::from_secs(120), |j| {
+            j["finished"] == true
+        })
+        .await;
+    assert_eq!(end["name"], long, "the same job");
+    assert_eq!(end["status"], "SUCCEEDED", "{end:#}");
+    assert_eq!(end["runner"], b_runner);
+    let p = &end["progress"];
+    assert_eq!(p["frameworksDone"], 6);
+    assert_eq!(
+        p["competenciesTotal"],
+        6 * SIZE,
+        "counted once, resume or not"
+    );
+    assert_eq!(p["competenciesDone"], 6 * SIZE);
+    // Frameworks A had finished were not fetched again; at most the one it was cut short in.
+    let fetches = reg.gen_fetches();
+    assert!((6..=7).contains(&fetches), "{fetches} @graph fetches");
+
+    // Exact counts, no duplicates.
+    let g = common::connect(&db).await;
+    let named = "MATCH (s:Skill) WHERE s.name IS NOT NULL RETURN count(s) AS n";
+    assert_eq!(common::count(&g, named).await, 6 * SIZE);
+    let child_of = "MATCH (:Skill)-[r:CHILD_OF]->(:Skill) RETURN count(r) AS n";
+    assert_eq!(common::count(&g, child_of).await, 6 * CHILDREN);
+    let occupations = "MATCH (:Skill)-[r:HAS_OCCUPATION]->(:Occupation) RETURN count(r) AS n";
+    assert_eq!(common::count(&g, occupations).await, 6 * SIZE);
+    assert_eq!(common::duplicate_edges(&g, "CHILD_OF").await, 0);
+    assert_eq!(common::duplicate_edges(&g, "PART_OF").await, 0);
+
+    // The subscriber on B saw the job run on A, then on B, to its end, without repeats.
+    let (rest, ending) = sub.rest.await.unwrap();
+    assert_eq!(ending, ws::Ending::Complete);
+    let updates: Vec<&Value> = rest.iter().map(|u| &u["data"]["jobUpdates"]).collect();
+    assert!(updates.iter().any(|u| u["runner"] == a_runner));
+    assert!(updates.iter().any(|u| u["runner"] == b_runner));
+    assert_eq!(status(updates.last().unwrap()), "SUCCEEDED");
+    for w in updates.windows(2) {
+        assert_ne!(w[0], w[1], "repeated update");
+    }
+}
+
+#[tokio::test]
+async fn sigterm_hands_an_import_back_and_tells_subscribers() {
+    let (_, reg) = ce_server::start(0).await;
+    reg.generate(SIZE as usize, Duration::from_millis(600));
+    let db = common::fresh_database().await;
+    let mut a = Service::start(&db, &[]).await;
+    let frameworks: Vec<String> = (0..5).map(|k| reg.gen_uri(k)).collect();
+    let name = import(&a, &frameworks).await;
+    a.wait_for(&name, FIELDS, Duration::from_secs(60), |j| {
+        status(j) == "ACTIVE" && j["progress"]["frameworksDone"].as_i64() >= Some(1)
+    })
+    .await;
+    let sub = ws::background(
+        a.socket_addr(),
+        &format!("subscription($n:String!){{ jobUpdates(jobName:$n){{ {FIELDS} }} }}"),
+        json!({"n": name}),
+        Duration::from_secs(60),
+    )
+    .await;
+
+    let exit = a.terminate(Duration::from_secs(20)).await;
+    assert!(exit.success(), "{exit:?}");
+    // The subscriber got the job's last state (back in the queue) and a proper `complete`.
+    let (rest, ending) = sub.rest.await.unwrap();
+    assert_eq!(ending, ws::Ending::Complete);
+    let last = &rest.last().unwrap()["data"]["jobUpdates"];
+    assert_eq!(last["status"], "QUEUED", "{last:#}");
+    assert_eq!(last["runner"], Value::Null);
+    let done_then = last["progress"]["frameworksDone"].as_i64().unwrap();
+    assert!((1..5).contains(&done_then), "{last:#}");
+
+    // Another process picks it up and resumes after the frameworks already done.
+    let b = Service::start(&db, &[]).await;
+    let end = b
+        .wait_for(&name, FIELDS, Duration::from_secs(120), |j| {
+            j["finished"] == true
+        })
+        .await;
+    assert_eq!(end["status"], "SUCCEEDED", "{end:#}");
+    assert_eq!(end["attempts"], 2);
+    assert_eq!(end["progress"]["competenciesDone"], 5 * SIZE);
+    let fetches = reg.gen_fetches();
+    assert!((5..=6).contains(&fetches), "{fetches} @graph fetches");
+}
+
+#[tokio::test]
+async fn a_file_load_cut_short_by_a_kill_fails_saying_what_was_committed() {
+    const ROWS: usize = 30_000;
+    let bucket = s3::bucket().await;
+    let mut csv = String::from("employee_external_id,language,external_id,timestamp,course_id\n");
+    for i in 0..ROWS {
+        csv.push_str(&format!(
+            "emp-{},en,ev-{i},2024-05-01T10:00:00Z,course-{}\n",
+            i % 100,
+            i % 7
+        ));
+    }
+    s3::put(&bucket, "big.csv", csv).await;
+    let db = common::fresh_database().await;
+    let mut a = Service::start(&db, &[("SKILLGRAPH_FILE_LOAD_BATCH_SIZE", "200")]).await;
+    let d = a
+        .data(
+            "mutation($i: FileLoadTaskInput!){ createFileLoadTask(input: $i){ name } }",
+            json!({"i": {"entityType": "LEARNING", "method": "S3_IAM_USER",
+                "uri": format!("s3://{bucket}/big.csv"),
+                "credentials": {"awsAccessKeyId": s3::access_key(), "awsSecretAccessKey": s3::secret_key()}}}),
+        )
+        .await;
+    let name = d["createFileLoadTask"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    a.wait_for(&name, FIELDS, Duration::from_secs(60), |j| {
+        j["progress"]["rowsLoaded"].as_i64() >= Some(1000)
+    })
+    .await;
+    a.kill();
+
+    let b = Service::start(&db, &[]).await;
+    let end = b
+        .wait_for(&name, FIELDS, Duration::from_secs(30), |j| {
+            j["finished"] == true
+        })
+        .await;
+    assert_eq!(end["status"], "FAILED", "{end:#}");
+    let loaded = end["progress"]["rowsLoaded"].as_i64().unwrap();
+    assert!((1000..ROWS as i64).contains(&loaded), "{end:#}");
+    let message = end["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("{loaded} rows were committed")),
+        "{message}"
+    );
+    assert!(
+        message.contains("submitting the same task again is safe"),
+        "{message}"
+    );
+    let g = common::connect(&db).await;
+    let stored = common::count(&g, "MATCH (e:LearningEvent) RETURN count(e) AS n").await;
+    assert!(stored >= loaded, "{stored} stored, {loaded} reported");
+}
