@@ -382,7 +382,15 @@ async fn seed_rich(app: &TestApp) {
             score: None,
         })
         .collect();
-    writes::upsert_occupations(g, &occupations).await.unwrap();
+    let skills: Vec<_> = (0..10)
+        .map(|i| skill(&format!("urn:r:{i}"), "", None, "ce"))
+        .collect();
+    writes::set_occupations(
+        g,
+        &SkillEdges::occupations(&skills, "credential_engine", &occupations),
+    )
+    .await
+    .unwrap();
     writes::upsert_credentials(
         g,
         &[CredentialRow {
@@ -539,11 +547,14 @@ async fn pruning_removes_only_edges_the_source_no_longer_asserts() {
     // Leaf 0 keeps its credential_engine alignment to Other X and its occupation is dropped;
     // the embedding source's suggestion is untouched.
     let leaf0 = [skill("urn:r:0", "Leaf 0", Some("urn:fw:r"), "ce")];
-    let keep = KeepEdges::alignments(&leaf0, "credential_engine", &[]);
-    writes::prune_alignments(g, &keep).await.unwrap();
-    writes::prune_occupations(g, &KeepEdges::occupations(&leaf0, "credential_engine", &[]))
-        .await
-        .unwrap();
+    let keep = SkillEdges::alignments(&leaf0, "credential_engine", &[]);
+    writes::set_alignments(g, &keep).await.unwrap();
+    writes::set_occupations(
+        g,
+        &SkillEdges::occupations(&leaf0, "credential_engine", &[]),
+    )
+    .await
+    .unwrap();
     let data = app.data(RICH_QUERY, json!({})).await;
     let find = |name: &str| {
         data["skills"]
@@ -579,9 +590,9 @@ async fn pruning_removes_only_edges_the_source_no_longer_asserts() {
         alignment_type: "exact".into(),
         score: None,
     }];
-    writes::prune_alignments(
+    writes::set_alignments(
         g,
-        &KeepEdges::alignments(&leaf1, "credential_engine", &still),
+        &SkillEdges::alignments(&leaf1, "credential_engine", &still),
     )
     .await
     .unwrap();

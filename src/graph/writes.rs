@@ -82,61 +82,106 @@ pub struct CredentialRow {
     pub score: Option<f64>,
 }
 
-/// What one source still asserts for one skill; its other edges of that kind are removed.
+/// Every edge of one kind that one source asserts for one skill: the skill's other edges of
+/// that kind from that source are removed when these are set.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct KeepEdges {
+pub struct SkillEdges<T> {
     pub from: String,
     pub source: String,
-    /// Alignments: `"<target uri>|<alignment_type>"`; occupations: codes.
-    pub keep: Vec<String>,
+    pub edges: Vec<T>,
 }
 
-impl KeepEdges {
-    /// For every skill in `skills`, the alignments in `rows` that stay.
-    pub fn alignments(skills: &[SkillRow], source: &str, rows: &[AlignmentRow]) -> Vec<Self> {
-        Self::group(
-            skills,
-            source,
-            rows.iter()
-                .map(|a| (&a.from, format!("{}|{}", a.to, a.alignment_type))),
-        )
-    }
+/// One skill alignment as [`SkillEdges`] carries it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AlignmentEdge {
+    pub to: String,
+    pub kind: String,
+    pub alignment_type: String,
+    pub score: Option<f64>,
+}
 
-    pub fn occupations(skills: &[SkillRow], source: &str, rows: &[OccupationRow]) -> Vec<Self> {
-        Self::group(
-            skills,
-            source,
-            rows.iter().map(|o| (&o.from, o.code.clone())),
-        )
-    }
+/// One occupation as [`SkillEdges`] carries it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OccupationEdge {
+    pub code: String,
+    pub name: Option<String>,
+    pub framework: Option<String>,
+    pub kind: String,
+    pub score: Option<f64>,
+}
 
-    fn group<'a>(
+impl<T> SkillEdges<T> {
+    /// For every skill in `skills` (an empty list where it has none, so stale edges go), the
+    /// edges among `rows` that start at it.
+    pub fn per_skill<R>(
         skills: &[SkillRow],
         source: &str,
-        edges: impl Iterator<Item = (&'a String, String)>,
+        rows: &[R],
+        from: impl Fn(&R) -> &str,
+        edge: impl Fn(&R) -> T,
     ) -> Vec<Self> {
-        let mut keep: std::collections::HashMap<&str, Vec<String>> =
+        let mut by_skill: std::collections::HashMap<&str, Vec<T>> =
             std::collections::HashMap::new();
-        for (from, key) in edges {
-            keep.entry(from.as_str()).or_default().push(key);
+        for r in rows {
+            by_skill.entry(from(r)).or_default().push(edge(r));
         }
         skills
             .iter()
-            .map(|s| KeepEdges {
+            .map(|s| SkillEdges {
                 from: s.uri.clone(),
                 source: source.to_string(),
-                keep: keep.remove(s.uri.as_str()).unwrap_or_default(),
+                edges: by_skill.remove(s.uri.as_str()).unwrap_or_default(),
             })
             .collect()
     }
 }
 
-pub async fn prune_alignments(graph: &Graph, rows: &[KeepEdges]) -> GraphResult<()> {
-    unwind(graph, cypher::PRUNE_ALIGNMENTS, rows).await
+impl SkillEdges<AlignmentEdge> {
+    pub fn alignments(skills: &[SkillRow], source: &str, rows: &[AlignmentRow]) -> Vec<Self> {
+        Self::per_skill(
+            skills,
+            source,
+            rows,
+            |a| &a.from,
+            |a| AlignmentEdge {
+                to: a.to.clone(),
+                kind: a.kind.clone(),
+                alignment_type: a.alignment_type.clone(),
+                score: a.score,
+            },
+        )
+    }
 }
 
-pub async fn prune_occupations(graph: &Graph, rows: &[KeepEdges]) -> GraphResult<()> {
-    unwind(graph, cypher::PRUNE_OCCUPATIONS, rows).await
+impl SkillEdges<OccupationEdge> {
+    pub fn occupations(skills: &[SkillRow], source: &str, rows: &[OccupationRow]) -> Vec<Self> {
+        Self::per_skill(
+            skills,
+            source,
+            rows,
+            |o| &o.from,
+            |o| OccupationEdge {
+                code: o.code.clone(),
+                name: o.name.clone(),
+                framework: o.framework.clone(),
+                kind: o.kind.clone(),
+                score: o.score,
+            },
+        )
+    }
+}
+
+/// Sets each skill's alignments from one source to exactly the given ones.
+pub async fn set_alignments(graph: &Graph, rows: &[SkillEdges<AlignmentEdge>]) -> GraphResult<()> {
+    unwind(graph, cypher::SET_ALIGNMENTS, rows).await
+}
+
+/// Sets each skill's occupations from one source to exactly the given ones.
+pub async fn set_occupations(
+    graph: &Graph,
+    rows: &[SkillEdges<OccupationEdge>],
+) -> GraphResult<()> {
+    unwind(graph, cypher::SET_OCCUPATIONS, rows).await
 }
 
 pub async fn upsert_frameworks(graph: &Graph, rows: &[FrameworkRow]) -> GraphResult<()> {
@@ -154,10 +199,6 @@ pub async fn set_parents(graph: &Graph, rows: &[ChildEdges]) -> GraphResult<()> 
 
 pub async fn upsert_alignments(graph: &Graph, rows: &[AlignmentRow]) -> GraphResult<()> {
     unwind(graph, cypher::UPSERT_ALIGNMENTS, rows).await
-}
-
-pub async fn upsert_occupations(graph: &Graph, rows: &[OccupationRow]) -> GraphResult<()> {
-    unwind(graph, cypher::UPSERT_OCCUPATIONS, rows).await
 }
 
 pub async fn upsert_credentials(graph: &Graph, rows: &[CredentialRow]) -> GraphResult<()> {

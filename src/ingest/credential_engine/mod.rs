@@ -12,7 +12,8 @@ use url::Url;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::IngestConfig;
-use crate::graph::{writes, Graph};
+use crate::graph::writes::{self, SkillEdges};
+use crate::graph::Graph;
 use crate::ingest::report::checkpoint;
 use crate::ingest::{Counter, Problem, Report, Stop};
 use client::{FetchError, HostAllowlist, RegistryClient};
@@ -134,23 +135,18 @@ impl Importer {
             checkpoint(cancel)?;
             writes::set_parents(g, chunk).await?;
         }
-        // A re-import also drops what the registry no longer asserts.
-        let keep = writes::KeepEdges::alignments(&mapped.skills, ctdl::SOURCE, &mapped.alignments);
-        for chunk in keep.chunks(self.batch) {
-            writes::prune_alignments(g, chunk).await?;
-        }
-        let keep =
-            writes::KeepEdges::occupations(&mapped.skills, ctdl::SOURCE, &mapped.occupations);
-        for chunk in keep.chunks(self.batch) {
-            writes::prune_occupations(g, chunk).await?;
-        }
-        for chunk in mapped.alignments.chunks(self.batch) {
+        // Each skill's alignments and occupations are set exactly, so a re-import also drops
+        // what the registry no longer asserts.
+        let alignments = SkillEdges::alignments(&mapped.skills, ctdl::SOURCE, &mapped.alignments);
+        for chunk in alignments.chunks(self.batch) {
             checkpoint(cancel)?;
-            writes::upsert_alignments(g, chunk).await?;
+            writes::set_alignments(g, chunk).await?;
         }
-        for chunk in mapped.occupations.chunks(self.batch) {
+        let occupations =
+            SkillEdges::occupations(&mapped.skills, ctdl::SOURCE, &mapped.occupations);
+        for chunk in occupations.chunks(self.batch) {
             checkpoint(cancel)?;
-            writes::upsert_occupations(g, chunk).await?;
+            writes::set_occupations(g, chunk).await?;
         }
         Ok(())
     }
