@@ -609,3 +609,29 @@ async fn pruning_removes_only_edges_the_source_no_longer_asserts() {
         "Other X"
     );
 }
+
+#[tokio::test]
+async fn the_driver_takes_routing_and_tls_uris_as_meant() {
+    let app = TestApp::start().await;
+    let base = common::test_config(&app.database).db;
+    let host = base.uri.trim_start_matches("bolt://").to_string();
+    // neo4j:// asks the server for its routing table (a single server routes to itself).
+    let routed = skillgraph::graph::DbConfig {
+        uri: format!("neo4j://{host}"),
+        ..base.clone()
+    };
+    let g = skillgraph::graph::Graph::connect(&routed)
+        .await
+        .expect("neo4j:// connects with routing");
+    assert_eq!(common::count(&g, "RETURN 1 AS n").await, 1);
+    // bolt+s:// insists on TLS: the plain test server fails the handshake, with a clear error.
+    let tls = skillgraph::graph::DbConfig {
+        uri: format!("bolt+s://{host}"),
+        ..base
+    };
+    let err = skillgraph::graph::Graph::connect(&tls)
+        .await
+        .err()
+        .expect("TLS to a plain server fails");
+    assert!(err.to_string().contains("tls"), "{err}");
+}

@@ -13,7 +13,7 @@ use neo4rs::{BoltType, ConfigBuilder, Query, Row};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::config::DbConfig;
+pub use crate::config::DbConfig;
 
 #[derive(Debug, thiserror::Error)]
 pub enum GraphError {
@@ -36,23 +36,30 @@ pub struct Graph {
 }
 
 impl Graph {
+    /// Connects as the URI's scheme says: `bolt://` (or no scheme) to one server, `neo4j://`
+    /// with routing (writes to the cluster leader, reads spread), `+s` with TLS, `+ssc` with TLS
+    /// accepting a self-signed certificate. Checks the connection before returning.
     pub async fn connect(cfg: &DbConfig) -> GraphResult<Self> {
-        let uri = cfg
-            .uri
-            .trim_start_matches("bolt://")
-            .trim_start_matches("neo4j://");
+        // Two rustls crypto providers are linked (the AWS SDK's and the driver's): TLS needs
+        // one chosen for the process, or `+s` URIs panic.
+        static TLS: std::sync::Once = std::sync::Once::new();
+        TLS.call_once(|| {
+            let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+        });
         let config = ConfigBuilder::default()
-            .uri(uri)
+            .uri(cfg.uri.as_str())
             .user(cfg.user.as_str())
             .password(cfg.password.as_str())
             .db(cfg.database.as_str())
             .max_connections(cfg.max_connections)
             .build()?;
-        let inner = neo4rs::Graph::connect(config).await?;
-        Ok(Self {
-            inner,
+        let graph = Self {
+            inner: neo4rs::Graph::connect(config)?,
             statements: Arc::new(AtomicU64::new(0)),
-        })
+        };
+        // The driver connects lazily: fail here, with the address, rather than on first use.
+        graph.rows(neo4rs::query(cypher::HEALTH)).await?;
+        Ok(graph)
     }
 
     /// Number of Cypher statements sent since start-up.
