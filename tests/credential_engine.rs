@@ -396,10 +396,12 @@ async fn large_framework_and_cancellation() {
     // Cancelling an active job stops it at the next batch.
     let redo = start_import(&app, &[reg.uri("/resources/ce-fw-big")]).await;
     let name = redo["name"].as_str().unwrap().to_string();
-    for _ in 0..200 {
-        if job(&app, &name).await["status"] == "ACTIVE" {
-            break;
-        }
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while job(&app, &name).await["status"] != "ACTIVE" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the job never started"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     app.data(

@@ -210,15 +210,7 @@ async fn sigterm_hands_an_import_back_and_tells_subscribers() {
 async fn a_file_load_cut_short_by_a_kill_fails_saying_what_was_committed() {
     const ROWS: usize = 30_000;
     let bucket = s3::bucket().await;
-    let mut csv = String::from("employee_external_id,language,external_id,timestamp,course_id\n");
-    for i in 0..ROWS {
-        csv.push_str(&format!(
-            "emp-{},en,ev-{i},2024-05-01T10:00:00Z,course-{}\n",
-            i % 100,
-            i % 7
-        ));
-    }
-    s3::put(&bucket, "big.csv", csv).await;
+    s3::put(&bucket, "big.csv", s3::learning_csv(ROWS, 100, 7)).await;
     let db = common::fresh_database().await;
     let mut a = Service::start(&db, &[("SKILLGRAPH_FILE_LOAD_BATCH_SIZE", "200")]).await;
     let d = a

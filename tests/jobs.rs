@@ -169,15 +169,12 @@ async fn two_imports_of_one_framework_wait_for_each_other_and_duplicate_nothing(
 async fn two_loads_of_one_file_wait_for_each_other_and_duplicate_nothing() {
     const ROWS: i64 = 3000;
     let bucket = s3::bucket().await;
-    let mut csv = String::from("employee_external_id,language,external_id,timestamp,course_id\n");
-    for i in 0..ROWS {
-        csv.push_str(&format!(
-            "emp-{},en,ev-{i},2024-05-01T10:00:00Z,course-{}\n",
-            i % 50,
-            i % 9
-        ));
-    }
-    s3::put(&bucket, "events.csv", csv).await;
+    s3::put(
+        &bucket,
+        "events.csv",
+        s3::learning_csv(ROWS as usize, 50, 9),
+    )
+    .await;
     let app = TestApp::start_with(|c| {
         c.jobs.concurrency = 2;
         c.file_load.batch_size = 250;

@@ -5,8 +5,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio_util::sync::CancellationToken;
 
-use super::model::{Job, JobSpec, JobType, Progress};
-use super::runner::Live;
+use super::model::{JobSpec, JobType, Progress};
+use super::runner::{Live, StopReason};
 use super::{JobFailure, Jobs};
 use crate::graph::jobs::Stored;
 use crate::ingest::credential_engine::{FrameworkError, Importer};
@@ -65,10 +65,6 @@ impl RunContext {
         }
     }
 
-    pub fn job(&self) -> Job {
-        self.live.snapshot()
-    }
-
     pub fn spec(&self) -> JobSpec {
         self.live.job.lock().unwrap().spec.clone()
     }
@@ -116,7 +112,9 @@ impl RunContext {
 
     /// Records `unit` as finished, durably, before the job goes on.
     pub async fn mark_done(&self, unit: &str) -> Result<(), JobFailure> {
+        let mut name = String::new();
         self.live.change(|j| {
+            name.clone_from(&j.name);
             j.checkpoint.done.push(unit.to_string());
             j.checkpoint.progress = j.progress.clone();
             j.checkpoint.errors = j.errors.len();
@@ -125,8 +123,7 @@ impl RunContext {
         match self.jobs.flush(&self.live).await? {
             Stored::Owned { .. } => Ok(()),
             Stored::Lost => {
-                self.jobs
-                    .interrupt(&self.job().name, super::runner::StopReason::LeaseLost);
+                self.jobs.interrupt(&name, StopReason::LeaseLost);
                 Err(JobFailure::Interrupted)
             }
         }

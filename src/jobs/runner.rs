@@ -177,6 +177,8 @@ impl Jobs {
         let mut work = tokio::spawn(async move { handler.run(&ctx).await });
 
         let mut heartbeat = tokio::time::interval(self.timings.heartbeat);
+        // After a slow store, wait a whole heartbeat again rather than catching up in a burst.
+        heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         heartbeat.tick().await;
         let outcome = loop {
             tokio::select! {
@@ -265,9 +267,16 @@ impl Jobs {
             ..job.state()
         };
         let store = || stored::store(&self.graph, &job.name, &self.owner, &state, true);
-        let Err(e) = store.retry(retry_policy()).await else {
-            tracing::info!(job = %job.name, status = status.as_str(), "job ended");
-            return;
+        let e = match store.retry(retry_policy()).await {
+            Ok(Stored::Owned { .. }) => {
+                tracing::info!(job = %job.name, status = status.as_str(), "job ended");
+                return;
+            }
+            Ok(Stored::Lost) => {
+                tracing::warn!(job = %job.name, "job taken over by another process before it could end here");
+                return;
+            }
+            Err(e) => e,
         };
         tracing::error!(job = %job.name, error = %e, "could not store the end of a job; storing a short failure");
         let short = JobState {
@@ -300,7 +309,12 @@ impl Jobs {
         };
         let store = || stored::store(&self.graph, &job.name, &self.owner, &state, true);
         match store.retry(retry_policy()).await {
-            Ok(_) => tracing::info!(job = %job.name, "job handed back to the queue"),
+            Ok(Stored::Owned { .. }) => {
+                tracing::info!(job = %job.name, "job handed back to the queue")
+            }
+            Ok(Stored::Lost) => {
+                tracing::warn!(job = %job.name, "job already taken over by another process")
+            }
             Err(e) => {
                 tracing::warn!(job = %job.name, error = %e, "could not hand the job back; its lease will expire")
             }

@@ -75,3 +75,17 @@ pub async fn put_file(bucket: &str, key: &str, path: &std::path::Path) {
         .await
         .unwrap();
 }
+
+/// A learning-event CSV of `rows` valid rows (`ev-{i}`), spread over `employees` employees and
+/// `courses` courses.
+pub fn learning_csv(rows: usize, employees: usize, courses: usize) -> String {
+    let mut csv = String::from("employee_external_id,language,external_id,timestamp,course_id\n");
+    for i in 0..rows {
+        csv.push_str(&format!(
+            "emp-{},en,ev-{i},2024-05-01T10:00:00Z,course-{}\n",
+            i % employees,
+            i % courses
+        ));
+    }
+    csv
+}

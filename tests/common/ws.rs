@@ -3,6 +3,7 @@
 
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
+use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -34,6 +35,41 @@ pub async fn subscribe(
     query: &str,
     variables: Value,
     timeout: std::time::Duration,
+) -> (Vec<Value>, Ending) {
+    run(addr, query, variables, timeout, None).await
+}
+
+/// A subscription running in the background: `first` is its first `next` payload (so the
+/// subscription is surely in place), `rest` ends with all payloads and how it ended.
+pub struct Background {
+    pub first: Value,
+    pub rest: tokio::task::JoinHandle<(Vec<Value>, Ending)>,
+}
+
+pub async fn background(
+    addr: std::net::SocketAddr,
+    query: &str,
+    variables: Value,
+    timeout: std::time::Duration,
+) -> Background {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let query = query.to_string();
+    let rest = tokio::spawn(async move { run(addr, &query, variables, timeout, Some(tx)).await });
+    let first = tokio::time::timeout(std::time::Duration::from_secs(30), rx.recv())
+        .await
+        .expect("first update in time")
+        .expect("a first update");
+    Background { first, rest }
+}
+
+/// One subscription: every `next` payload is collected (and sent to `each`, if given) until
+/// the server completes it, reports an error (returned as the last item), or drops the socket.
+async fn run(
+    addr: std::net::SocketAddr,
+    query: &str,
+    variables: Value,
+    timeout: std::time::Duration,
+    each: Option<mpsc::UnboundedSender<Value>>,
 ) -> (Vec<Value>, Ending) {
     let mut req = format!("ws://{addr}/graphql")
         .into_client_request()
@@ -70,7 +106,12 @@ pub async fn subscribe(
                     .await
                     .unwrap();
                 }
-                "next" => out.push(v["payload"].clone()),
+                "next" => {
+                    if let Some(each) = &each {
+                        let _ = each.send(v["payload"].clone());
+                    }
+                    out.push(v["payload"].clone());
+                }
                 "error" => {
                     out.push(json!({"errors": v["payload"]}));
                     return (out, Ending::Error);
@@ -85,66 +126,4 @@ pub async fn subscribe(
     tokio::time::timeout(timeout, collect)
         .await
         .expect("subscription completes in time")
-}
-
-/// A subscription running in the background: `first` is its first `next` payload (so the
-/// subscription is surely in place), `rest` ends with all payloads and how it ended.
-pub struct Background {
-    pub first: Value,
-    pub rest: tokio::task::JoinHandle<(Vec<Value>, Ending)>,
-}
-
-pub async fn background(
-    addr: std::net::SocketAddr,
-    query: &str,
-    variables: Value,
-    timeout: std::time::Duration,
-) -> Background {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let query = query.to_string();
-    let rest = tokio::spawn(async move {
-        let mut req = format!("ws://{addr}/graphql")
-            .into_client_request()
-            .unwrap();
-        req.headers_mut().insert(
-            "Sec-WebSocket-Protocol",
-            "graphql-transport-ws".parse().unwrap(),
-        );
-        let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
-        let send = |v: Value| Message::Text(v.to_string().into());
-        ws.send(send(json!({"type": "connection_init", "payload": {}})))
-            .await
-            .unwrap();
-        let collect = async {
-            let mut out = vec![];
-            while let Some(Ok(msg)) = ws.next().await {
-                let Message::Text(text) = msg else { continue };
-                let v: Value = serde_json::from_str(&text).unwrap();
-                match v["type"].as_str().unwrap() {
-                    "connection_ack" => ws
-                        .send(send(json!({"id": "1", "type": "subscribe",
-                            "payload": {"query": query, "variables": variables}})))
-                        .await
-                        .unwrap(),
-                    "next" => {
-                        let _ = tx.send(v["payload"].clone());
-                        out.push(v["payload"].clone());
-                    }
-                    "error" => return (out, Ending::Error),
-                    "complete" => return (out, Ending::Complete),
-                    "ping" => ws.send(send(json!({"type": "pong"}))).await.unwrap(),
-                    _ => {}
-                }
-            }
-            (out, Ending::Dropped)
-        };
-        tokio::time::timeout(timeout, collect)
-            .await
-            .expect("subscription ends in time")
-    });
-    let first = tokio::time::timeout(std::time::Duration::from_secs(30), rx.recv())
-        .await
-        .expect("first update in time")
-        .expect("a first update");
-    Background { first, rest }
 }
