@@ -253,3 +253,75 @@ async fn a_file_load_cut_short_by_a_kill_fails_saying_what_was_committed() {
     let stored = common::count(&g, "MATCH (e:LearningEvent) RETURN count(e) AS n").await;
     assert!(stored >= loaded, "{stored} stored, {loaded} reported");
 }
+
+async fn start_load(service: &Service, uri: &str) -> String {
+    let d = service
+        .data(
+            "mutation($i: FileLoadTaskInput!){ createFileLoadTask(input: $i){ name } }",
+            json!({"i": {"entityType": "LEARNING", "method": "S3_IAM_USER", "uri": uri,
+                "credentials": {"awsAccessKeyId": s3::access_key(), "awsSecretAccessKey": s3::secret_key()}}}),
+        )
+        .await;
+    d["createFileLoadTask"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn sigterm_lets_a_file_load_drain_and_fails_it_past_the_drain_timeout() {
+    const ROWS: usize = 6_000;
+    let bucket = s3::bucket().await;
+    s3::put(&bucket, "drain.csv", s3::learning_csv(ROWS, 10, 3)).await;
+    let uri = format!("s3://{bucket}/drain.csv");
+    let db = common::fresh_database().await;
+    let g = common::connect(&db).await;
+    let job_status = |name: String| {
+        let g = g.clone();
+        async move {
+            let q = format!("MATCH (j:Job {{name: '{name}'}}) RETURN j.status AS s, j.rows_loaded AS n, j.message AS m");
+            let rows = g.rows(neo4rs::query(&q)).await.unwrap();
+            let r = &rows[0];
+            (
+                r.get::<String>("s").unwrap(),
+                r.get::<i64>("n").unwrap(),
+                r.get::<Option<String>>("m").unwrap(),
+            )
+        }
+    };
+
+    // A drain long enough: the load finishes before the process exits.
+    let mut a = Service::start(&db, &[("SKILLGRAPH_FILE_LOAD_BATCH_SIZE", "200")]).await;
+    let name = start_load(&a, &uri).await;
+    a.wait_for(&name, FIELDS, Duration::from_secs(30), |j| {
+        status(j) == "ACTIVE" && j["progress"]["rowsLoaded"].as_i64() >= Some(200)
+    })
+    .await;
+    assert!(a.terminate(Duration::from_secs(60)).await.success());
+    let (s, loaded, _) = job_status(name).await;
+    assert_eq!((s.as_str(), loaded), ("succeeded", ROWS as i64));
+
+    // A drain too short: the load is stopped and fails, saying what was committed.
+    let mut b = Service::start(
+        &db,
+        &[
+            ("SKILLGRAPH_FILE_LOAD_BATCH_SIZE", "200"),
+            ("SKILLGRAPH_JOB_DRAIN_MS", "300"),
+        ],
+    )
+    .await;
+    let name = start_load(&b, &uri).await;
+    b.wait_for(&name, FIELDS, Duration::from_secs(30), |j| {
+        status(j) == "ACTIVE" && j["progress"]["rowsLoaded"].as_i64() >= Some(200)
+    })
+    .await;
+    assert!(b.terminate(Duration::from_secs(20)).await.success());
+    let (s, loaded, message) = job_status(name).await;
+    assert_eq!(s, "failed");
+    assert!(loaded < ROWS as i64, "{loaded}");
+    let message = message.unwrap();
+    assert!(
+        message.contains("shut down") && message.contains(&format!("{loaded} rows were committed")),
+        "{message}"
+    );
+}

@@ -281,3 +281,42 @@ async fn two_runners_on_one_queue_never_run_the_same_job() {
         );
     }
 }
+
+#[tokio::test]
+async fn cancel_stops_a_running_file_load_mid_stream() {
+    const ROWS: usize = 20_000;
+    let bucket = s3::bucket().await;
+    s3::put(&bucket, "cancel.csv", s3::learning_csv(ROWS, 10, 3)).await;
+    let app = TestApp::start_with(|c| c.file_load.batch_size = 200).await;
+    let name = load(&app, &format!("s3://{bucket}/cancel.csv")).await;
+    let q = "query($n:String!){ job(jobName:$n){ status progress { rowsLoaded } } }";
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let j = app.data(q, json!({"n": name})).await["job"].clone();
+        if j["status"] == "ACTIVE" && j["progress"]["rowsLoaded"].as_i64() >= Some(200) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the load never got going: {j:#}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let asked = Instant::now();
+    app.data(
+        "mutation($n:String!){ cancelJob(jobName:$n){ name } }",
+        json!({"n": name}),
+    )
+    .await;
+    let end = app.job_when_finished(&name, FIELDS).await;
+    assert_eq!(end["status"], "CANCELLED", "{end:#}");
+    assert!(
+        asked.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        asked.elapsed()
+    );
+    let loaded = end["progress"]["rowsLoaded"].as_i64().unwrap();
+    assert!(loaded < ROWS as i64, "{loaded}");
+    // What was committed stays, and matches what the job says.
+    let stored = app
+        .count("MATCH (e:LearningEvent) RETURN count(e) AS n")
+        .await;
+    assert_eq!(stored, loaded);
+}

@@ -188,6 +188,8 @@ impl Handler for FileLoad {
         let JobSpec::FileLoad(input) = ctx.spec() else {
             return Err(JobFailure::Failed("not a file load".into()));
         };
+        // Cancelled while its process was going away: that is the answer, not the lost secrets.
+        report::checkpoint(ctx.cancel())?;
         let Some(credentials) = ctx.take_credentials() else {
             let rows = ctx.progress().rows_loaded;
             return Err(JobFailure::Failed(format!(
