@@ -8,8 +8,9 @@ MERGE (q:JobQueue {name: 'jobs'})
 SET q.claimed_by = $owner, q.claimed_at = $now_ms
 WITH q
 MATCH (j:Job)
-WHERE (j.status = 'queued' AND (j.owner IS NULL OR j.owner = $owner OR coalesce(j.lease_until, 0) < $now_ms))
-   OR (j.status = 'active' AND coalesce(j.lease_until, 0) < $now_ms)
+WHERE j.status IN ['queued', 'active']
+  AND ((j.status = 'queued' AND (j.owner IS NULL OR j.owner = $owner OR coalesce(j.lease_until, 0) < $now_ms))
+    OR (j.status = 'active' AND coalesce(j.lease_until, 0) < $now_ms))
 OPTIONAL MATCH (o:Job {status: 'active'})
 WHERE o.name <> j.name AND o.lease_until >= $now_ms AND any(k IN o.resources WHERE k IN j.resources)
 WITH j, count(o) AS conflicts
