@@ -37,6 +37,28 @@ pub struct DbConfig {
         default_value_t = 16
     )]
     pub max_connections: usize,
+    /// Deadline of every statement, retries included: past it the call fails as
+    /// `DATABASE_UNAVAILABLE` instead of hanging.
+    #[arg(
+        long = "neo4j-statement-timeout-ms",
+        env = "SKILLGRAPH_NEO4J_STATEMENT_TIMEOUT_MS",
+        default_value_t = 15_000
+    )]
+    pub statement_timeout_ms: u64,
+    /// Deadline of opening one connection.
+    #[arg(
+        long = "neo4j-connect-timeout-ms",
+        env = "SKILLGRAPH_NEO4J_CONNECT_TIMEOUT_MS",
+        default_value_t = 3_000
+    )]
+    pub connect_timeout_ms: u64,
+    /// At start-up, how long to keep trying to reach the database before giving up.
+    #[arg(
+        long = "neo4j-startup-timeout-ms",
+        env = "SKILLGRAPH_NEO4J_STARTUP_TIMEOUT_MS",
+        default_value_t = 60_000
+    )]
+    pub startup_timeout_ms: u64,
 }
 
 #[derive(Args, Clone, Debug)]

@@ -33,11 +33,23 @@ struct MigrateArgs {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> std::process::ExitCode {
+    // Logs on stderr: stdout carries what subcommands print (the SDL, migration counts).
     tracing_subscriber::fmt()
         .with_env_filter(skillgraph::telemetry::filter("info,neo4rs=warn"))
+        .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
+    match run(Cli::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // One line, causes included: what an operator needs, without a backtrace.
+            eprintln!("skillgraph: error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     let command = cli.command.unwrap_or_else(|| {
         Command::Serve(Box::new(ServeArgs {
             config: Config::from_env_and_defaults(),
@@ -46,7 +58,7 @@ async fn main() -> anyhow::Result<()> {
     match command {
         Command::PrintSchema => print!("{}", api::sdl()),
         Command::Migrate(args) => {
-            let g = graph::Graph::connect(&args.db).await?;
+            let g = graph::Graph::connect_patiently(&args.db).await?;
             let n = graph::migrate::apply(&g).await?;
             println!("applied {n} schema statements");
         }

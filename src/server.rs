@@ -24,9 +24,14 @@ pub async fn prepare_with(
     config: Config,
     tweak: impl FnOnce(&mut Handlers),
 ) -> anyhow::Result<AppState> {
-    let graph = Graph::connect(&config.db)
+    let graph = Graph::connect_patiently(&config.db)
         .await
-        .with_context(|| format!("connecting to the graph database at {}", config.db.uri))?;
+        .with_context(|| {
+            format!(
+                "could not reach the graph database at {} within {} ms",
+                config.db.uri, config.db.startup_timeout_ms
+            )
+        })?;
     let applied = migrate::apply(&graph)
         .await
         .context("applying cypher/schema.cypher")?;

@@ -6,6 +6,7 @@ use crate::graph::GraphError;
 pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
 pub const NOT_FOUND: &str = "NOT_FOUND";
 pub const DATABASE_ERROR: &str = "DATABASE_ERROR";
+pub const DATABASE_UNAVAILABLE: &str = "DATABASE_UNAVAILABLE";
 pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
 pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
 pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
@@ -25,10 +26,17 @@ pub fn not_found(message: impl Into<String>) -> async_graphql::Error {
 /// Database failures are logged in full but reported without driver internals.
 pub fn db(err: GraphError) -> async_graphql::Error {
     tracing::error!(error = %err, "graph database request failed");
-    coded(
-        DATABASE_ERROR,
-        "the graph database request failed; try again later",
-    )
+    if err.is_unavailable() {
+        coded(
+            DATABASE_UNAVAILABLE,
+            "the graph database is unreachable or did not answer in time; try again later",
+        )
+    } else {
+        coded(
+            DATABASE_ERROR,
+            "the graph database request failed; try again later",
+        )
+    }
 }
 
 /// Adds `code` to a server error that has none.

@@ -20,11 +20,10 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use neo4rs::query;
 use tokio_util::task::TaskTracker;
 
 use crate::config::Config;
-use crate::graph::{cypher, Graph};
+use crate::graph::Graph;
 use crate::ingest::credential_engine::client::HostAllowlist;
 use crate::jobs::Jobs;
 
@@ -87,7 +86,9 @@ pub fn router(state: AppState) -> Router {
     let schema = schema(state.clone());
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
-        .route("/health", get(health))
+        .route("/livez", get(livez))
+        .route("/readyz", get(readyz))
+        .route("/health", get(readyz))
         .route("/metrics", get(metrics))
         .merge(rest::routes())
         .with_state(Http { state, schema })
@@ -145,11 +146,21 @@ async fn graphql_get(
     }
 }
 
-async fn health(State(http): State<Http>) -> Response {
-    match http.state.graph.rows(query(cypher::HEALTH)).await {
-        Ok(_) => Json(serde_json::json!({"status": "ok", "database": "up"})).into_response(),
+/// The process is up and serving (says nothing of the database).
+async fn livez() -> Json<serde_json::Value> {
+    Json(serde_json::json!({"status": "ok"}))
+}
+
+/// How long `/readyz` waits for the database.
+const READY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Ready: the database answers within 2 s (the schema was applied before serving began).
+/// `/health` is the same, for existing probes.
+async fn readyz(State(http): State<Http>) -> Response {
+    match http.state.graph.ping(READY_DEADLINE).await {
+        Ok(()) => Json(serde_json::json!({"status": "ok", "database": "up"})).into_response(),
         Err(e) => {
-            tracing::warn!(error = %e, "health check: database down");
+            tracing::warn!(error = %e, "readiness: database down");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 Json(serde_json::json!({"status": "unavailable", "database": "down"})),

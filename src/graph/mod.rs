@@ -8,6 +8,7 @@ pub mod writes;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use neo4rs::{BoltType, ConfigBuilder, Query, Row};
 use serde::de::DeserializeOwned;
@@ -17,12 +18,34 @@ pub use crate::config::DbConfig;
 
 #[derive(Debug, thiserror::Error)]
 pub enum GraphError {
+    /// The database cannot be reached, or did not answer before the deadline.
+    #[error("graph database unavailable: {0}")]
+    Unavailable(String),
     #[error("graph database error: {0}")]
-    Database(#[from] neo4rs::Error),
+    Database(neo4rs::Error),
     #[error("unexpected row shape from the graph database: {0}")]
     Decode(String),
     #[error("parameter could not be encoded for the graph database: {0}")]
     Encode(String),
+}
+
+impl From<neo4rs::Error> for GraphError {
+    fn from(e: neo4rs::Error) -> Self {
+        use neo4rs::Error as E;
+        match e {
+            E::IOError { .. }
+            | E::ConnectionError
+            | E::ConnectionClosed(_)
+            | E::ConnectionTimedOut => GraphError::Unavailable(e.to_string()),
+            e => GraphError::Database(e),
+        }
+    }
+}
+
+impl GraphError {
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, GraphError::Unavailable(_))
+    }
 }
 
 pub type GraphResult<T> = Result<T, GraphError>;
@@ -33,6 +56,8 @@ pub type GraphResult<T> = Result<T, GraphError>;
 pub struct Graph {
     inner: neo4rs::Graph,
     statements: Arc<AtomicU64>,
+    /// Deadline of one statement, the driver's own retries included.
+    deadline: Duration,
 }
 
 impl Graph {
@@ -52,14 +77,50 @@ impl Graph {
             .password(cfg.password.as_str())
             .db(cfg.database.as_str())
             .max_connections(cfg.max_connections)
+            .connection_timeout(Duration::from_millis(cfg.connect_timeout_ms))
             .build()?;
         let graph = Self {
             inner: neo4rs::Graph::connect(config)?,
             statements: Arc::new(AtomicU64::new(0)),
+            deadline: Duration::from_millis(cfg.statement_timeout_ms),
         };
         // The driver connects lazily: fail here, with the address, rather than on first use.
-        graph.rows(neo4rs::query(cypher::HEALTH)).await?;
+        graph.ping(graph.deadline).await?;
         Ok(graph)
+    }
+
+    /// Like [`connect`](Self::connect), trying again with backoff for up to the configured
+    /// start-up time, logging each failure with the address (never the password).
+    pub async fn connect_patiently(cfg: &DbConfig) -> GraphResult<Self> {
+        use backon::{ExponentialBuilder, Retryable};
+        let policy = ExponentialBuilder::default()
+            .with_min_delay(Duration::from_millis(250))
+            .with_max_delay(Duration::from_secs(2))
+            .without_max_times();
+        let deadline = std::time::Instant::now() + Duration::from_millis(cfg.startup_timeout_ms);
+        (|| Self::connect(cfg))
+            .retry(policy)
+            .when(|e| e.is_unavailable() && std::time::Instant::now() < deadline)
+            .notify(|e, wait| {
+                tracing::warn!(address = %cfg.uri, error = %e, retry_in = ?wait, "graph database not reachable yet")
+            })
+            .await
+    }
+
+    /// Whether the database answers within `within`.
+    pub async fn ping(&self, within: Duration) -> GraphResult<()> {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        let answer = async {
+            let mut rows = self.inner.execute(neo4rs::query(cypher::HEALTH)).await?;
+            while rows.next().await?.is_some() {}
+            Ok::<_, neo4rs::Error>(())
+        };
+        match tokio::time::timeout(within, answer).await {
+            Ok(r) => Ok(r?),
+            Err(_) => Err(GraphError::Unavailable(format!(
+                "no answer within {within:?}"
+            ))),
+        }
     }
 
     /// Number of Cypher statements sent since start-up.
@@ -70,8 +131,23 @@ impl Graph {
     /// Runs a statement whose result is not needed.
     pub async fn run(&self, q: Query) -> GraphResult<()> {
         self.statements.fetch_add(1, Ordering::Relaxed);
-        self.inner.run(q).await?;
+        self.within_deadline(self.inner.run(q)).await?;
         Ok(())
+    }
+
+    /// `work` unless it takes longer than the statement deadline. Dropping a statement halfway
+    /// is safe: the driver's pool drains or discards the connection before reusing it.
+    async fn within_deadline<T>(
+        &self,
+        work: impl std::future::Future<Output = Result<T, neo4rs::Error>>,
+    ) -> GraphResult<T> {
+        match tokio::time::timeout(self.deadline, work).await {
+            Ok(r) => Ok(r?),
+            Err(_) => Err(GraphError::Unavailable(format!(
+                "no answer within {:?}",
+                self.deadline
+            ))),
+        }
     }
 
     /// Runs an idempotent write (a MERGE batch), trying again when it fails: concurrent
@@ -82,8 +158,9 @@ impl Graph {
         let mut attempt = 1;
         loop {
             match self.run(q.clone()).await {
+                // A conflict with a concurrent MERGE; not worth retrying when the database is gone.
                 Err(GraphError::Database(e)) if attempt < ATTEMPTS => {
-                    tracing::warn!(error = %e, attempt, "batch write conflicted; retrying");
+                    tracing::warn!(error = %e, attempt, "batch write failed; retrying");
                     tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
                     attempt += 1;
                 }
@@ -95,12 +172,15 @@ impl Graph {
     /// Runs a statement and collects all rows.
     pub async fn rows(&self, q: Query) -> GraphResult<Vec<Row>> {
         self.statements.fetch_add(1, Ordering::Relaxed);
-        let mut stream = self.inner.execute(q).await?;
-        let mut rows = Vec::new();
-        while let Some(row) = stream.next().await? {
-            rows.push(row);
-        }
-        Ok(rows)
+        self.within_deadline(async {
+            let mut stream = self.inner.execute(q).await?;
+            let mut rows = Vec::new();
+            while let Some(row) = stream.next().await? {
+                rows.push(row);
+            }
+            Ok(rows)
+        })
+        .await
     }
 
     /// Runs a statement and decodes column `col` of every row.

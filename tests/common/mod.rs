@@ -4,6 +4,7 @@
 
 pub mod ce_server;
 pub mod process;
+pub mod proxy;
 pub mod s3;
 pub mod ws;
 
