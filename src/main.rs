@@ -1,5 +1,6 @@
 use clap::{Args, Parser, Subcommand};
 use skillgraph::config::{Config, DbConfig};
+use skillgraph::telemetry::{self, LogFormat};
 use skillgraph::{api, graph, server};
 
 #[derive(Parser)]
@@ -8,6 +9,15 @@ struct Cli {
     /// What to do; `serve` when omitted (configured from the environment).
     #[command(subcommand)]
     command: Option<Command>,
+    /// Log lines as text (coloured on a terminal) or JSON, on stderr.
+    #[arg(
+        long,
+        global = true,
+        env = "SKILLGRAPH_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    log_format: LogFormat,
 }
 
 #[derive(Subcommand)]
@@ -34,12 +44,9 @@ struct MigrateArgs {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    // Logs on stderr: stdout carries what subcommands print (the SDL, migration counts).
-    tracing_subscriber::fmt()
-        .with_env_filter(skillgraph::telemetry::filter("info,neo4rs=warn"))
-        .with_writer(std::io::stderr)
-        .init();
-    match run(Cli::parse()).await {
+    let cli = Cli::parse();
+    telemetry::init_logs(cli.log_format);
+    match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             // One line, causes included: what an operator needs, without a backtrace.

@@ -24,6 +24,7 @@ pub async fn prepare_with(
     config: Config,
     tweak: impl FnOnce(&mut Handlers),
 ) -> anyhow::Result<AppState> {
+    crate::telemetry::metrics();
     let graph = Graph::connect_patiently(&config.db)
         .await
         .with_context(|| {

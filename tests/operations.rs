@@ -109,3 +109,74 @@ async fn readiness_and_queries_fail_fast_while_the_database_is_unreachable_and_r
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test]
+async fn json_logs_and_metrics_describe_requests_and_jobs() {
+    use common::process::Service;
+    let (_, reg) = common::ce_server::start(0).await;
+    let db = common::fresh_database().await;
+    let log = std::env::temp_dir().join(format!("skillgraph-{}.log", uuid::Uuid::new_v4()));
+    let service = Service::start_logging_to(
+        &db,
+        &[("SKILLGRAPH_LOG_FORMAT", "json"), ("RUST_LOG", "info")],
+        Some(&log),
+    )
+    .await;
+    service.data("{ frameworks { name } }", json!({})).await;
+    let d = service
+        .data(
+            "mutation($u:[String!]!){ importCredentialEngine(competencyFrameworks:$u){ name } }",
+            json!({"u": [reg.uri("/resources/ce-fw-b")]}),
+        )
+        .await;
+    let name = d["importCredentialEngine"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let end = service
+        .wait_for(&name, "status finished", Duration::from_secs(60), |j| {
+            j["finished"] == true
+        })
+        .await;
+    assert_eq!(end["status"], "SUCCEEDED");
+
+    // Every log line is a JSON object; requests and job transitions are there with their fields.
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let request = lines
+        .iter()
+        .find(|l| l["span"]["route"] == "/graphql" && l["span"]["method"] == "POST")
+        .unwrap_or_else(|| panic!("no request line in {text}"));
+    assert_eq!(request["fields"]["status"], 200, "{request:#}");
+    assert!(request["fields"]["latency"].is_string(), "{request:#}");
+    assert_eq!(request["level"], "INFO");
+    for event in ["job claimed", "job ended"] {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l["fields"]["message"] == event && l["fields"]["job"] == name.as_str()),
+            "no '{event}' line for {name} in {text}"
+        );
+    }
+
+    let metrics = reqwest::get(service.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for needle in [
+        "skillgraph_http_request_duration_seconds_bucket{route=\"/graphql\",method=\"POST\",le=",
+        "skillgraph_graphql_operation_duration_seconds_bucket{type=\"query\",field=\"frameworks\",le=",
+        "skillgraph_graphql_operations_total{type=\"mutation\",field=\"importCredentialEngine\",outcome=\"ok\"} 1",
+        "skillgraph_cypher_statement_duration_seconds_bucket{le=",
+        "skillgraph_jobs_ended_total{type=\"credential_engine_ingestion\",status=\"succeeded\"} 1",
+        "skillgraph_job_progress_total{counter=\"competencies_done\"} 2",
+    ] {
+        assert!(metrics.contains(needle), "no {needle} in\n{metrics}");
+    }
+    let _ = std::fs::remove_file(&log);
+}

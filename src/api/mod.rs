@@ -5,6 +5,7 @@ mod extension;
 pub mod file_load;
 pub mod jobs;
 mod loaders;
+mod metrics;
 mod pagination;
 mod rest;
 pub mod skills;
@@ -21,6 +22,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use tokio_util::task::TaskTracker;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::LatencyUnit;
 
 use crate::config::Config;
 use crate::graph::Graph;
@@ -58,6 +61,7 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRo
         SubscriptionRoot::default(),
     )
     .extension(extension::ErrorCodes)
+    .extension(metrics::OperationMetrics)
 }
 
 pub fn sdl() -> String {
@@ -91,6 +95,23 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(readyz))
         .route("/metrics", get(metrics))
         .merge(rest::routes())
+        .layer(axum::middleware::from_fn(metrics::http))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::extract::Request| {
+                    let route = req
+                        .extensions()
+                        .get::<axum::extract::MatchedPath>()
+                        .map_or(req.uri().path(), |p| p.as_str());
+                    tracing::info_span!("request", method = %req.method(), route = %route)
+                })
+                .on_request(())
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(LatencyUnit::Millis),
+                ),
+        )
         .with_state(Http { state, schema })
 }
 
@@ -170,12 +191,14 @@ async fn readyz(State(http): State<Http>) -> Response {
     }
 }
 
-/// Prometheus text format.
+/// Prometheus text format: this service's statement count (per database handle, so tests can
+/// count exactly), then everything the `metrics` recorder holds.
 async fn metrics(State(http): State<Http>) -> String {
     format!(
         "# HELP skillgraph_cypher_statements_total Cypher statements sent to the graph database.\n\
          # TYPE skillgraph_cypher_statements_total counter\n\
-         skillgraph_cypher_statements_total {}\n",
-        http.state.graph.statements_sent()
+         skillgraph_cypher_statements_total {}\n{}",
+        http.state.graph.statements_sent(),
+        crate::telemetry::metrics().render()
     )
 }

@@ -141,7 +141,11 @@ impl Graph {
         &self,
         work: impl std::future::Future<Output = Result<T, neo4rs::Error>>,
     ) -> GraphResult<T> {
-        match tokio::time::timeout(self.deadline, work).await {
+        let started = std::time::Instant::now();
+        let answer = tokio::time::timeout(self.deadline, work).await;
+        metrics::histogram!("skillgraph_cypher_statement_duration_seconds")
+            .record(started.elapsed().as_secs_f64());
+        match answer {
             Ok(r) => Ok(r?),
             Err(_) => Err(GraphError::Unavailable(format!(
                 "no answer within {:?}",

@@ -7,7 +7,8 @@ use tokio_util::sync::CancellationToken;
 use crate::graph::GraphError;
 
 /// The counters a source advances; each source uses the ones that fit it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum Counter {
     FrameworksTotal,
     FrameworksDone,

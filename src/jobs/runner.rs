@@ -63,6 +63,11 @@ impl Live {
 impl Report for Live {
     fn add(&self, counter: Counter, n: i64) {
         self.change(|j| j.progress.add(counter, n));
+        if n > 0 {
+            let counter: &'static str = counter.into();
+            metrics::counter!("skillgraph_job_progress_total", "counter" => counter)
+                .increment(n as u64);
+        }
     }
     fn problem(&self, problem: Problem) {
         self.change(|j| j.push_error(problem));
@@ -155,6 +160,8 @@ impl Jobs {
             }
         };
         tracing::info!(job = %name, r#type = job.job_type().as_str(), attempt = job.attempts, "job claimed");
+        metrics::counter!("skillgraph_jobs_claimed_total", "type" => job.job_type().as_str())
+            .increment(1);
         let cancel = CancellationToken::new();
         let reason = Arc::new(Mutex::new(None));
         let handler = self.handlers.for_type(job.job_type());
@@ -270,6 +277,8 @@ impl Jobs {
         let e = match store.retry(retry_policy()).await {
             Ok(Stored::Owned { .. }) => {
                 tracing::info!(job = %job.name, status = status.as_str(), "job ended");
+                metrics::counter!("skillgraph_jobs_ended_total", "type" => job.job_type().as_str(), "status" => status.as_str())
+                    .increment(1);
                 return;
             }
             Ok(Stored::Lost) => {

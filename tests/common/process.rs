@@ -28,6 +28,15 @@ impl Service {
     /// Starts `skillgraph serve` on `database` with short job timings (lease 2 s, heartbeat and
     /// poll 200 ms) and `extra` settings; returns once `/health` answers.
     pub async fn start(database: &str, extra: &[(&str, &str)]) -> Self {
+        Self::start_logging_to(database, extra, None).await
+    }
+
+    /// Like [`start`](Self::start), with the process's stderr (its logs) written to `log`.
+    pub async fn start_logging_to(
+        database: &str,
+        extra: &[(&str, &str)],
+        log: Option<&std::path::Path>,
+    ) -> Self {
         let addr = format!("127.0.0.1:{}", free_port());
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_skillgraph"));
         cmd.arg("serve")
@@ -56,6 +65,9 @@ impl Service {
             .stdin(Stdio::null());
         for (k, v) in extra {
             cmd.env(k, v);
+        }
+        if let Some(log) = log {
+            cmd.stderr(std::fs::File::create(log).unwrap());
         }
         let child = cmd.spawn().expect("the skillgraph binary starts");
         let service = Service {
