@@ -4,7 +4,9 @@
 //! - [`graph`]: Cypher access to the graph database
 //! - [`jobs`]: persisted asynchronous jobs
 //! - [`ingest`]: the sources the graph is filled from
+//! - [`client`]: the command-line client of a running service
 pub mod api;
+pub mod client;
 pub mod config;
 pub mod graph;
 pub mod ingest;

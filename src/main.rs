@@ -1,4 +1,5 @@
 use clap::{Args, Parser, Subcommand};
+use skillgraph::client::{self, Client, ClientArgs};
 use skillgraph::config::{Config, DbConfig};
 use skillgraph::telemetry::{self, LogFormat};
 use skillgraph::{api, graph, server};
@@ -28,6 +29,44 @@ enum Command {
     Migrate(MigrateArgs),
     /// Print the GraphQL SDL.
     PrintSchema,
+    /// Start an import on a running service and follow it to its end.
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
+    /// Start a file load on a running service (AWS credentials from the standard environment
+    /// variables) and follow it to its end.
+    Load(LoadArgs),
+    /// List a running service's recent jobs.
+    Jobs {
+        #[command(flatten)]
+        client: ClientArgs,
+        /// How many, newest first.
+        #[arg(long, default_value_t = 20)]
+        first: i32,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportSource {
+    /// Credential Engine Registry competency frameworks, by URI.
+    CredentialEngine {
+        #[command(flatten)]
+        client: ClientArgs,
+        #[arg(required = true)]
+        uris: Vec<String>,
+    },
+}
+
+#[derive(Args)]
+struct LoadArgs {
+    #[command(flatten)]
+    client: ClientArgs,
+    /// `s3://bucket/key.csv`
+    uri: String,
+    /// The kind of skill event the file holds.
+    #[arg(long, default_value = "learning")]
+    entity_type: String,
 }
 
 #[derive(Args)]
@@ -69,6 +108,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let n = graph::migrate::apply(&g).await?;
             println!("applied {n} schema statements");
         }
+        Command::Import {
+            source: ImportSource::CredentialEngine { client, uris },
+        } => {
+            let client = Client::new(client);
+            let job = client.import_credential_engine(&uris).await?;
+            finish(client::follow_job(&client, &job).await?)?;
+        }
+        Command::Load(args) => {
+            let credentials = client::aws_credentials_from_env()?;
+            let client = Client::new(args.client);
+            let job = client
+                .load(&args.uri, &args.entity_type, credentials)
+                .await?;
+            finish(client::follow_job(&client, &job).await?)?;
+        }
+        Command::Jobs { client, first } => {
+            client::print_jobs(&Client::new(client).jobs(first).await?)
+        }
         Command::Serve(args) => {
             let config = args.config;
             let listener = tokio::net::TcpListener::bind(config.bind).await?;
@@ -77,6 +134,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A job that did not succeed makes the command fail (its errors are already shown).
+fn finish(succeeded: bool) -> anyhow::Result<()> {
+    if succeeded {
+        Ok(())
+    } else {
+        anyhow::bail!("the job did not succeed")
+    }
 }
 
 async fn shutdown_signal() {
