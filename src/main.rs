@@ -19,6 +19,10 @@ struct Cli {
         default_value = "text"
     )]
     log_format: LogFormat,
+    /// Export traces over OTLP/HTTP to this URL (e.g. http://collector:4318/v1/traces); needs
+    /// a build with the `otlp` feature.
+    #[arg(long, global = true, env = "SKILLGRAPH_OTLP_ENDPOINT")]
+    otlp_endpoint: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -35,7 +39,7 @@ enum Command {
         source: ImportSource,
     },
     /// Start a file load on a running service (AWS credentials from the standard environment
-    /// variables) and follow it to its end.
+    /// variables or a profile) and follow it to its end.
     Load(LoadArgs),
     /// List a running service's recent jobs.
     Jobs {
@@ -67,6 +71,10 @@ struct LoadArgs {
     /// The kind of skill event the file holds.
     #[arg(long, default_value = "learning")]
     entity_type: String,
+    /// AWS profile to read the credentials from (else the environment variables, then
+    /// `AWS_PROFILE` or `default`).
+    #[arg(long)]
+    profile: Option<String>,
 }
 
 #[derive(Args)]
@@ -84,7 +92,13 @@ struct MigrateArgs {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    telemetry::init_logs(cli.log_format);
+    let _telemetry = match telemetry::init_logs(cli.log_format, cli.otlp_endpoint.as_deref()) {
+        Ok(guard) => guard,
+        Err(e) => {
+            eprintln!("skillgraph: error: {e:#}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
@@ -116,7 +130,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             finish(client::follow_job(&client, &job).await?)?;
         }
         Command::Load(args) => {
-            let credentials = client::aws_credentials_from_env()?;
+            let credentials = client::aws_credentials(args.profile.as_deref()).await?;
             let client = Client::new(args.client);
             let job = client
                 .load(&args.uri, &args.entity_type, credentials)

@@ -32,18 +32,81 @@ pub enum LogFormat {
     Json,
 }
 
-/// Logs to stderr (stdout carries what subcommands print).
-pub fn init_logs(format: LogFormat) {
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter("info,neo4rs=warn"))
-        .with_writer(std::io::stderr);
-    match format {
-        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).init(),
-        LogFormat::Json => builder
+/// What must outlive logging set-up: the trace exporter, flushed when dropped.
+#[must_use = "dropping it stops and flushes trace export"]
+pub struct Guard {
+    #[cfg(feature = "otlp")]
+    traces: Option<opentelemetry_sdk::trace::SdkTracerProvider>,
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        #[cfg(feature = "otlp")]
+        if let Some(p) = self.traces.take() {
+            let _ = p.shutdown();
+        }
+    }
+}
+
+/// Logs to stderr (stdout carries what subcommands print); with `otlp_endpoint` (and the
+/// `otlp` feature), spans are also exported over OTLP/HTTP.
+pub fn init_logs(format: LogFormat, otlp_endpoint: Option<&str>) -> anyhow::Result<Guard> {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
+    let logs = match format {
+        LogFormat::Text => tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::stderr().is_terminal())
+            .boxed(),
+        LogFormat::Json => tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
             .json()
             .with_current_span(true)
             .with_span_list(false)
-            .init(),
+            .boxed(),
+    };
+    // `RUST_LOG` filters the log lines only: traces keep their own level.
+    let registry =
+        tracing_subscriber::registry().with(logs.with_filter(filter("info,neo4rs=warn")));
+    #[cfg(feature = "otlp")]
+    {
+        use opentelemetry::trace::TracerProvider as _;
+        let traces = otlp_endpoint
+            .map(|endpoint| {
+                use opentelemetry_otlp::WithExportConfig;
+                let exporter = opentelemetry_otlp::SpanExporter::builder()
+                    .with_http()
+                    .with_endpoint(endpoint)
+                    .build()?;
+                let resource = opentelemetry_sdk::Resource::builder()
+                    .with_service_name("skillgraph")
+                    .build();
+                Ok::<_, anyhow::Error>(
+                    opentelemetry_sdk::trace::SdkTracerProvider::builder()
+                        .with_batch_exporter(exporter)
+                        .with_resource(resource)
+                        .build(),
+                )
+            })
+            .transpose()?;
+        let layer = traces.as_ref().map(|p| {
+            tracing_opentelemetry::layer()
+                .with_tracer(p.tracer("skillgraph"))
+                .with_filter(tracing_subscriber::EnvFilter::new(
+                    "info,neo4rs=warn,aws=warn",
+                ))
+        });
+        registry.with(layer).init();
+        Ok(Guard { traces })
+    }
+    #[cfg(not(feature = "otlp"))]
+    {
+        if otlp_endpoint.is_some() {
+            anyhow::bail!("--otlp-endpoint needs a build with the `otlp` feature (cargo build --features otlp)");
+        }
+        registry.init();
+        Ok(Guard {})
     }
 }
 

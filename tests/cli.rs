@@ -97,7 +97,7 @@ async fn a_failed_job_exits_non_zero_with_its_errors_as_a_table() {
 }
 
 #[tokio::test]
-async fn load_refuses_to_start_without_credentials_and_never_echoes_them() {
+async fn load_takes_credentials_from_the_environment_or_a_profile_and_never_echoes_them() {
     let app = TestApp::start().await;
     let bucket = common::s3::bucket().await;
     common::s3::put(&bucket, "cli.csv", common::s3::learning_csv(50, 5, 2)).await;
@@ -114,7 +114,38 @@ async fn load_refuses_to_start_without_credentials_and_never_echoes_them() {
         .await
         .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("set AWS_ACCESS_KEY_ID"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no AWS credentials"));
+
+    // A profile of a shared credentials file, as the AWS tools write it.
+    let dir = std::env::temp_dir().join(format!("aws-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("credentials");
+    std::fs::write(
+        &file,
+        format!(
+            "[default]\naws_access_key_id = wrong\naws_secret_access_key = wrong\n\n[demo]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            common::s3::access_key(),
+            common::s3::secret_key()
+        ),
+    )
+    .unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_skillgraph"))
+        .args(["load", "--url", &app.url("/"), "--profile", "demo"])
+        .arg(format!("s3://{bucket}/cli.csv"))
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_SHARED_CREDENTIALS_FILE", &file)
+        .env("AWS_CONFIG_FILE", dir.join("config"))
+        .output()
+        .await
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("SUCCEEDED: 50 rows read, 50 loaded"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_skillgraph"))
         .args([

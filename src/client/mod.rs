@@ -159,15 +159,38 @@ impl Client {
     }
 }
 
-/// AWS credentials from the standard environment variables; never printed.
-pub fn aws_credentials_from_env() -> anyhow::Result<(String, String, Option<String>)> {
-    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
-        (Some(key), Some(secret)) => Ok((key, secret, var("AWS_SESSION_TOKEN"))),
-        _ => {
-            bail!("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN if any)")
+/// AWS credentials as the AWS tools find them: the standard environment variables, else the
+/// profile (`profile`, `AWS_PROFILE`, or `default`) of the shared credentials and config files.
+/// Never printed.
+pub async fn aws_credentials(
+    profile: Option<&str>,
+) -> anyhow::Result<(String, String, Option<String>)> {
+    use aws_config::environment::EnvironmentVariableCredentialsProvider;
+    use aws_config::profile::ProfileFileCredentialsProvider;
+    use aws_credential_types::provider::ProvideCredentials;
+    let from_env = EnvironmentVariableCredentialsProvider::new()
+        .provide_credentials()
+        .await;
+    let creds = match (from_env, profile) {
+        (Ok(c), None) => c,
+        (_, profile) => {
+            let mut builder = ProfileFileCredentialsProvider::builder();
+            if let Some(p) = profile {
+                builder = builder.profile_name(p);
+            }
+            builder.build().provide_credentials().await.map_err(|e| {
+                anyhow!(
+                    "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile \
+                     of ~/.aws/credentials with --profile or AWS_PROFILE ({e})"
+                )
+            })?
         }
-    }
+    };
+    Ok((
+        creds.access_key_id().to_string(),
+        creds.secret_access_key().to_string(),
+        creds.session_token().map(str::to_string),
+    ))
 }
 
 /// Recent jobs, one a line.
