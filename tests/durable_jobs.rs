@@ -213,18 +213,7 @@ async fn a_file_load_cut_short_by_a_kill_fails_saying_what_was_committed() {
     s3::put(&bucket, "big.csv", s3::learning_csv(ROWS, 100, 7)).await;
     let db = common::fresh_database().await;
     let mut a = Service::start(&db, &[("SKILLGRAPH_FILE_LOAD_BATCH_SIZE", "200")]).await;
-    let d = a
-        .data(
-            "mutation($i: FileLoadTaskInput!){ createFileLoadTask(input: $i){ name } }",
-            json!({"i": {"entityType": "LEARNING", "method": "S3_IAM_USER",
-                "uri": format!("s3://{bucket}/big.csv"),
-                "credentials": {"awsAccessKeyId": s3::access_key(), "awsSecretAccessKey": s3::secret_key()}}}),
-        )
-        .await;
-    let name = d["createFileLoadTask"]["name"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let name = start_load(&a, &format!("s3://{bucket}/big.csv")).await;
     a.wait_for(&name, FIELDS, Duration::from_secs(60), |j| {
         j["progress"]["rowsLoaded"].as_i64() >= Some(1000)
     })
@@ -256,11 +245,7 @@ async fn a_file_load_cut_short_by_a_kill_fails_saying_what_was_committed() {
 
 async fn start_load(service: &Service, uri: &str) -> String {
     let d = service
-        .data(
-            "mutation($i: FileLoadTaskInput!){ createFileLoadTask(input: $i){ name } }",
-            json!({"i": {"entityType": "LEARNING", "method": "S3_IAM_USER", "uri": uri,
-                "credentials": {"awsAccessKeyId": s3::access_key(), "awsSecretAccessKey": s3::secret_key()}}}),
-        )
+        .data(common::LOAD_TASK, common::load_task(uri))
         .await;
     d["createFileLoadTask"]["name"]
         .as_str()

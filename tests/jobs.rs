@@ -35,17 +35,26 @@ async fn import(app: &TestApp, uris: &[String]) -> String {
 }
 
 async fn load(app: &TestApp, uri: &str) -> String {
-    let d = app
-        .data(
-            "mutation($i: FileLoadTaskInput!){ createFileLoadTask(input: $i){ name } }",
-            json!({"i": {"entityType": "LEARNING", "method": "S3_IAM_USER", "uri": uri,
-                "credentials": {"awsAccessKeyId": s3::access_key(), "awsSecretAccessKey": s3::secret_key()}}}),
-        )
-        .await;
+    let d = app.data(common::LOAD_TASK, common::load_task(uri)).await;
     d["createFileLoadTask"]["name"]
         .as_str()
         .unwrap()
         .to_string()
+}
+
+/// Cancels a job and waits for its end, which must be CANCELLED within 3 s.
+async fn cancel_and_wait(app: &TestApp, name: &str) -> serde_json::Value {
+    let asked = Instant::now();
+    app.data(
+        "mutation($n:String!){ cancelJob(jobName:$n){ name } }",
+        json!({"n": name}),
+    )
+    .await;
+    let end = app.job_when_finished(name, FIELDS).await;
+    assert_eq!(end["status"], "CANCELLED", "{end:#}");
+    let took = asked.elapsed();
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    end
 }
 
 /// Delegates to the real import, but panics for a framework URI that says so.
@@ -113,19 +122,7 @@ async fn cancel_interrupts_a_fetch_that_never_answers() {
         )
         .await;
     assert_eq!(running["job"]["status"], "ACTIVE");
-    let asked = Instant::now();
-    app.data(
-        "mutation($n:String!){ cancelJob(jobName:$n){ name } }",
-        json!({"n": name}),
-    )
-    .await;
-    let end = app.job_when_finished(&name, FIELDS).await;
-    assert_eq!(end["status"], "CANCELLED", "{end:#}");
-    assert!(
-        asked.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        asked.elapsed()
-    );
+    cancel_and_wait(&app, &name).await;
 }
 
 #[tokio::test]
@@ -299,19 +296,7 @@ async fn cancel_stops_a_running_file_load_mid_stream() {
         assert!(Instant::now() < deadline, "the load never got going: {j:#}");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let asked = Instant::now();
-    app.data(
-        "mutation($n:String!){ cancelJob(jobName:$n){ name } }",
-        json!({"n": name}),
-    )
-    .await;
-    let end = app.job_when_finished(&name, FIELDS).await;
-    assert_eq!(end["status"], "CANCELLED", "{end:#}");
-    assert!(
-        asked.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        asked.elapsed()
-    );
+    let end = cancel_and_wait(&app, &name).await;
     let loaded = end["progress"]["rowsLoaded"].as_i64().unwrap();
     assert!(loaded < ROWS as i64, "{loaded}");
     // What was committed stays, and matches what the job says.

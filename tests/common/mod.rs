@@ -181,6 +181,16 @@ impl TestApp {
     }
 }
 
+/// Variables for [`LOAD_TASK`], with the test S3 server's credentials.
+pub fn load_task(uri: &str) -> Value {
+    json!({"i": {"entityType": "LEARNING", "method": "S3_IAM_USER", "uri": uri,
+        "credentials": {"awsAccessKeyId": s3::access_key(), "awsSecretAccessKey": s3::secret_key()}}})
+}
+
+/// Starts a file load and returns the task (a job) with its `name`.
+pub const LOAD_TASK: &str =
+    "mutation($i: FileLoadTaskInput!){ createFileLoadTask(input: $i){ name } }";
+
 /// One number from a Cypher statement returning column `n`.
 pub async fn count(graph: &Graph, cypher: &str) -> i64 {
     let rows = graph.rows(neo4rs::query(cypher)).await.unwrap();
