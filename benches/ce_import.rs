@@ -23,7 +23,7 @@ async fn end_to_end(reg: &common::ce_server::Registry) -> f64 {
     let t = Instant::now();
     let started = app
         .data(
-            "mutation($u:[String!]!){ importCredentialEngine(competencyFrameworks:$u){ name } }",
+            common::IMPORT,
             json!({"u": [reg.uri("/resources/ce-fw-big")]}),
         )
         .await;

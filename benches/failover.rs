@@ -18,12 +18,7 @@ async fn takeover(reg: &common::ce_server::Registry, timings: &[(&str, &str)]) -
     let mut a = Service::start(&db, timings).await;
     let b_db = db.clone();
     let uris: Vec<String> = (0..8).map(|k| reg.gen_uri(k)).collect();
-    let d = a
-        .data(
-            "mutation($u:[String!]!){ importCredentialEngine(competencyFrameworks:$u){ name } }",
-            json!({"u": uris}),
-        )
-        .await;
+    let d = a.data(common::IMPORT, json!({"u": uris})).await;
     let name = d["importCredentialEngine"]["name"]
         .as_str()
         .unwrap()

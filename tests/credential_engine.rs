@@ -277,7 +277,7 @@ async fn reimport_updates_in_place_without_duplicates() {
 async fn invalid_input_is_rejected_without_creating_a_job() {
     let (_, reg) = ce_server::start(0).await;
     let app = app_for_registry(|_| {}).await;
-    let m = "mutation($u:[String!]!){ importCredentialEngine(competencyFrameworks:$u){ name } }";
+    let m = common::IMPORT;
     for (uris, needle) in [
         (json!([]), "at least one"),
         (json!(["not a uri"]), "not a valid URI"),

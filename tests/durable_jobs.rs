@@ -19,12 +19,7 @@ const SIZE: i64 = 120;
 const CHILDREN: i64 = SIZE - 50;
 
 async fn import(service: &Service, uris: &[String]) -> String {
-    let d = service
-        .data(
-            "mutation($u:[String!]!){ importCredentialEngine(competencyFrameworks:$u){ name } }",
-            json!({"u": uris}),
-        )
-        .await;
+    let d = service.data(common::IMPORT, json!({"u": uris})).await;
     d["importCredentialEngine"]["name"]
         .as_str()
         .unwrap()

@@ -22,12 +22,7 @@ fn registry_config(c: &mut skillgraph::config::Config) {
 }
 
 async fn import(app: &TestApp, uris: &[String]) -> String {
-    let d = app
-        .data(
-            "mutation($u:[String!]!){ importCredentialEngine(competencyFrameworks:$u){ name } }",
-            json!({"u": uris}),
-        )
-        .await;
+    let d = app.data(common::IMPORT, json!({"u": uris})).await;
     d["importCredentialEngine"]["name"]
         .as_str()
         .unwrap()

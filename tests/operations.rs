@@ -125,7 +125,7 @@ async fn json_logs_and_metrics_describe_requests_and_jobs() {
     service.data("{ frameworks { name } }", json!({})).await;
     let d = service
         .data(
-            "mutation($u:[String!]!){ importCredentialEngine(competencyFrameworks:$u){ name } }",
+            common::IMPORT,
             json!({"u": [reg.uri("/resources/ce-fw-b")]}),
         )
         .await;

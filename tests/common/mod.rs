@@ -181,6 +181,10 @@ impl TestApp {
     }
 }
 
+/// Starts a Credential Engine import of `$u` (a list of URIs) and returns the job's `name`.
+pub const IMPORT: &str =
+    "mutation($u:[String!]!){ importCredentialEngine(competencyFrameworks:$u){ name } }";
+
 /// Variables for [`LOAD_TASK`], with the test S3 server's credentials.
 pub fn load_task(uri: &str) -> Value {
     json!({"i": {"entityType": "LEARNING", "method": "S3_IAM_USER", "uri": uri,
