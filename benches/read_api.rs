@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use skillgraph::graph::writes::{self, *};
+use skillgraph::model::{FrameworkProps, SkillProps};
 
 const SKILLS: usize = 10_000;
 const BATCH: usize = 1_000;

@@ -11,5 +11,6 @@ pub mod config;
 pub mod graph;
 pub mod ingest;
 pub mod jobs;
+pub mod model;
 pub mod server;
 pub mod telemetry;

@@ -5,7 +5,8 @@ use super::errors::{bad_input, db};
 use super::jobs::{start_error, Job};
 use super::pagination::page_bounds;
 use super::skills::state;
-use crate::graph::events::{self, EmployeeNode, EventNode};
+use crate::graph::events;
+use crate::model::{Employee, SkillEvent};
 use crate::ingest::file_load::s3::AwsCredentials;
 use crate::ingest::file_load::{self, FileLoadRequest};
 
@@ -76,13 +77,8 @@ impl FileLoadMutation {
     }
 }
 
-pub struct Employee(EmployeeNode);
-
-#[Object]
+#[ComplexObject]
 impl Employee {
-    async fn external_id(&self) -> &str {
-        &self.0.external_id
-    }
     /// The employee's learning events, newest first.
     async fn learning_events(
         &self,
@@ -92,45 +88,9 @@ impl Employee {
     ) -> Result<Vec<SkillEvent>> {
         let state = state(ctx)?;
         let (skip, limit) = page_bounds(skip, limit, state.config.limits.max_page_size)?;
-        let found = events::page(&state.graph, Some(&self.0.external_id), skip, limit)
+        events::page(&state.graph, Some(&self.external_id), skip, limit)
             .await
-            .map_err(db)?;
-        Ok(found.into_iter().map(SkillEvent).collect())
-    }
-}
-
-/// Something an employee did that evidences skills; today, learning.
-pub struct SkillEvent(EventNode);
-
-#[Object]
-impl SkillEvent {
-    async fn external_id(&self) -> &str {
-        &self.0.external_id
-    }
-    /// Inferred from the load task's entity type, not read from the file.
-    async fn event_type(&self) -> Option<&str> {
-        self.0.event_type.as_deref()
-    }
-    async fn employee_external_id(&self) -> Option<&str> {
-        self.0.employee_external_id.as_deref()
-    }
-    async fn language(&self) -> Option<&str> {
-        self.0.language.as_deref()
-    }
-    async fn timestamp(&self) -> Option<&str> {
-        self.0.timestamp.as_deref()
-    }
-    async fn source(&self) -> Option<&str> {
-        self.0.source.as_deref()
-    }
-    async fn course_id(&self) -> Option<&str> {
-        self.0.course_id.as_deref()
-    }
-    async fn learning_title(&self) -> Option<&str> {
-        self.0.learning_title.as_deref()
-    }
-    async fn learning_description(&self) -> Option<&str> {
-        self.0.learning_description.as_deref()
+            .map_err(db)
     }
 }
 
@@ -161,7 +121,7 @@ impl FileLoadQuery {
         let found = events::employee(&state(ctx)?.graph, &external_id)
             .await
             .map_err(db)?;
-        Ok(found.map(Employee))
+        Ok(found)
     }
 
     /// Skill events, newest first, optionally of one employee.
@@ -178,7 +138,7 @@ impl FileLoadQuery {
             .await
             .map_err(db)?;
         Ok(SkillEventPage {
-            items: found.into_iter().map(SkillEvent).collect(),
+            items: found,
             employee: employee_external_id,
         })
     }

@@ -5,10 +5,9 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 
-use crate::graph::skills::{
-    self, AlignmentEdge, CredentialNode, FrameworkNode, OccupationNode, SkillNode,
-};
+use crate::graph::skills::{self, AlignmentEdge, CredentialNode, OccupationNode};
 use crate::graph::{Graph, GraphError};
+use crate::model::{Framework, Skill};
 
 macro_rules! batch_loader {
     ($name:ident, $value:ty, $fetch:path) => {
@@ -28,12 +27,12 @@ macro_rules! batch_loader {
     };
 }
 
-batch_loader!(ParentsLoader, SkillNode, skills::parents);
-batch_loader!(ChildrenLoader, SkillNode, skills::children);
-batch_loader!(FrameworkLoader, FrameworkNode, skills::frameworks_of);
+batch_loader!(ParentsLoader, Skill, skills::parents);
+batch_loader!(ChildrenLoader, Skill, skills::children);
+batch_loader!(FrameworkLoader, Framework, skills::frameworks_of);
 batch_loader!(
     AlignmentLoader,
-    (AlignmentEdge, SkillNode),
+    (AlignmentEdge, Skill),
     skills::alignments
 );
 batch_loader!(

@@ -6,13 +6,9 @@ use super::errors::{coded, db, INTERNAL_SERVER_ERROR};
 use super::loaders::Loaders;
 use super::pagination::{decode_cursor, encode_cursor, page_bounds, PageInfo};
 use super::AppState;
-use crate::graph::skills::{
-    self, AlignmentEdge, CredentialNode, FrameworkNode, OccupationNode, SkillFilter, SkillNode,
-};
+use crate::graph::skills::{self, AlignmentEdge, CredentialNode, OccupationNode, SkillFilter};
+use crate::model::{Framework, Skill};
 use crate::graph::GraphError;
-
-/// A skill (competency) of the graph.
-pub struct Skill(pub SkillNode);
 
 /// A classification of the skill, e.g. its CTDL type.
 #[derive(SimpleObject)]
@@ -21,88 +17,43 @@ pub struct SkillType {
     pub name: Option<String>,
 }
 
-#[Object]
+/// The nested fields of a skill, each loaded in one batch per query level.
+#[ComplexObject]
 impl Skill {
-    async fn uuid(&self) -> ID {
-        ID(self.0.uuid.clone())
-    }
-    async fn name(&self) -> Option<&str> {
-        self.0.name.as_deref()
-    }
-    async fn description(&self) -> Option<&str> {
-        self.0.description.as_deref()
-    }
-    async fn keywords(&self) -> &[String] {
-        &self.0.keywords
-    }
-    async fn author(&self) -> Option<&str> {
-        self.0.author.as_deref()
-    }
-    async fn creator(&self) -> Option<&str> {
-        self.0.creator.as_deref()
-    }
-    /// Coded notation of the skill in its framework (CTDL `ceasn:codedNotation`).
-    async fn reference_id(&self) -> Option<&str> {
-        self.0.reference_id.as_deref()
-    }
-    /// Identity of the skill at its source, e.g. its Credential Engine Registry URI.
-    async fn source_uri(&self) -> Option<&str> {
-        self.0.uri.as_deref()
-    }
-    async fn source_name(&self) -> Option<&str> {
-        self.0.source_name.as_deref()
-    }
-    /// Credential Engine Registry CTID, where the skill came from there.
-    async fn ctid(&self) -> Option<&str> {
-        self.0.ctid.as_deref()
-    }
-    async fn language(&self) -> Option<&str> {
-        self.0.language.as_deref()
-    }
     async fn r#type(&self) -> Option<SkillType> {
-        (self.0.type_id.is_some() || self.0.type_name.is_some()).then(|| SkillType {
-            id: self.0.type_id.clone(),
-            name: self.0.type_name.clone(),
+        let p = &self.props;
+        (p.type_id.is_some() || p.type_name.is_some()).then(|| SkillType {
+            id: p.type_id.clone(),
+            name: p.type_name.clone(),
         })
-    }
-    async fn organizations(&self) -> &[String] {
-        &self.0.organizations
-    }
-    async fn created_time(&self) -> Option<&str> {
-        self.0.created_time.as_deref()
-    }
-    async fn modified_time(&self) -> Option<&str> {
-        self.0.modified_time.as_deref()
     }
     /// The framework the skill is part of.
     async fn framework(&self, ctx: &Context<'_>) -> Result<Option<Framework>> {
-        let found = load(&loaders(ctx)?.frameworks, &self.0.uuid).await?;
-        Ok(found.into_iter().next().map(Framework))
+        let found = load(&loaders(ctx)?.frameworks, &self.uuid).await?;
+        Ok(found.into_iter().next())
     }
     /// Broader skills (`CHILD_OF` targets).
     async fn parent_nodes(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
-        let found = load(&loaders(ctx)?.parents, &self.0.uuid).await?;
-        Ok(found.into_iter().map(Skill).collect())
+        load(&loaders(ctx)?.parents, &self.uuid).await
     }
     /// Narrower skills.
     async fn child_nodes(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
-        let found = load(&loaders(ctx)?.children, &self.0.uuid).await?;
-        Ok(found.into_iter().map(Skill).collect())
+        load(&loaders(ctx)?.children, &self.uuid).await
     }
     /// Alignments to other skills, occupations and credentials, grouped as the seed API does.
     async fn alignments(&self) -> Alignments {
         Alignments {
-            uuid: self.0.uuid.clone(),
+            uuid: self.uuid.to_string(),
         }
     }
     /// Occupations the skill is aligned to, by O*NET-SOC group level.
     async fn occupations(&self, ctx: &Context<'_>) -> Result<Occupations> {
-        let found = load(&loaders(ctx)?.occupations, &self.0.uuid).await?;
+        let found = load(&loaders(ctx)?.occupations, &self.uuid).await?;
         Ok(Occupations::from_codes(found.into_iter().map(|(_, o)| o)))
     }
     /// Credentials (certifications, badges, degrees) aligned to the skill.
     async fn certifications(&self, ctx: &Context<'_>) -> Result<Vec<AlignedCredential>> {
-        let found = load(&loaders(ctx)?.credentials, &self.0.uuid).await?;
+        let found = load(&loaders(ctx)?.credentials, &self.uuid).await?;
         Ok(found.into_iter().map(AlignedCredential::from).collect())
     }
 }
@@ -140,7 +91,7 @@ pub struct SourceAlignment {
 }
 
 impl SourceAlignment {
-    fn group(edges: Vec<(AlignmentEdge, SkillNode)>) -> Vec<Self> {
+    fn group(edges: Vec<(AlignmentEdge, Skill)>) -> Vec<Self> {
         let mut groups: Vec<SourceAlignment> = Vec::new();
         for (edge, node) in edges {
             let source = edge.source.clone().unwrap_or_else(|| "unknown".into());
@@ -156,7 +107,7 @@ impl SourceAlignment {
                 }
             };
             let suggested = edge.kind.as_deref() == Some("suggested");
-            let item = AlignedSkill { edge, node };
+            let item = AlignedSkill::from((edge, node));
             if suggested {
                 groups[idx].suggested.push(item);
             } else {
@@ -167,33 +118,29 @@ impl SourceAlignment {
     }
 }
 
+#[derive(SimpleObject)]
 pub struct AlignedSkill {
-    edge: AlignmentEdge,
-    node: SkillNode,
+    /// uuid of the aligned skill.
+    pub id: ID,
+    pub name: Option<String>,
+    pub score: Option<f64>,
+    /// exact, major, minor, broad or narrow.
+    pub alignment_type: Option<String>,
+    pub source_uri: Option<String>,
+    /// The aligned skill itself, for further nesting.
+    pub skill: Skill,
 }
 
-#[Object]
-impl AlignedSkill {
-    /// uuid of the aligned skill.
-    async fn id(&self) -> ID {
-        ID(self.node.uuid.clone())
-    }
-    async fn name(&self) -> Option<&str> {
-        self.node.name.as_deref()
-    }
-    async fn score(&self) -> Option<f64> {
-        self.edge.score
-    }
-    /// exact, major, minor, broad or narrow.
-    async fn alignment_type(&self) -> Option<&str> {
-        self.edge.alignment_type.as_deref()
-    }
-    async fn source_uri(&self) -> Option<&str> {
-        self.node.uri.as_deref()
-    }
-    /// The aligned skill itself, for further nesting.
-    async fn skill(&self) -> Skill {
-        Skill(self.node.clone())
+impl From<(AlignmentEdge, Skill)> for AlignedSkill {
+    fn from((edge, skill): (AlignmentEdge, Skill)) -> Self {
+        Self {
+            id: skill.uuid.clone(),
+            name: skill.props.name.clone(),
+            score: edge.score,
+            alignment_type: edge.alignment_type,
+            source_uri: skill.uri.clone(),
+            skill,
+        }
     }
 }
 
@@ -345,47 +292,6 @@ impl SocCode {
     }
 }
 
-/// A competency framework.
-pub struct Framework(pub FrameworkNode);
-
-#[Object]
-impl Framework {
-    async fn uuid(&self) -> ID {
-        ID(self.0.uuid.clone())
-    }
-    async fn name(&self) -> Option<&str> {
-        self.0.name.as_deref()
-    }
-    async fn description(&self) -> Option<&str> {
-        self.0.description.as_deref()
-    }
-    async fn publisher(&self) -> Option<&str> {
-        self.0.publisher.as_deref()
-    }
-    async fn source_uri(&self) -> Option<&str> {
-        self.0.uri.as_deref()
-    }
-    async fn source_name(&self) -> Option<&str> {
-        self.0.source_name.as_deref()
-    }
-    async fn ctid(&self) -> Option<&str> {
-        self.0.ctid.as_deref()
-    }
-    async fn language(&self) -> Option<&str> {
-        self.0.language.as_deref()
-    }
-    async fn created_time(&self) -> Option<&str> {
-        self.0.created_time.as_deref()
-    }
-    async fn modified_time(&self) -> Option<&str> {
-        self.0.modified_time.as_deref()
-    }
-    /// Number of skills in the framework (only on the `frameworks` listing).
-    async fn skill_count(&self) -> Option<i64> {
-        self.0.skill_count
-    }
-}
-
 #[derive(InputObject, Default)]
 pub struct SkillFilterInput {
     /// Case-insensitive substring of the name or description.
@@ -428,7 +334,7 @@ impl SkillConnection {
     }
     /// The skills of this page, without cursors.
     async fn nodes(&self) -> Vec<Skill> {
-        self.edges.iter().map(|e| Skill(e.node.0.clone())).collect()
+        self.edges.iter().map(|e| e.node.clone()).collect()
     }
 }
 
@@ -460,7 +366,7 @@ impl SkillQuery {
         let nodes = skills::page(&state.graph, &filter.into(), skip, limit)
             .await
             .map_err(db)?;
-        Ok(nodes.into_iter().map(Skill).collect())
+        Ok(nodes)
     }
 
     /// Skills ordered by name as a cursor connection with `totalCount`.
@@ -494,7 +400,7 @@ impl SkillQuery {
             .enumerate()
             .map(|(i, n)| SkillEdge {
                 cursor: encode_cursor(start + i),
-                node: Skill(n),
+                node: n,
             })
             .collect();
         Ok(SkillConnection {
@@ -514,7 +420,7 @@ impl SkillQuery {
         let found = skills::by_uuid(&state(ctx)?.graph, &uuid)
             .await
             .map_err(db)?;
-        Ok(found.filter(|s| s.name.is_some()).map(Skill))
+        Ok(found.filter(|s| s.props.name.is_some()))
     }
 
     /// Competency frameworks ordered by name.
@@ -533,7 +439,7 @@ impl SkillQuery {
         let nodes = skills::frameworks(&state.graph, skip, limit)
             .await
             .map_err(db)?;
-        Ok(nodes.into_iter().map(Framework).collect())
+        Ok(nodes)
     }
 }
 

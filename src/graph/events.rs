@@ -1,8 +1,10 @@
 //! Skill events (learning events today) and the employees they belong to.
 use neo4rs::query;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{cypher, now, param, Graph, GraphResult};
+use crate::model::LearningEventProps;
+use crate::model::{Employee, SkillEvent};
 
 /// One learning event as written to the graph (a validated CSV row).
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -11,40 +13,6 @@ pub struct LearningEventRow {
     pub external_id: String,
     pub course_id: Option<String>,
     pub props: LearningEventProps,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct LearningEventProps {
-    pub language: String,
-    /// Normalised to RFC 3339 UTC.
-    pub timestamp: String,
-    pub source: Option<String>,
-    pub course_id: Option<String>,
-    pub learning_title: Option<String>,
-    pub learning_description: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(default)]
-pub struct EmployeeNode {
-    pub external_id: String,
-    pub created_time: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(default)]
-pub struct EventNode {
-    pub external_id: String,
-    pub event_type: Option<String>,
-    pub employee_external_id: Option<String>,
-    pub language: Option<String>,
-    pub timestamp: Option<String>,
-    pub source: Option<String>,
-    pub course_id: Option<String>,
-    pub learning_title: Option<String>,
-    pub learning_description: Option<String>,
-    pub created_time: Option<String>,
-    pub modified_time: Option<String>,
 }
 
 pub async fn upsert_learning_events(graph: &Graph, rows: &[LearningEventRow]) -> GraphResult<()> {
@@ -57,7 +25,7 @@ pub async fn upsert_learning_events(graph: &Graph, rows: &[LearningEventRow]) ->
     graph.run_idempotent(q).await
 }
 
-pub async fn employee(graph: &Graph, external_id: &str) -> GraphResult<Option<EmployeeNode>> {
+pub async fn employee(graph: &Graph, external_id: &str) -> GraphResult<Option<Employee>> {
     let q = query(cypher::EMPLOYEE_BY_EXTERNAL_ID).param("external_id", external_id);
     graph.one(q, "employee").await
 }
@@ -67,7 +35,7 @@ pub async fn page(
     employee: Option<&str>,
     skip: usize,
     limit: usize,
-) -> GraphResult<Vec<EventNode>> {
+) -> GraphResult<Vec<SkillEvent>> {
     let q = query(cypher::SKILL_EVENTS_PAGE)
         .param("employee", employee)
         .param("skip", skip as i64)

@@ -7,46 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::{cypher, get, Graph, GraphResult};
-
-/// A `(:Skill)` node as stored.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(default)]
-pub struct SkillNode {
-    pub uuid: String,
-    /// Identity of the skill at its source (e.g. the Credential Engine URI); unique.
-    pub uri: Option<String>,
-    pub ctid: Option<String>,
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub keywords: Vec<String>,
-    pub author: Option<String>,
-    pub creator: Option<String>,
-    pub reference_id: Option<String>,
-    pub source_name: Option<String>,
-    pub type_id: Option<String>,
-    pub type_name: Option<String>,
-    pub organizations: Vec<String>,
-    pub language: Option<String>,
-    pub created_time: Option<String>,
-    pub modified_time: Option<String>,
-}
-
-/// A `(:Framework)` node as stored, with the number of its skills where the query counted them.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(default)]
-pub struct FrameworkNode {
-    pub uuid: String,
-    pub uri: Option<String>,
-    pub ctid: Option<String>,
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub publisher: Option<String>,
-    pub source_name: Option<String>,
-    pub language: Option<String>,
-    pub created_time: Option<String>,
-    pub modified_time: Option<String>,
-    pub skill_count: Option<i64>,
-}
+use crate::model::{Framework, Skill};
 
 /// Properties of an alignment relationship (to a skill, occupation or credential).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -101,7 +62,7 @@ pub async fn page(
     filter: &SkillFilter,
     skip: usize,
     limit: usize,
-) -> GraphResult<Vec<SkillNode>> {
+) -> GraphResult<Vec<Skill>> {
     let q = filter
         .bind(query(cypher::SKILLS_PAGE))
         .param("skip", skip as i64)
@@ -114,7 +75,7 @@ pub async fn count(graph: &Graph, filter: &SkillFilter) -> GraphResult<i64> {
     Ok(graph.one(q, "total").await?.unwrap_or(0))
 }
 
-pub async fn by_uuid(graph: &Graph, uuid: &str) -> GraphResult<Option<SkillNode>> {
+pub async fn by_uuid(graph: &Graph, uuid: &str) -> GraphResult<Option<Skill>> {
     graph
         .one(query(cypher::SKILL_BY_UUID).param("uuid", uuid), "skill")
         .await
@@ -124,7 +85,7 @@ pub async fn frameworks(
     graph: &Graph,
     skip: usize,
     limit: usize,
-) -> GraphResult<Vec<FrameworkNode>> {
+) -> GraphResult<Vec<Framework>> {
     let q = query(cypher::FRAMEWORKS)
         .param("skip", skip as i64)
         .param("limit", limit as i64);
@@ -134,21 +95,21 @@ pub async fn frameworks(
 pub async fn parents(
     graph: &Graph,
     uuids: &[String],
-) -> GraphResult<HashMap<String, Vec<SkillNode>>> {
+) -> GraphResult<HashMap<String, Vec<Skill>>> {
     batch(graph, cypher::SKILL_PARENTS, uuids, |r| get(r, "skill")).await
 }
 
 pub async fn children(
     graph: &Graph,
     uuids: &[String],
-) -> GraphResult<HashMap<String, Vec<SkillNode>>> {
+) -> GraphResult<HashMap<String, Vec<Skill>>> {
     batch(graph, cypher::SKILL_CHILDREN, uuids, |r| get(r, "skill")).await
 }
 
 pub async fn frameworks_of(
     graph: &Graph,
     uuids: &[String],
-) -> GraphResult<HashMap<String, Vec<FrameworkNode>>> {
+) -> GraphResult<HashMap<String, Vec<Framework>>> {
     batch(graph, cypher::SKILL_FRAMEWORKS, uuids, |r| {
         get(r, "framework")
     })
@@ -158,7 +119,7 @@ pub async fn frameworks_of(
 pub async fn alignments(
     graph: &Graph,
     uuids: &[String],
-) -> GraphResult<HashMap<String, Vec<(AlignmentEdge, SkillNode)>>> {
+) -> GraphResult<HashMap<String, Vec<(AlignmentEdge, Skill)>>> {
     batch(graph, cypher::SKILL_ALIGNMENTS, uuids, |r| {
         Ok((get(r, "edge")?, get(r, "skill")?))
     })

@@ -3,37 +3,12 @@ use neo4rs::query;
 use serde::Serialize;
 
 use super::{cypher, now, param, Graph, GraphResult};
-
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
-pub struct FrameworkProps {
-    pub ctid: Option<String>,
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub publisher: Option<String>,
-    pub source_name: Option<String>,
-    pub language: Option<String>,
-}
+use crate::model::{FrameworkProps, SkillProps};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FrameworkRow {
     pub uri: String,
     pub props: FrameworkProps,
-}
-
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
-pub struct SkillProps {
-    pub ctid: Option<String>,
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub keywords: Vec<String>,
-    pub author: Option<String>,
-    pub creator: Option<String>,
-    pub reference_id: Option<String>,
-    pub source_name: Option<String>,
-    pub type_id: Option<String>,
-    pub type_name: Option<String>,
-    pub organizations: Vec<String>,
-    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -4,9 +4,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
-use crate::graph::writes::{
-    AlignmentRow, ChildEdges, FrameworkProps, FrameworkRow, OccupationRow, SkillProps, SkillRow,
-};
+use crate::graph::writes::{AlignmentRow, ChildEdges, FrameworkRow, OccupationRow, SkillRow};
+use crate::model::{FrameworkProps, SkillProps};
 
 pub const SOURCE: &str = "credential_engine";
 pub const FRAMEWORK_TYPE: &str = "ceasn:CompetencyFramework";

@@ -1,7 +1,8 @@
 //! The `learning` skill-event schema: which columns a CSV must have and what a valid row is.
 use std::collections::HashSet;
 
-use crate::graph::events::{LearningEventProps, LearningEventRow};
+use crate::graph::events::LearningEventRow;
+use crate::model::LearningEventProps;
 
 pub const REQUIRED: [&str; 4] = [
     "employee_external_id",
@@ -116,8 +117,8 @@ impl Validator {
             external_id: external_id.into(),
             course_id: course_id.clone(),
             props: LearningEventProps {
-                language: language.into(),
-                timestamp,
+                language: Some(language.into()),
+                timestamp: Some(timestamp),
                 source: opt(c.source),
                 course_id,
                 learning_title: title,

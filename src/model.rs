@@ -1,0 +1,112 @@
+//! The records of the skill graph, each concept written once: `graph/` reads and writes them,
+//! `ingest/` produces them, `api/` serves them. The GraphQL derives live here so that a field is
+//! declared in one place; the nested, database-backed fields are `ComplexObject`s in `api/`.
+use async_graphql::{SimpleObject, ID};
+use serde::{Deserialize, Serialize};
+
+/// What a source asserts about a skill: the properties an import writes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[serde(default)]
+pub struct SkillProps {
+    /// Credential Engine Registry CTID, where the skill came from there.
+    pub ctid: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub keywords: Vec<String>,
+    pub author: Option<String>,
+    pub creator: Option<String>,
+    /// Coded notation of the skill in its framework (CTDL `ceasn:codedNotation`).
+    pub reference_id: Option<String>,
+    pub source_name: Option<String>,
+    /// Served together as `type { id name }`.
+    #[graphql(skip)]
+    pub type_id: Option<String>,
+    #[graphql(skip)]
+    pub type_name: Option<String>,
+    pub organizations: Vec<String>,
+    pub language: Option<String>,
+}
+
+/// A skill (competency) of the graph.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[graphql(complex)]
+#[serde(default)]
+pub struct Skill {
+    pub uuid: ID,
+    /// Identity of the skill at its source, e.g. its Credential Engine Registry URI.
+    #[graphql(name = "sourceUri")]
+    pub uri: Option<String>,
+    #[serde(flatten)]
+    #[graphql(flatten)]
+    pub props: SkillProps,
+    pub created_time: Option<String>,
+    pub modified_time: Option<String>,
+}
+
+/// What a source asserts about a competency framework.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[serde(default)]
+pub struct FrameworkProps {
+    pub ctid: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub publisher: Option<String>,
+    pub source_name: Option<String>,
+    pub language: Option<String>,
+}
+
+/// A competency framework.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[serde(default)]
+pub struct Framework {
+    pub uuid: ID,
+    #[graphql(name = "sourceUri")]
+    pub uri: Option<String>,
+    #[serde(flatten)]
+    #[graphql(flatten)]
+    pub props: FrameworkProps,
+    pub created_time: Option<String>,
+    pub modified_time: Option<String>,
+    /// Number of skills in the framework (only on the `frameworks` listing).
+    pub skill_count: Option<i64>,
+}
+
+/// What a learning event row says (validated and normalised by the loader).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[serde(default)]
+pub struct LearningEventProps {
+    pub language: Option<String>,
+    /// RFC 3339 UTC.
+    pub timestamp: Option<String>,
+    pub source: Option<String>,
+    pub course_id: Option<String>,
+    pub learning_title: Option<String>,
+    pub learning_description: Option<String>,
+}
+
+/// Something an employee did that evidences skills; today, learning.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[serde(default)]
+pub struct SkillEvent {
+    pub external_id: String,
+    /// Inferred from the load task's entity type, not read from the file.
+    pub event_type: Option<String>,
+    pub employee_external_id: Option<String>,
+    #[serde(flatten)]
+    #[graphql(flatten)]
+    pub props: LearningEventProps,
+    #[graphql(skip)]
+    pub created_time: Option<String>,
+    #[graphql(skip)]
+    pub modified_time: Option<String>,
+}
+
+/// An employee, known by the external id the skill events name.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[graphql(complex)]
+#[serde(default)]
+pub struct Employee {
+    pub external_id: String,
+    #[graphql(skip)]
+    pub created_time: Option<String>,
+}
