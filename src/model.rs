@@ -110,3 +110,16 @@ pub struct Employee {
     #[graphql(skip)]
     pub created_time: Option<String>,
 }
+
+/// Counters a job advances as it goes; each kind of job uses the ones that fit it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[serde(default)]
+pub struct Progress {
+    pub frameworks_total: i64,
+    pub frameworks_done: i64,
+    pub competencies_total: i64,
+    pub competencies_done: i64,
+    pub rows_read: i64,
+    pub rows_loaded: i64,
+    pub rows_rejected: i64,
+}

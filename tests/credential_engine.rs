@@ -424,7 +424,8 @@ async fn large_framework_and_cancellation() {
 
 #[tokio::test]
 async fn a_job_whose_process_died_is_resumed_from_its_checkpoint() {
-    use skillgraph::graph::jobs::{now_ms, JobRecord};
+    use skillgraph::graph::jobs::{now_ms, JobRecord, JobState};
+    use skillgraph::model::Progress;
     let (_, reg) = ce_server::start(0).await;
     // Only the database: no runner may see the orphan before it is in place.
     let database = common::fresh_database().await;
@@ -439,24 +440,30 @@ async fn a_job_whose_process_died_is_resumed_from_its_checkpoint() {
     let orphan = JobRecord {
         name: uuid::Uuid::new_v4().to_string(),
         job_type: "credential_engine_ingestion".into(),
-        status: "active".into(),
         input_json: json!({"competency_frameworks": [a, b]}).to_string(),
         resources: vec![format!("framework:{a}"), format!("framework:{b}")],
         created_by: "anonymous".into(),
         created_time: t.clone(),
-        last_modified_time: t.clone(),
-        started_time: Some(t),
-        errors_json: "[]".into(),
-        frameworks_total: 2,
-        frameworks_done: 1,
-        competencies_total: 4,
-        competencies_done: 3,
-        checkpoint_json: json!({"done": [a], "progress": {"frameworks_total": 2, "frameworks_done": 1,
-            "competencies_total": 4, "competencies_done": 4, "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0},
-            "errors": 0, "errors_dropped": 0}).to_string(),
-        owner: Some("dead-host:1:deadbeef".into()),
-        lease_until: now_ms() - 1,
+        started_time: Some(t.clone()),
         attempts: 1,
+        state: JobState {
+            status: "active".into(),
+            last_modified_time: t,
+            errors_json: "[]".into(),
+            progress: Progress {
+                frameworks_total: 2,
+                frameworks_done: 1,
+                competencies_total: 4,
+                competencies_done: 3,
+                ..Default::default()
+            },
+            checkpoint_json: json!({"done": [a], "progress": {"frameworks_total": 2, "frameworks_done": 1,
+                "competencies_total": 4, "competencies_done": 4, "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0},
+                "errors": 0, "errors_dropped": 0}).to_string(),
+            owner: Some("dead-host:1:deadbeef".into()),
+            lease_until: now_ms() - 1,
+            ..Default::default()
+        },
         ..Default::default()
     };
     skillgraph::graph::jobs::create(&graph, &orphan)

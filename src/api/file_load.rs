@@ -2,7 +2,8 @@
 use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject};
 
 use super::errors::{bad_input, db};
-use super::jobs::{start_error, Job};
+use super::jobs::start_error;
+use crate::jobs::model::Job;
 use super::pagination::page_bounds;
 use super::skills::state;
 use crate::graph::events;
@@ -69,11 +70,10 @@ impl FileLoadMutation {
             creds,
         )
         .map_err(bad_input)?;
-        let job = state(ctx)?
+        state(ctx)?
             .start_file_load(req)
             .await
-            .map_err(start_error)?;
-        Ok(Job(job))
+            .map_err(start_error)
     }
 }
 

@@ -1,79 +1,27 @@
 //! GraphQL surface of jobs: query, list, start, cancel, and follow live.
-use async_graphql::{Context, Json, Object, Result, SimpleObject, Subscription};
+use async_graphql::{ComplexObject, Context, Json, Object, Result, SimpleObject, Subscription};
 use futures::Stream;
 
 use super::actions::StartError;
 use super::errors::{bad_input, coded, db, not_found};
 use super::pagination::{decode_cursor, encode_cursor, page_bounds, PageInfo};
 use super::skills::state;
-use crate::jobs::model::{self, JobError, JobStatus, JobType, Progress};
+use crate::jobs::model::{Job, JobStatus, JobType};
 use crate::jobs::CancelError;
 
-/// An asynchronous job (an import or a file load).
-pub struct Job(pub model::Job);
-
-#[Object]
+/// What the stored job does not hold as a field of its own.
+#[ComplexObject]
 impl Job {
-    /// The job's name: a UUID.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
     async fn r#type(&self) -> JobType {
-        self.0.job_type()
-    }
-    async fn status(&self) -> JobStatus {
-        self.0.status
+        self.job_type()
     }
     /// What the job was asked to do, without secrets.
     async fn input(&self) -> Json<serde_json::Value> {
-        Json(self.0.spec.input_json())
-    }
-    async fn created_by(&self) -> &str {
-        &self.0.created_by
-    }
-    async fn created_time(&self) -> &str {
-        &self.0.created_time
-    }
-    async fn last_modified_time(&self) -> &str {
-        &self.0.last_modified_time
-    }
-    async fn started_time(&self) -> Option<&str> {
-        self.0.started_time.as_deref()
-    }
-    async fn finished_time(&self) -> Option<&str> {
-        self.0.finished_time.as_deref()
-    }
-    /// Why the job failed or was cancelled.
-    async fn message(&self) -> Option<&str> {
-        self.0.message.as_deref()
-    }
-    async fn progress(&self) -> &Progress {
-        &self.0.progress
-    }
-    /// Problems met on the way (the first 1,000; see `errorsDropped`).
-    async fn errors(&self) -> &[JobError] {
-        &self.0.errors
-    }
-    /// Errors beyond the stored ones.
-    async fn errors_dropped(&self) -> i64 {
-        self.0.errors_dropped
+        Json(self.spec.input_json())
     }
     /// Whether the job has ended (succeeded, failed or cancelled).
     async fn finished(&self) -> bool {
-        self.0.status.is_terminal()
-    }
-    /// Whether `cancelJob` asked the job to stop (an active job stops within a second).
-    async fn cancel_requested(&self) -> bool {
-        self.0.cancel_requested
-    }
-    /// How many times a service process took the job on: more than 1 when it was resumed
-    /// after its process stopped.
-    async fn attempts(&self) -> i64 {
-        self.0.attempts
-    }
-    /// The service process running the job, or that ran it last (`host:pid:id`).
-    async fn runner(&self) -> Option<&str> {
-        self.0.owner.as_deref()
+        self.status.is_terminal()
     }
 }
 
@@ -91,7 +39,7 @@ impl JobQuery {
     /// One job by name; null when there is none.
     async fn job(&self, ctx: &Context<'_>, job_name: String) -> Result<Option<Job>> {
         let found = state(ctx)?.jobs.get(&job_name).await.map_err(db)?;
-        Ok(found.map(Job))
+        Ok(found)
     }
 
     /// Jobs, newest first, optionally of one type and status.
@@ -124,7 +72,7 @@ impl JobQuery {
                 start_cursor: (!jobs.is_empty()).then(|| encode_cursor(start)),
                 end_cursor: (!jobs.is_empty()).then(|| encode_cursor(start + jobs.len() - 1)),
             },
-            nodes: jobs.into_iter().map(Job).collect(),
+            nodes: jobs,
         })
     }
 }
@@ -141,17 +89,16 @@ impl JobMutation {
         ctx: &Context<'_>,
         competency_frameworks: Vec<String>,
     ) -> Result<Job> {
-        let job = state(ctx)?
+        state(ctx)?
             .start_credential_engine_import(&competency_frameworks)
             .await
-            .map_err(start_error)?;
-        Ok(Job(job))
+            .map_err(start_error)
     }
 
     /// Asks a queued or active job to stop. Data it already wrote stays.
     async fn cancel_job(&self, ctx: &Context<'_>, job_name: String) -> Result<Job> {
         match state(ctx)?.jobs.cancel(&job_name).await {
-            Ok(job) => Ok(Job(job)),
+            Ok(job) => Ok(job),
             Err(CancelError::NotFound(n)) => Err(not_found(format!("no job named {n}"))),
             Err(e @ CancelError::AlreadyEnded(..)) => {
                 Err(coded("JOB_ALREADY_ENDED", e.to_string()))
@@ -185,6 +132,6 @@ impl JobSubscription {
             .await
             .map_err(db)?
             .ok_or_else(|| not_found(format!("no job named {job_name}")))?;
-        Ok(futures::StreamExt::map(jobs.follow(current), Job))
+        Ok(jobs.follow(current))
     }
 }

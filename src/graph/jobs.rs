@@ -5,6 +5,7 @@ use neo4rs::query;
 use serde::{Deserialize, Serialize};
 
 use super::{cypher, now, param, Graph, GraphError, GraphResult};
+use crate::model::Progress;
 
 /// The flat property map of a `(:Job)` node: Bolt properties cannot hold maps, so input, errors
 /// and the checkpoint are JSON strings and progress counters are properties of their own.
@@ -14,40 +15,24 @@ pub struct JobRecord {
     pub name: String,
     #[serde(rename = "type")]
     pub job_type: String,
-    pub status: String,
     pub input_json: String,
     /// Keys of what the job writes (framework URIs, a file URI): two live jobs never share one.
     pub resources: Vec<String>,
     pub created_by: String,
     pub created_time: String,
-    pub last_modified_time: String,
     pub started_time: Option<String>,
-    pub finished_time: Option<String>,
-    pub message: Option<String>,
-    pub errors_json: String,
-    pub errors_dropped: i64,
-    pub frameworks_total: i64,
-    pub frameworks_done: i64,
-    pub competencies_total: i64,
-    pub competencies_done: i64,
-    pub rows_read: i64,
-    pub rows_loaded: i64,
-    pub rows_rejected: i64,
-    /// What the job's handler needs to resume (JSON).
-    pub checkpoint_json: String,
-    /// The process running (or holding) the job.
-    pub owner: Option<String>,
-    /// Until when the owner's claim holds, in Unix milliseconds.
-    pub lease_until: i64,
     /// How many times the job was claimed.
     pub attempts: i64,
     pub cancel_requested: bool,
     /// Bumped on every change a subscriber may want to see.
     pub version: i64,
+    #[serde(flatten)]
+    pub state: JobState,
 }
 
 /// What a running job's owner writes: everything that moves while it runs.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct JobState {
     pub status: String,
     pub last_modified_time: String,
@@ -55,15 +40,13 @@ pub struct JobState {
     pub message: Option<String>,
     pub errors_json: String,
     pub errors_dropped: i64,
-    pub frameworks_total: i64,
-    pub frameworks_done: i64,
-    pub competencies_total: i64,
-    pub competencies_done: i64,
-    pub rows_read: i64,
-    pub rows_loaded: i64,
-    pub rows_rejected: i64,
+    #[serde(flatten)]
+    pub progress: Progress,
+    /// What the job's handler needs to resume (JSON).
     pub checkpoint_json: String,
+    /// Until when the owner's claim holds, in Unix milliseconds.
     pub lease_until: i64,
+    /// The process running (or holding) the job.
     pub owner: Option<String>,
 }
 

@@ -177,8 +177,8 @@ impl Jobs {
         let mut record = JobRecord::from(&job);
         if let Some(secrets) = secrets {
             job.owner = Some(self.owner.clone());
-            record.owner = job.owner.clone();
-            record.lease_until = now_ms() + self.timings.lease.as_millis() as i64;
+            record.state.owner = job.owner.clone();
+            record.state.lease_until = now_ms() + self.timings.lease.as_millis() as i64;
             self.secrets.lock().unwrap().insert(name, secrets);
         }
         let job = match stored::create(&self.graph, &record).await {

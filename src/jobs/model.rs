@@ -6,6 +6,7 @@ use crate::graph::GraphError;
 use crate::ingest::credential_engine::ImportInput;
 use crate::ingest::file_load::LoadInput;
 use crate::ingest::{Counter, Problem};
+pub use crate::model::Progress;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
 #[serde(rename_all = "snake_case")]
@@ -81,7 +82,7 @@ impl JobSpec {
             JobSpec::CredentialEngine(i) => serde_json::to_value(i),
             JobSpec::FileLoad(i) => serde_json::to_value(i),
         }
-        .unwrap_or_default()
+        .expect("plain data serialises")
     }
 
     /// What the job writes, as keys no two live jobs may share: the same framework or the same
@@ -107,31 +108,18 @@ impl JobSpec {
     }
 }
 
-/// Counters a job advances as it goes; each kind of job uses the ones that fit it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, async_graphql::SimpleObject)]
-pub struct Progress {
-    pub frameworks_total: i64,
-    pub frameworks_done: i64,
-    pub competencies_total: i64,
-    pub competencies_done: i64,
-    pub rows_read: i64,
-    pub rows_loaded: i64,
-    pub rows_rejected: i64,
-}
-
-impl Progress {
-    pub fn add(&mut self, counter: Counter, n: i64) {
-        let c = match counter {
-            Counter::FrameworksTotal => &mut self.frameworks_total,
-            Counter::FrameworksDone => &mut self.frameworks_done,
-            Counter::CompetenciesTotal => &mut self.competencies_total,
-            Counter::CompetenciesDone => &mut self.competencies_done,
-            Counter::RowsRead => &mut self.rows_read,
-            Counter::RowsLoaded => &mut self.rows_loaded,
-            Counter::RowsRejected => &mut self.rows_rejected,
-        };
-        *c += n;
-    }
+/// Advances one of a job's counters.
+pub fn advance(progress: &mut Progress, counter: Counter, n: i64) {
+    let c = match counter {
+        Counter::FrameworksTotal => &mut progress.frameworks_total,
+        Counter::FrameworksDone => &mut progress.frameworks_done,
+        Counter::CompetenciesTotal => &mut progress.competencies_total,
+        Counter::CompetenciesDone => &mut progress.competencies_done,
+        Counter::RowsRead => &mut progress.rows_read,
+        Counter::RowsLoaded => &mut progress.rows_loaded,
+        Counter::RowsRejected => &mut progress.rows_rejected,
+    };
+    *c += n;
 }
 
 /// One problem met by a job: what it was about (a URI, a competency, a row) and why.
@@ -154,9 +142,13 @@ pub struct Checkpoint {
     pub errors_dropped: i64,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// An asynchronous job (an import or a file load).
+#[derive(Clone, Debug, PartialEq, async_graphql::SimpleObject)]
+#[graphql(complex)]
 pub struct Job {
+    /// The job's name: a UUID.
     pub name: String,
+    #[graphql(skip)]
     pub spec: JobSpec,
     pub status: JobStatus,
     pub created_by: String,
@@ -164,20 +156,28 @@ pub struct Job {
     pub last_modified_time: String,
     pub started_time: Option<String>,
     pub finished_time: Option<String>,
-    /// Why the job ended as it did, when that needs saying.
+    /// Why the job failed or was cancelled.
     pub message: Option<String>,
     pub progress: Progress,
+    /// Problems met on the way (the first 1,000; see `errorsDropped`).
     pub errors: Vec<JobError>,
     /// Errors beyond the stored ones.
     pub errors_dropped: i64,
+    #[graphql(skip)]
     pub checkpoint: Checkpoint,
-    /// The process that runs the job (or ran it last).
+    /// The service process running the job, or that ran it last (`host:pid:id`).
+    #[graphql(name = "runner")]
     pub owner: Option<String>,
+    /// How many times a service process took the job on: more than 1 when it was resumed
+    /// after its process stopped.
     pub attempts: i64,
+    /// Whether `cancelJob` asked the job to stop (an active job stops within a second).
     pub cancel_requested: bool,
     /// Bumped on every visible change.
+    #[graphql(skip)]
     pub version: i64,
     /// Bytes the stored errors take, to keep the node well under the database's message limit.
+    #[graphql(skip)]
     errors_bytes: usize,
 }
 
@@ -246,22 +246,15 @@ impl Job {
 
     /// The part of the job its running owner writes.
     pub fn state(&self) -> JobState {
-        let p = &self.progress;
         JobState {
             status: self.status.as_str().into(),
             last_modified_time: self.last_modified_time.clone(),
             finished_time: self.finished_time.clone(),
             message: self.message.clone(),
-            errors_json: serde_json::to_string(&self.errors).unwrap_or_else(|_| "[]".into()),
+            errors_json: to_json(&self.errors),
             errors_dropped: self.errors_dropped,
-            frameworks_total: p.frameworks_total,
-            frameworks_done: p.frameworks_done,
-            competencies_total: p.competencies_total,
-            competencies_done: p.competencies_done,
-            rows_read: p.rows_read,
-            rows_loaded: p.rows_loaded,
-            rows_rejected: p.rows_rejected,
-            checkpoint_json: serde_json::to_string(&self.checkpoint).unwrap_or_default(),
+            progress: self.progress.clone(),
+            checkpoint_json: to_json(&self.checkpoint),
             lease_until: 0,
             owner: self.owner.clone(),
         }
@@ -279,36 +272,25 @@ impl Job {
     }
 }
 
+/// JSON text of plain data (strings, numbers, lists): serialising it cannot fail.
+fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("plain data serialises")
+}
+
 impl From<&Job> for JobRecord {
     fn from(j: &Job) -> Self {
-        let s = j.state();
         JobRecord {
             name: j.name.clone(),
             job_type: j.job_type().as_str().into(),
-            status: s.status,
             input_json: j.spec.input_json().to_string(),
             resources: j.spec.resources(),
             created_by: j.created_by.clone(),
             created_time: j.created_time.clone(),
-            last_modified_time: s.last_modified_time,
             started_time: j.started_time.clone(),
-            finished_time: s.finished_time,
-            message: s.message,
-            errors_json: s.errors_json,
-            errors_dropped: s.errors_dropped,
-            frameworks_total: s.frameworks_total,
-            frameworks_done: s.frameworks_done,
-            competencies_total: s.competencies_total,
-            competencies_done: s.competencies_done,
-            rows_read: s.rows_read,
-            rows_loaded: s.rows_loaded,
-            rows_rejected: s.rows_rejected,
-            checkpoint_json: s.checkpoint_json,
-            owner: j.owner.clone(),
-            lease_until: 0,
             attempts: j.attempts,
             cancel_requested: j.cancel_requested,
             version: j.version,
+            state: j.state(),
         }
     }
 }
@@ -316,34 +298,36 @@ impl From<&Job> for JobRecord {
 impl TryFrom<JobRecord> for Job {
     type Error = GraphError;
 
+    /// A stored field that does not read back is an error, never a silent default.
     fn try_from(r: JobRecord) -> Result<Self, GraphError> {
-        let bad = |what: &str| GraphError::Decode(format!("job {}: bad {what}", r.name));
-        let job_type = JobType::parse(&r.job_type).ok_or_else(|| bad("type"))?;
-        let errors: Vec<JobError> = serde_json::from_str(&r.errors_json).unwrap_or_default();
+        let bad = |what: &str, e: &dyn std::fmt::Display| {
+            GraphError::Decode(format!("job {}: bad {what}: {e}", r.name))
+        };
+        let job_type = JobType::parse(&r.job_type).ok_or_else(|| bad("type", &r.job_type))?;
+        let s = r.state;
+        let errors: Vec<JobError> =
+            serde_json::from_str(&s.errors_json).map_err(|e| bad("errors", &e))?;
+        let checkpoint = match s.checkpoint_json.as_str() {
+            // Written before the job's first checkpoint.
+            "" => Checkpoint::default(),
+            json => serde_json::from_str(json).map_err(|e| bad("checkpoint", &e))?,
+        };
         Ok(Job {
-            spec: JobSpec::parse(job_type, &r.input_json).map_err(|_| bad("input"))?,
-            status: JobStatus::parse(&r.status).ok_or_else(|| bad("status"))?,
+            spec: JobSpec::parse(job_type, &r.input_json).map_err(|e| bad("input", &e))?,
+            status: JobStatus::parse(&s.status).ok_or_else(|| bad("status", &s.status))?,
             errors_bytes: 2 + errors.iter().map(error_bytes).sum::<usize>(),
             errors,
-            checkpoint: serde_json::from_str(&r.checkpoint_json).unwrap_or_default(),
-            progress: Progress {
-                frameworks_total: r.frameworks_total,
-                frameworks_done: r.frameworks_done,
-                competencies_total: r.competencies_total,
-                competencies_done: r.competencies_done,
-                rows_read: r.rows_read,
-                rows_loaded: r.rows_loaded,
-                rows_rejected: r.rows_rejected,
-            },
+            checkpoint,
+            progress: s.progress,
             name: r.name,
             created_by: r.created_by,
             created_time: r.created_time,
-            last_modified_time: r.last_modified_time,
+            last_modified_time: s.last_modified_time,
             started_time: r.started_time,
-            finished_time: r.finished_time,
-            message: r.message,
-            errors_dropped: r.errors_dropped,
-            owner: r.owner,
+            finished_time: s.finished_time,
+            message: s.message,
+            errors_dropped: s.errors_dropped,
+            owner: s.owner,
             attempts: r.attempts,
             cancel_requested: r.cancel_requested,
             version: r.version,

@@ -10,7 +10,7 @@ use tokio::sync::OwnedSemaphorePermit;
 use tokio_util::sync::CancellationToken;
 
 use super::handlers::RunContext;
-use super::model::{Job, JobStatus, JobType};
+use super::model::{self, Job, JobStatus, JobType};
 use super::{JobFailure, Jobs, CANCELLED_MESSAGE};
 use crate::graph::jobs::{self as stored, now_ms, JobRecord, JobState, Stored};
 use crate::graph::{now, GraphResult};
@@ -62,7 +62,7 @@ impl Live {
 
 impl Report for Live {
     fn add(&self, counter: Counter, n: i64) {
-        self.change(|j| j.progress.add(counter, n));
+        self.change(|j| model::advance(&mut j.progress, counter, n));
         if n > 0 {
             let counter: &'static str = counter.into();
             metrics::counter!("skillgraph_job_progress_total", "counter" => counter)

@@ -206,7 +206,7 @@ mod tests {
                 "lms",
             ]))
             .unwrap();
-        assert_eq!(ok.props.timestamp, "2024-05-01T08:00:00Z");
+        assert_eq!(ok.props.timestamp.as_deref(), Some("2024-05-01T08:00:00Z"));
         assert_eq!(ok.props.source.as_deref(), Some("lms"));
         let err = |fields: &[&str]| {
             Validator::new(Columns::from_header(&header).unwrap())
