@@ -295,7 +295,7 @@ async fn errors_are_404_and_422_never_500() {
         (
             "/integrations/file-load-tasks",
             r#"{"entity_type": "learning", "method": "s3_iam_user", "uri": "s3://bucket/k.csv", "credentials": {"aws_access_key_id": "a"}}"#,
-            "credentials.aws_secret_access_key",
+            "aws_secret_access_key",
         ),
         (
             "/integrations/file-load-tasks",

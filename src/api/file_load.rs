@@ -3,13 +3,13 @@ use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, S
 
 use super::errors::{bad_input, db};
 use super::jobs::start_error;
-use crate::jobs::model::Job;
 use super::pagination::page_bounds;
 use super::skills::state;
 use crate::graph::events;
-use crate::model::{Employee, SkillEvent};
 use crate::ingest::file_load::s3::AwsCredentials;
 use crate::ingest::file_load::{self, FileLoadRequest};
+use crate::jobs::model::Job;
+use crate::model::{Employee, SkillEvent};
 
 /// The kinds of skill event a file may hold.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -70,10 +70,7 @@ impl FileLoadMutation {
             creds,
         )
         .map_err(bad_input)?;
-        state(ctx)?
-            .start_file_load(req)
-            .await
-            .map_err(start_error)
+        state(ctx)?.start_file_load(req).await.map_err(start_error)
     }
 }
 

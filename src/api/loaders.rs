@@ -30,11 +30,7 @@ macro_rules! batch_loader {
 batch_loader!(ParentsLoader, Skill, skills::parents);
 batch_loader!(ChildrenLoader, Skill, skills::children);
 batch_loader!(FrameworkLoader, Framework, skills::frameworks_of);
-batch_loader!(
-    AlignmentLoader,
-    (AlignmentEdge, Skill),
-    skills::alignments
-);
+batch_loader!(AlignmentLoader, (AlignmentEdge, Skill), skills::alignments);
 batch_loader!(
     OccupationLoader,
     (AlignmentEdge, OccupationNode),

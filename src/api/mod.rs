@@ -8,6 +8,7 @@ mod loaders;
 mod metrics;
 mod pagination;
 mod rest;
+mod seed_skill;
 pub mod skills;
 
 use std::sync::Arc;

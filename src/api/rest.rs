@@ -1,17 +1,18 @@
 //! REST compatibility with the two seed APIs. Thin: every route calls the same actions, job
 //! service and GraphQL resolvers as the GraphQL API, and only reshapes their answers.
-use std::collections::HashMap;
-
 use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::actions::StartError;
-use super::{loaders, Http};
+use super::{seed_skill, Http};
 use crate::ingest::file_load::s3::AwsCredentials;
 use crate::ingest::file_load::{EntityType, FileLoadRequest, LoadMethod};
 use crate::jobs::model::{Job, JobSpec, JobStatus, JobType};
@@ -65,35 +66,46 @@ fn start_failed(e: StartError) -> Response {
     }
 }
 
-/// A JSON object body, or what is wrong with it (answered as 422).
-fn body_object(body: &Bytes) -> Result<Map<String, Value>, String> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err("request body must be a JSON object".into()),
-        Err(e) => Err(format!("request body is not valid JSON: {e}")),
-    }
+/// A JSON body decoded into `T`, or a message naming the field that is wrong (answered as 422).
+fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, Response> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        invalid(if inner.is_syntax() || inner.is_eof() {
+            format!("request body is not valid JSON: {inner}")
+        } else if path == "." {
+            format!("request body: {inner}")
+        } else {
+            format!("field '{path}': {inner}")
+        })
+    })
 }
 
-fn string_field(obj: &Map<String, Value>, path: &str, name: &str) -> Result<String, String> {
-    match obj.get(name) {
-        Some(Value::String(s)) => Ok(s.clone()),
-        None | Some(Value::Null) => Err(format!("field '{path}{name}' is required")),
-        Some(_) => Err(format!("field '{path}{name}' must be a string")),
-    }
+#[derive(Deserialize)]
+struct ImportBody {
+    competency_frameworks: Vec<String>,
 }
 
-async fn import_credential_engine(State(http): State<Http>, body: Bytes) -> Response {
-    let obj = match body_object(&body) {
-        Ok(o) => o,
-        Err(msg) => return invalid(msg),
-    };
-    let uris: Vec<String> = match obj.get("competency_frameworks") {
-        Some(Value::Array(items)) if items.iter().all(Value::is_string) => items
-            .iter()
-            .filter_map(|v| v.as_str().map(String::from))
-            .collect(),
-        Some(_) => return invalid("field 'competency_frameworks' must be a list of URI strings"),
-        None => return invalid("field 'competency_frameworks' is required"),
+#[derive(Deserialize)]
+struct FileLoadBody {
+    entity_type: EntityType,
+    method: LoadMethod,
+    uri: String,
+    credentials: CredentialsBody,
+}
+
+#[derive(Deserialize)]
+struct CredentialsBody {
+    aws_access_key_id: String,
+    aws_secret_access_key: String,
+    aws_session_token: Option<String>,
+}
+
+async fn import_credential_engine(State(http): State<Http>, bytes: Bytes) -> Response {
+    let uris = match body::<ImportBody>(&bytes) {
+        Ok(b) => b.competency_frameworks,
+        Err(response) => return response,
     };
     match http.state.start_credential_engine_import(&uris).await {
         Ok(job) => ok(
@@ -176,206 +188,53 @@ fn seed_job(job: &Job) -> Value {
     })
 }
 
-/// The fields the seed skill shape needs, resolved by the GraphQL resolvers themselves.
-const SKILLS_QUERY: &str = "query($skip: Int!, $limit: Int!) { skills(skip: $skip, limit: $limit) {
-    uuid name description keywords author creator referenceId sourceUri sourceName organizations
-    type { id name }
-    parentNodes { uuid sourceUri }
-    alignments {
-      skillAlignment { source aligned { id name score } suggested { id name score } }
-      credentialAlignment { id name source score }
-      roleAlignment { onet { code name source score } }
-    }
-    certifications { name }
-    occupations { occupationsMajorGroup { code } occupationsMinorGroup { code } broadOccupation { code } detailedOccupation { code name } }
-} }";
+/// Query parameters of the seed skills listing.
+#[derive(Deserialize)]
+struct SkillsPage {
+    #[serde(default)]
+    skip: u32,
+    #[serde(default = "default_limit")]
+    limit: u32,
+}
+
+fn default_limit() -> u32 {
+    10
+}
 
 async fn list_skills(
     State(http): State<Http>,
-    Query(params): Query<HashMap<String, String>>,
+    params: Result<Query<SkillsPage>, QueryRejection>,
 ) -> Response {
-    let int = |name: &str, default: i64| -> Result<i64, String> {
-        match params.get(name) {
-            None => Ok(default),
-            Some(v) => v
-                .parse::<i64>()
-                .ok()
-                .filter(|n| (0..=i32::MAX as i64).contains(n))
-                .ok_or_else(|| {
-                    format!("query parameter '{name}' must be a non-negative integer, got {v:?}")
-                }),
-        }
+    let Query(params) = match params {
+        Ok(p) => p,
+        Err(e) => return invalid(format!("query parameters: {}", e.body_text())),
     };
-    let (skip, limit) = match (int("skip", 0), int("limit", 10)) {
-        (Ok(s), Ok(l)) => (s, l),
-        (Err(msg), _) | (_, Err(msg)) => return invalid(msg),
-    };
-    // The same bounds as the GraphQL listing, checked before the query's complexity is.
+    // The same bounds as the GraphQL listing.
     let max = http.state.config.limits.max_page_size;
-    if let Err(e) = super::pagination::page_bounds(skip as i32, limit as i32, max) {
-        return invalid(e.message);
-    }
-    let req = async_graphql::Request::new(SKILLS_QUERY)
-        .variables(async_graphql::Variables::from_json(
-            json!({"skip": skip, "limit": limit}),
-        ))
-        .data(loaders::Loaders::new(&http.state.graph));
-    let resp = http.schema.execute(req).await;
-    if let Some(err) = resp.errors.first() {
-        let bad_input = err
-            .extensions
-            .as_ref()
-            .and_then(|e| e.get("code"))
-            .is_some_and(|c| c == &async_graphql::Value::from(super::errors::BAD_USER_INPUT));
-        return if bad_input {
-            invalid(err.message.clone())
-        } else {
-            unavailable(&err.message)
+    let clamp = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+    let (skip, limit) =
+        match super::pagination::page_bounds(clamp(params.skip), clamp(params.limit), max) {
+            Ok(bounds) => bounds,
+            Err(e) => return invalid(e.message),
         };
+    match seed_skill::page(&http.state.graph, skip, limit).await {
+        Ok(skills) => ok("Data fetched successfully", json!(skills)),
+        Err(e) => unavailable(e),
     }
-    let data = resp.data.into_json().unwrap_or(Value::Null);
-    let skills: Vec<Value> = data["skills"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .iter()
-        .map(seed_skill)
-        .collect();
-    ok("Data fetched successfully", Value::Array(skills))
 }
 
-fn str_or_empty(v: &Value) -> Value {
-    json!(v.as_str().unwrap_or(""))
-}
-
-/// `{source: {aligned: [...], suggested: [...]}}` from a list of items carrying `source`.
-fn by_source(items: &[Value], item: impl Fn(&Value) -> Value) -> Value {
-    let mut out = Map::new();
-    for it in items {
-        let source = it["source"].as_str().unwrap_or("unknown").to_string();
-        let entry = out
-            .entry(source)
-            .or_insert_with(|| json!({"aligned": [], "suggested": []}));
-        entry["aligned"].as_array_mut().unwrap().push(item(it));
-    }
-    Value::Object(out)
-}
-
-fn seed_skill(s: &Value) -> Value {
-    let a = &s["alignments"];
-    let mut skill_alignment = Map::new();
-    for group in a["skillAlignment"].as_array().into_iter().flatten() {
-        let pick = |list: &Value| -> Vec<Value> {
-            list.as_array()
-                .into_iter()
-                .flatten()
-                .map(|x| json!({"id": x["id"], "name": x["name"], "score": x["score"]}))
-                .collect()
-        };
-        skill_alignment.insert(
-            group["source"].as_str().unwrap_or("unknown").to_string(),
-            json!({"aligned": pick(&group["aligned"]), "suggested": pick(&group["suggested"])}),
-        );
-    }
-    let creds = a["credentialAlignment"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let onet = a["roleAlignment"]["onet"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let occ = &s["occupations"];
-    let codes = |level: &str| -> Vec<Value> {
-        occ[level]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|o| o["code"].clone())
-            .collect()
+async fn create_file_load_task(State(http): State<Http>, bytes: Bytes) -> Response {
+    let b = match body::<FileLoadBody>(&bytes) {
+        Ok(b) => b,
+        Err(response) => return response,
     };
-    let onet_job = occ["detailedOccupation"]
-        .as_array()
-        .and_then(|d| d.first())
-        .map(|d| str_or_empty(&d["name"]))
-        .unwrap_or(json!(""));
-    json!({
-        "name": str_or_empty(&s["name"]),
-        "description": str_or_empty(&s["description"]),
-        "keywords": s["keywords"],
-        "author": str_or_empty(&s["author"]),
-        "creator": str_or_empty(&s["creator"]),
-        "alignments": {
-            "standard_alignment": {},
-            "credential_alignment": by_source(&creds, |c| json!({"id": c["id"], "name": c["name"], "score": c["score"]})),
-            "skill_alignment": Value::Object(skill_alignment),
-            "knowledge_alignment": {"knowledge_nodes": {}, "learning_content_ids": {}, "learning_unit_ids": {}},
-            "role_alignment": {"onet": by_source(&onet, |o| json!({"id": o["code"], "name": o["name"], "score": o["score"]}))},
-            "organizational_alignment": {},
-        },
-        "organizations": s["organizations"],
-        "certifications": s["certifications"].as_array().into_iter().flatten().map(|c| c["name"].clone()).collect::<Vec<_>>(),
-        "occupations": {
-            "occupations_major_group": codes("occupationsMajorGroup"),
-            "occupations_minor_group": codes("occupationsMinorGroup"),
-            "broad_occupation": codes("broadOccupation"),
-            "detailed_occupation": codes("detailedOccupation"),
-        },
-        "onet_job": onet_job,
-        "type": {"id": str_or_empty(&s["type"]["id"]), "name": str_or_empty(&s["type"]["name"])},
-        "parent_nodes": s["parentNodes"].as_array().into_iter().flatten()
-            .map(|p| if p["sourceUri"].is_string() { p["sourceUri"].clone() } else { p["uuid"].clone() })
-            .collect::<Vec<_>>(),
-        "reference_id": str_or_empty(&s["referenceId"]),
-        "source_uri": str_or_empty(&s["sourceUri"]),
-        "source_name": str_or_empty(&s["sourceName"]),
-        "uuid": s["uuid"],
-    })
-}
-
-async fn create_file_load_task(State(http): State<Http>, body: Bytes) -> Response {
-    let obj = match body_object(&body) {
-        Ok(o) => o,
-        Err(msg) => return invalid(msg),
+    let c = b.credentials;
+    let credentials = AwsCredentials {
+        access_key_id: c.aws_access_key_id,
+        secret_access_key: c.aws_secret_access_key,
+        session_token: c.aws_session_token,
     };
-    let parsed = (|| {
-        let entity = string_field(&obj, "", "entity_type")?;
-        let entity_type = match entity.as_str() {
-            "learning" => EntityType::Learning,
-            other => {
-                return Err(format!(
-                    "field 'entity_type': unsupported value {other:?} (supported: learning)"
-                ))
-            }
-        };
-        let method = string_field(&obj, "", "method")?;
-        let method = match method.as_str() {
-            "s3_iam_user" => LoadMethod::S3IamUser,
-            other => {
-                return Err(format!(
-                    "field 'method': unsupported value {other:?} (supported: s3_iam_user)"
-                ))
-            }
-        };
-        let uri = string_field(&obj, "", "uri")?;
-        let creds = match obj.get("credentials") {
-            Some(Value::Object(c)) => c,
-            Some(_) => return Err("field 'credentials' must be an object".into()),
-            None => return Err("field 'credentials' is required".into()),
-        };
-        let session_token = match creds.get("aws_session_token") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(_) => return Err("field 'credentials.aws_session_token' must be a string".into()),
-        };
-        let credentials = AwsCredentials {
-            access_key_id: string_field(creds, "credentials.", "aws_access_key_id")?,
-            secret_access_key: string_field(creds, "credentials.", "aws_secret_access_key")?,
-            session_token,
-        };
-        FileLoadRequest::new(entity_type, method, &uri, credentials)
-    })();
-    let req = match parsed {
+    let req = match FileLoadRequest::new(b.entity_type, b.method, &b.uri, credentials) {
         Ok(r) => r,
         Err(msg) => return invalid(msg),
     };

@@ -7,8 +7,8 @@ use super::loaders::Loaders;
 use super::pagination::{decode_cursor, encode_cursor, page_bounds, PageInfo};
 use super::AppState;
 use crate::graph::skills::{self, AlignmentEdge, CredentialNode, OccupationNode, SkillFilter};
-use crate::model::{Framework, Skill};
 use crate::graph::GraphError;
+use crate::model::{Framework, Skill};
 
 /// A classification of the skill, e.g. its CTDL type.
 #[derive(SimpleObject)]
@@ -91,7 +91,7 @@ pub struct SourceAlignment {
 }
 
 impl SourceAlignment {
-    fn group(edges: Vec<(AlignmentEdge, Skill)>) -> Vec<Self> {
+    pub(super) fn group(edges: Vec<(AlignmentEdge, Skill)>) -> Vec<Self> {
         let mut groups: Vec<SourceAlignment> = Vec::new();
         for (edge, node) in edges {
             let source = edge.source.clone().unwrap_or_else(|| "unknown".into());

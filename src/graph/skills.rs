@@ -81,28 +81,18 @@ pub async fn by_uuid(graph: &Graph, uuid: &str) -> GraphResult<Option<Skill>> {
         .await
 }
 
-pub async fn frameworks(
-    graph: &Graph,
-    skip: usize,
-    limit: usize,
-) -> GraphResult<Vec<Framework>> {
+pub async fn frameworks(graph: &Graph, skip: usize, limit: usize) -> GraphResult<Vec<Framework>> {
     let q = query(cypher::FRAMEWORKS)
         .param("skip", skip as i64)
         .param("limit", limit as i64);
     graph.column(q, "framework").await
 }
 
-pub async fn parents(
-    graph: &Graph,
-    uuids: &[String],
-) -> GraphResult<HashMap<String, Vec<Skill>>> {
+pub async fn parents(graph: &Graph, uuids: &[String]) -> GraphResult<HashMap<String, Vec<Skill>>> {
     batch(graph, cypher::SKILL_PARENTS, uuids, |r| get(r, "skill")).await
 }
 
-pub async fn children(
-    graph: &Graph,
-    uuids: &[String],
-) -> GraphResult<HashMap<String, Vec<Skill>>> {
+pub async fn children(graph: &Graph, uuids: &[String]) -> GraphResult<HashMap<String, Vec<Skill>>> {
     batch(graph, cypher::SKILL_CHILDREN, uuids, |r| get(r, "skill")).await
 }
 
