@@ -46,6 +46,12 @@ impl GraphError {
     pub fn is_unavailable(&self) -> bool {
         matches!(self, GraphError::Unavailable(_))
     }
+
+    /// A concurrent MERGE created the same unique key first.
+    pub fn is_merge_race(&self) -> bool {
+        matches!(self, GraphError::Database(neo4rs::Error::Neo4j(e))
+            if e.code() == "Neo.ClientError.Schema.ConstraintValidationFailed")
+    }
 }
 
 pub type GraphResult<T> = Result<T, GraphError>;
@@ -154,23 +160,22 @@ impl Graph {
         }
     }
 
-    /// Runs an idempotent write (a MERGE batch), trying again when it fails: concurrent
-    /// MERGEs of the same keys can conflict (a unique constraint race, or a concurrent
-    /// modification), and the retry then finds the nodes the other transaction created.
+    /// Runs an idempotent write (a MERGE batch). The driver already retries transient errors
+    /// (deadlocks, leader changes); this adds the one a re-run settles: two transactions
+    /// MERGEing the same new key, where the loser hits the unique constraint and the re-run
+    /// matches the node the winner created. Nothing else is retried (a syntax or
+    /// authentication error fails at once).
     pub async fn run_idempotent(&self, q: Query) -> GraphResult<()> {
-        const ATTEMPTS: u32 = 4;
-        let mut attempt = 1;
-        loop {
-            match self.run(q.clone()).await {
-                // A conflict with a concurrent MERGE; not worth retrying when the database is gone.
-                Err(GraphError::Database(e)) if attempt < ATTEMPTS => {
-                    tracing::warn!(error = %e, attempt, "batch write failed; retrying");
-                    tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
-                    attempt += 1;
-                }
-                other => return other,
-            }
-        }
+        use backon::{ExponentialBuilder, Retryable};
+        let policy = ExponentialBuilder::default()
+            .with_min_delay(Duration::from_millis(50))
+            .with_max_times(3)
+            .with_jitter();
+        (|| self.run(q.clone()))
+            .retry(policy)
+            .when(GraphError::is_merge_race)
+            .notify(|e, wait| tracing::warn!(error = %e, retry_in = ?wait, "batch write raced another; retrying"))
+            .await
     }
 
     /// Runs a statement and collects all rows.

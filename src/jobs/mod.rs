@@ -199,7 +199,7 @@ impl Jobs {
             .await?
             .ok_or_else(|| CancelError::NotFound(name.to_string()))?;
         let job = Job::try_from(record)?;
-        match JobStatus::parse(&was) {
+        match was.parse::<JobStatus>().ok() {
             Some(s) if s.is_terminal() => {
                 return Err(CancelError::AlreadyEnded(name.into(), s.as_str()))
             }

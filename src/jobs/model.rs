@@ -8,8 +8,20 @@ use crate::ingest::file_load::LoadInput;
 use crate::ingest::{Counter, Problem};
 pub use crate::model::Progress;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    async_graphql::Enum,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum JobStatus {
     /// Waiting for a free runner slot on some replica.
     Queued,
@@ -21,17 +33,7 @@ pub enum JobStatus {
 
 impl JobStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            JobStatus::Queued => "queued",
-            JobStatus::Active => "active",
-            JobStatus::Succeeded => "succeeded",
-            JobStatus::Failed => "failed",
-            JobStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+        self.into()
     }
 
     pub fn is_terminal(self) -> bool {
@@ -42,8 +44,20 @@ impl JobStatus {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    async_graphql::Enum,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum JobType {
     CredentialEngineIngestion,
     FileLoad,
@@ -51,14 +65,7 @@ pub enum JobType {
 
 impl JobType {
     pub fn as_str(self) -> &'static str {
-        match self {
-            JobType::CredentialEngineIngestion => "credential_engine_ingestion",
-            JobType::FileLoad => "file_load",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+        self.into()
     }
 }
 
@@ -303,7 +310,7 @@ impl TryFrom<JobRecord> for Job {
         let bad = |what: &str, e: &dyn std::fmt::Display| {
             GraphError::Decode(format!("job {}: bad {what}: {e}", r.name))
         };
-        let job_type = JobType::parse(&r.job_type).ok_or_else(|| bad("type", &r.job_type))?;
+        let job_type: JobType = r.job_type.parse().map_err(|e| bad("type", &e))?;
         let s = r.state;
         let errors: Vec<JobError> =
             serde_json::from_str(&s.errors_json).map_err(|e| bad("errors", &e))?;
@@ -314,7 +321,7 @@ impl TryFrom<JobRecord> for Job {
         };
         Ok(Job {
             spec: JobSpec::parse(job_type, &r.input_json).map_err(|e| bad("input", &e))?,
-            status: JobStatus::parse(&s.status).ok_or_else(|| bad("status", &s.status))?,
+            status: s.status.parse().map_err(|e| bad("status", &e))?,
             errors_bytes: 2 + errors.iter().map(error_bytes).sum::<usize>(),
             errors,
             checkpoint,

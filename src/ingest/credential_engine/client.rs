@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use backon::{ExponentialBuilder, Retryable};
 use futures::StreamExt;
 use reqwest::{header, StatusCode};
 use tokio_util::sync::CancellationToken;
@@ -149,25 +150,25 @@ impl RegistryClient {
                 self.allow.describe(),
             ));
         }
-        let mut attempt = 0;
-        loop {
-            match self.get_once(parsed.clone()).await {
-                Ok(body) => {
-                    return serde_json::from_slice(&body)
-                        .map_err(|e| FetchError::NotJson(url.into(), e.to_string()))
-                }
-                Err((err, retry_after)) if attempt < self.retries && is_transient(&err) => {
-                    let delay = retry_after.unwrap_or(self.backoff * 2u32.pow(attempt));
-                    tracing::warn!(%url, error = %err, attempt, ?delay, "registry fetch failed; retrying");
-                    tokio::time::sleep(delay).await;
-                    attempt += 1;
-                }
-                Err((err, _)) => return Err(err),
-            }
-        }
+        // One policy for every transient failure: exponential backoff with jitter, or the
+        // server's own Retry-After where it sends one.
+        let policy = ExponentialBuilder::default()
+            .with_min_delay(self.backoff)
+            .with_max_times(self.retries as usize)
+            .with_jitter();
+        let body = (|| self.get_once(parsed.clone()))
+            .retry(policy)
+            .when(|failed| is_transient(&failed.error))
+            .adjust(|failed, backoff| backoff.map(|b| failed.retry_after.unwrap_or(b)))
+            .notify(|failed, delay| {
+                tracing::warn!(%url, error = %failed.error, ?delay, "registry fetch failed; retrying")
+            })
+            .await
+            .map_err(|failed| failed.error)?;
+        serde_json::from_slice(&body).map_err(|e| FetchError::NotJson(url.into(), e.to_string()))
     }
 
-    async fn get_once(&self, url: Url) -> Result<Vec<u8>, (FetchError, Option<Duration>)> {
+    async fn get_once(&self, url: Url) -> Result<Vec<u8>, Failed> {
         let u = url.to_string();
         let resp = self
             .http
@@ -175,38 +176,68 @@ impl RegistryClient {
             .header(header::ACCEPT, "application/ld+json, application/json")
             .send()
             .await
-            .map_err(|e| (transport(&u, &e), None))?;
+            .map_err(|e| Failed::from(transport(&u, &e)))?;
         let status = resp.status();
         if status == StatusCode::NOT_FOUND {
-            return Err((FetchError::NotFound(u), None));
+            return Err(FetchError::NotFound(u).into());
         }
         if !status.is_success() {
             let retry_after = resp
                 .headers()
                 .get(header::RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(|s| Duration::from_secs(s).min(MAX_RETRY_AFTER));
-            return Err((FetchError::Status(u, status.as_u16()), retry_after));
+                .and_then(retry_after);
+            return Err(Failed {
+                error: FetchError::Status(u, status.as_u16()),
+                retry_after,
+            });
         }
         if resp
             .content_length()
             .is_some_and(|n| n as usize > self.max_bytes)
         {
-            return Err((FetchError::TooLarge(u, self.max_bytes), None));
+            return Err(FetchError::TooLarge(u, self.max_bytes).into());
         }
         // The length header may be absent or wrong: count while streaming.
         let mut body = Vec::new();
         let mut stream = resp.bytes_stream();
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| (transport(&u, &e), None))?;
+            let chunk = chunk.map_err(|e| Failed::from(transport(&u, &e)))?;
             if body.len() + chunk.len() > self.max_bytes {
-                return Err((FetchError::TooLarge(u, self.max_bytes), None));
+                return Err(FetchError::TooLarge(u, self.max_bytes).into());
             }
             body.extend_from_slice(&chunk);
         }
         Ok(body)
     }
+}
+
+/// One failed attempt, with how long the server asked us to wait before the next.
+struct Failed {
+    error: FetchError,
+    retry_after: Option<Duration>,
+}
+
+impl From<FetchError> for Failed {
+    fn from(error: FetchError) -> Self {
+        Self {
+            error,
+            retry_after: None,
+        }
+    }
+}
+
+/// `Retry-After` in either of its forms (RFC 9110 §10.2.3): seconds, or an HTTP date; capped.
+fn retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    let wait = match value.parse::<u64>() {
+        Ok(secs) => Duration::from_secs(secs),
+        Err(_) => httpdate::parse_http_date(value)
+            .ok()?
+            .duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+    };
+    Some(wait.min(MAX_RETRY_AFTER))
 }
 
 fn transport(url: &str, e: &reqwest::Error) -> FetchError {
@@ -233,6 +264,23 @@ fn is_transient(err: &FetchError) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates_and_is_capped() {
+        assert_eq!(retry_after(" 2 "), Some(Duration::from_secs(2)));
+        assert_eq!(retry_after("3600"), Some(MAX_RETRY_AFTER));
+        let soon = std::time::SystemTime::now() + Duration::from_secs(10);
+        let wait = retry_after(&httpdate::fmt_http_date(soon)).unwrap();
+        assert!(
+            wait > Duration::from_secs(8) && wait <= Duration::from_secs(10),
+            "{wait:?}"
+        );
+        assert_eq!(
+            retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after("soon"), None);
+    }
 
     #[test]
     fn allowlist_matches_hosts_and_pinned_ports_only() {

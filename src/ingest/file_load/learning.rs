@@ -128,15 +128,11 @@ impl Validator {
     }
 }
 
-/// BCP 47 shape: a 2-3 letter language, then optional 2-8 character subtags (`en`, `en-US`,
-/// `zh-Hant-TW`).
+/// A well-formed BCP 47 tag (`en`, `en-US`, `zh-Hant-TW`) whose language is an ISO 639 code
+/// (2 or 3 letters): BCP 47 also allows 5-8 letter languages, but none is registered.
 pub fn is_language_code(code: &str) -> bool {
-    let mut parts = code.split(['-', '_']);
-    let lang_ok = parts
-        .next()
-        .is_some_and(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic()));
-    lang_ok
-        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+    oxilangtag::LanguageTag::parse(code)
+        .is_ok_and(|tag| (2..=3).contains(&tag.primary_language().len()))
 }
 
 #[cfg(test)]
@@ -260,7 +256,7 @@ mod tests {
         for ok in ["en", "en-US", "zh-Hant-TW", "fil"] {
             assert!(is_language_code(ok), "{ok}");
         }
-        for bad in ["", "e", "english", "en-", "12", "en US"] {
+        for bad in ["", "e", "english", "en-", "12", "en US", "en-US-US-x"] {
             assert!(!is_language_code(bad), "{bad}");
         }
     }
