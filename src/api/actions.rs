@@ -23,7 +23,7 @@ impl AppState {
         frameworks: &[String],
     ) -> Result<Job, StartError> {
         let uris = credential_engine::validate(frameworks, &self.allowlist)
-            .map_err(StartError::BadInput)?;
+            .map_err(|e| StartError::BadInput(e.to_string()))?;
         let spec = JobSpec::CredentialEngine(ImportInput {
             competency_frameworks: uris,
         });

@@ -26,17 +26,12 @@ pub fn not_found(message: impl Into<String>) -> async_graphql::Error {
 /// Database failures are logged in full but reported without driver internals.
 pub fn db(err: GraphError) -> async_graphql::Error {
     tracing::error!(error = %err, "graph database request failed");
-    if err.is_unavailable() {
-        coded(
-            DATABASE_UNAVAILABLE,
-            "the graph database is unreachable or did not answer in time; try again later",
-        )
+    let code = if err.is_unavailable() {
+        DATABASE_UNAVAILABLE
     } else {
-        coded(
-            DATABASE_ERROR,
-            "the graph database request failed; try again later",
-        )
-    }
+        DATABASE_ERROR
+    };
+    coded(code, err.public_message())
 }
 
 /// Adds `code` to a server error that has none.

@@ -69,7 +69,7 @@ impl FileLoadMutation {
             &input.uri,
             creds,
         )
-        .map_err(bad_input)?;
+        .map_err(|e| bad_input(e.to_string()))?;
         state(ctx)?.start_file_load(req).await.map_err(start_error)
     }
 }

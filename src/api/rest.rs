@@ -51,6 +51,15 @@ fn invalid(message: impl Into<String>) -> Response {
     fail(StatusCode::UNPROCESSABLE_ENTITY, message)
 }
 
+/// A request the service understood but cannot take (422), with what is wrong.
+struct Invalid(String);
+
+impl IntoResponse for Invalid {
+    fn into_response(self) -> Response {
+        invalid(self.0)
+    }
+}
+
 fn unavailable(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "REST request failed on the graph database");
     fail(
@@ -67,12 +76,12 @@ fn start_failed(e: StartError) -> Response {
 }
 
 /// A JSON body decoded into `T`, or a message naming the field that is wrong (answered as 422).
-fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, Response> {
+fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, Invalid> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        invalid(if inner.is_syntax() || inner.is_eof() {
+        Invalid(if inner.is_syntax() || inner.is_eof() {
             format!("request body is not valid JSON: {inner}")
         } else if path == "." {
             format!("request body: {inner}")
@@ -105,7 +114,7 @@ struct CredentialsBody {
 async fn import_credential_engine(State(http): State<Http>, bytes: Bytes) -> Response {
     let uris = match body::<ImportBody>(&bytes) {
         Ok(b) => b.competency_frameworks,
-        Err(response) => return response,
+        Err(e) => return e.into_response(),
     };
     match http.state.start_credential_engine_import(&uris).await {
         Ok(job) => ok(
@@ -226,7 +235,7 @@ async fn list_skills(
 async fn create_file_load_task(State(http): State<Http>, bytes: Bytes) -> Response {
     let b = match body::<FileLoadBody>(&bytes) {
         Ok(b) => b,
-        Err(response) => return response,
+        Err(e) => return e.into_response(),
     };
     let c = b.credentials;
     let credentials = AwsCredentials {
@@ -236,7 +245,7 @@ async fn create_file_load_task(State(http): State<Http>, bytes: Bytes) -> Respon
     };
     let req = match FileLoadRequest::new(b.entity_type, b.method, &b.uri, credentials) {
         Ok(r) => r,
-        Err(msg) => return invalid(msg),
+        Err(e) => return invalid(e.to_string()),
     };
     match http.state.start_file_load(req).await {
         Ok(job) => ok(

@@ -47,6 +47,19 @@ impl GraphError {
         matches!(self, GraphError::Unavailable(_))
     }
 
+    /// What users may be told: no driver internals (those are logged where the error is met).
+    pub fn public_message(&self) -> &'static str {
+        match self {
+            GraphError::Unavailable(_) => {
+                "the graph database is unreachable or did not answer in time; try again later"
+            }
+            GraphError::Database(_) => "the graph database request failed; try again later",
+            GraphError::Decode(_) | GraphError::Encode(_) => {
+                "the graph database holds or was sent data of an unexpected shape"
+            }
+        }
+    }
+
     /// A concurrent MERGE created the same unique key first.
     pub fn is_merge_race(&self) -> bool {
         matches!(self, GraphError::Database(neo4rs::Error::Neo4j(e))

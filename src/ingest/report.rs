@@ -62,9 +62,11 @@ pub enum Stop {
     Failed(String),
 }
 
+/// The job's message says what users may know; the driver's words go to the log.
 impl From<GraphError> for Stop {
     fn from(e: GraphError) -> Self {
-        Stop::Failed(e.to_string())
+        tracing::error!(error = %e, "graph database request failed during a job");
+        Stop::Failed(e.public_message().into())
     }
 }
 
@@ -87,5 +89,25 @@ pub fn checkpoint(cancel: &CancellationToken) -> Result<(), Stop> {
         Err(Stop::Interrupted)
     } else {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn graph_errors_reach_jobs_without_driver_details() {
+        let raw = "connection refused by 10.1.2.3:7687 (user neo4j)";
+        for e in [
+            GraphError::Unavailable(raw.into()),
+            GraphError::Decode(raw.into()),
+        ] {
+            let Stop::Failed(message) = Stop::from(e) else {
+                panic!("a graph error fails the job");
+            };
+            assert!(!message.contains("10.1.2.3"), "{message}");
+            assert!(message.contains("graph database"), "{message}");
+        }
     }
 }

@@ -198,7 +198,8 @@ impl Handler for FileLoad {
                  same task again is safe (rows are upserted by external_id)"
             )));
         };
-        let location = S3Location::parse(&input.uri).map_err(JobFailure::Failed)?;
+        let location =
+            S3Location::parse(&input.uri).map_err(|e| JobFailure::Failed(e.to_string()))?;
         self.0
             .run(&location, &credentials, ctx.report(), ctx.cancel())
             .await

@@ -44,7 +44,7 @@ impl From<Stop> for JobFailure {
 
 impl From<GraphError> for JobFailure {
     fn from(e: GraphError) -> Self {
-        JobFailure::Failed(e.to_string())
+        Stop::from(e).into()
     }
 }
 

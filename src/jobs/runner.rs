@@ -293,7 +293,7 @@ impl Jobs {
             message: Some(format!(
                 "the job's final state ({}) could not be stored: {}",
                 status.as_str(),
-                shorten(&e.to_string())
+                e.public_message()
             )),
             errors_json: "[]".into(),
             errors_dropped: job.errors_dropped + job.errors.len() as i64,
@@ -329,10 +329,6 @@ impl Jobs {
             }
         }
     }
-}
-
-fn shorten(s: &str) -> String {
-    s.chars().take(200).collect()
 }
 
 fn panic_message(e: tokio::task::JoinError) -> String {

@@ -27,28 +27,37 @@ pub struct ImportInput {
 /// Most frameworks one import job accepts.
 pub const MAX_FRAMEWORKS_PER_JOB: usize = 100;
 
-/// Checks the URIs a client asked to import; the message names the offending one.
-pub fn validate(uris: &[String], allow: &HostAllowlist) -> Result<Vec<String>, String> {
+/// Why an import request was refused; names the offending URI.
+#[derive(Debug, thiserror::Error)]
+pub enum BadImport {
+    #[error("competencyFrameworks must list at least one framework URI")]
+    Empty,
+    #[error("at most {MAX_FRAMEWORKS_PER_JOB} frameworks per import, got {0}")]
+    TooMany(usize),
+    #[error("{0:?} is not a valid URI: {1}")]
+    NotUri(String, url::ParseError),
+    #[error("{0:?} must be an http(s) URI")]
+    NotHttp(String),
+    #[error("{0:?}: host not allowed (allowed: {1})")]
+    HostNotAllowed(String, String),
+}
+
+/// Checks the URIs a client asked to import.
+pub fn validate(uris: &[String], allow: &HostAllowlist) -> Result<Vec<String>, BadImport> {
     if uris.is_empty() {
-        return Err("competencyFrameworks must list at least one framework URI".into());
+        return Err(BadImport::Empty);
     }
     if uris.len() > MAX_FRAMEWORKS_PER_JOB {
-        return Err(format!(
-            "at most {MAX_FRAMEWORKS_PER_JOB} frameworks per import, got {}",
-            uris.len()
-        ));
+        return Err(BadImport::TooMany(uris.len()));
     }
     let mut out: Vec<String> = vec![];
     for raw in uris {
-        let url = Url::parse(raw.trim()).map_err(|e| format!("{raw:?} is not a valid URI: {e}"))?;
+        let url = Url::parse(raw.trim()).map_err(|e| BadImport::NotUri(raw.clone(), e))?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(format!("{raw:?} must be an http(s) URI"));
+            return Err(BadImport::NotHttp(raw.clone()));
         }
         if !allow.allows(&url) {
-            return Err(format!(
-                "{raw:?}: host not allowed (allowed: {})",
-                allow.describe()
-            ));
+            return Err(BadImport::HostNotAllowed(raw.clone(), allow.describe()));
         }
         let s = url.to_string();
         if !out.contains(&s) {
@@ -263,13 +272,15 @@ mod tests {
     #[test]
     fn validation_rejects_empty_non_uri_and_foreign_hosts() {
         let allow = HostAllowlist::new(&["credentialengineregistry.org".into()]);
-        assert!(validate(&[], &allow).is_err());
-        assert!(validate(&["not a uri".into()], &allow)
-            .unwrap_err()
-            .contains("not a valid URI"));
-        assert!(validate(&["https://example.com/x".into()], &allow)
-            .unwrap_err()
-            .contains("host not allowed"));
+        assert!(matches!(validate(&[], &allow), Err(BadImport::Empty)));
+        assert!(matches!(
+            validate(&["not a uri".into()], &allow),
+            Err(BadImport::NotUri(..))
+        ));
+        assert!(matches!(
+            validate(&["https://example.com/x".into()], &allow),
+            Err(BadImport::HostNotAllowed(..))
+        ));
         let ok = validate(
             &[
                 "https://credentialengineregistry.org/resources/ce-1".into(),

@@ -24,9 +24,29 @@ pub struct Columns {
     source: Option<usize>,
 }
 
+/// Why a header cannot carry valid rows: every problem with it, named.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid header: {}", .0.join("; "))]
+pub struct HeaderError(Vec<String>);
+
+/// Why one row was rejected.
+#[derive(Debug, thiserror::Error)]
+pub enum RowError {
+    #[error("missing value for {0}")]
+    Missing(&'static str),
+    #[error("bad language code {0:?} (expected e.g. en or en-US)")]
+    Language(String),
+    #[error("bad timestamp {0:?}: {1} (expected RFC 3339)")]
+    Timestamp(String, chrono::ParseError),
+    #[error("needs course_id or both learning_title and learning_description")]
+    NoCourseOrTitle,
+    #[error("duplicate external_id {0:?} in the file")]
+    Duplicate(String),
+}
+
 impl Columns {
     /// Fails with the missing column names when the header cannot carry valid rows.
-    pub fn from_header(header: &csv::StringRecord) -> Result<Self, String> {
+    pub fn from_header(header: &csv::StringRecord) -> Result<Self, HeaderError> {
         let find = |name: &str| {
             header
                 .iter()
@@ -54,7 +74,7 @@ impl Columns {
             );
         }
         if !problems.is_empty() {
-            return Err(format!("invalid header: {}", problems.join("; ")));
+            return Err(HeaderError(problems));
         }
         Ok(Self {
             employee_external_id: find("employee_external_id").unwrap_or_default(),
@@ -83,34 +103,31 @@ impl Validator {
         }
     }
 
-    pub fn check(&mut self, record: &csv::StringRecord) -> Result<LearningEventRow, String> {
+    pub fn check(&mut self, record: &csv::StringRecord) -> Result<LearningEventRow, RowError> {
         let c = &self.columns;
         let get = |i: usize| record.get(i).map(str::trim).filter(|v| !v.is_empty());
         let opt = |i: Option<usize>| i.and_then(get).map(str::to_string);
-        let required =
-            |name: &str, i: usize| get(i).ok_or_else(|| format!("missing value for {name}"));
+        let required = |name: &'static str, i: usize| get(i).ok_or(RowError::Missing(name));
 
         let employee = required("employee_external_id", c.employee_external_id)?;
         let external_id = required("external_id", c.external_id)?;
         let language = required("language", c.language)?;
         if !is_language_code(language) {
-            return Err(format!(
-                "bad language code {language:?} (expected e.g. en or en-US)"
-            ));
+            return Err(RowError::Language(language.into()));
         }
         let raw_ts = required("timestamp", c.timestamp)?;
         let timestamp = chrono::DateTime::parse_from_rfc3339(raw_ts)
-            .map_err(|e| format!("bad timestamp {raw_ts:?}: {e} (expected RFC 3339)"))?
+            .map_err(|e| RowError::Timestamp(raw_ts.into(), e))?
             .with_timezone(&chrono::Utc)
             .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
         let course_id = opt(c.course_id);
         let title = opt(c.learning_title);
         let description = opt(c.learning_description);
         if course_id.is_none() && (title.is_none() || description.is_none()) {
-            return Err("needs course_id or both learning_title and learning_description".into());
+            return Err(RowError::NoCourseOrTitle);
         }
         if !self.seen.insert(external_id.to_string()) {
-            return Err(format!("duplicate external_id {external_id:?} in the file"));
+            return Err(RowError::Duplicate(external_id.into()));
         }
         Ok(LearningEventRow {
             employee_external_id: employee.into(),
@@ -164,7 +181,8 @@ mod tests {
         ]);
         assert!(Columns::from_header(&titles).is_ok());
         let err = Columns::from_header(&rec(&["employee_external_id", "language", "course_id"]))
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("external_id, timestamp"), "{err}");
         let err = Columns::from_header(&rec(&[
             "employee_external_id",
@@ -173,7 +191,8 @@ mod tests {
             "timestamp",
             "learning_title",
         ]))
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("course_id"), "{err}");
     }
 
@@ -208,6 +227,7 @@ mod tests {
             Validator::new(Columns::from_header(&header).unwrap())
                 .check(&rec(fields))
                 .unwrap_err()
+                .to_string()
         };
         assert!(
             err(&["", "en", "x", "2024-05-01T10:00:00Z", "c", "", "", ""])
@@ -248,6 +268,7 @@ mod tests {
                 ""
             ]))
             .unwrap_err()
+            .to_string()
             .contains("duplicate"));
     }
 

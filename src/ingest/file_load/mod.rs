@@ -30,6 +30,30 @@ pub enum LoadMethod {
     S3IamUser,
 }
 
+/// Why a file load request was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum BadRequest {
+    #[error(transparent)]
+    Location(#[from] s3::BadLocation),
+    #[error("credentials.awsAccessKeyId must not be empty")]
+    NoAccessKeyId,
+    #[error("credentials.awsSecretAccessKey must not be empty")]
+    NoSecretAccessKey,
+}
+
+/// Why a file could not be read as a whole (bad rows are reported, not errors).
+#[derive(Debug, thiserror::Error)]
+enum FileError {
+    #[error("could not read the CSV header: {0}")]
+    Header(csv::Error),
+    #[error("the file is empty or has no header row")]
+    Empty,
+    #[error(transparent)]
+    Columns(#[from] learning::HeaderError),
+    #[error("reading the file failed: {0}")]
+    Read(csv::Error),
+}
+
 /// A validated request. Only `input_json()` is stored; the credentials stay in memory.
 #[derive(Debug, Clone)]
 pub struct FileLoadRequest {
@@ -45,13 +69,13 @@ impl FileLoadRequest {
         method: LoadMethod,
         uri: &str,
         credentials: AwsCredentials,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, BadRequest> {
         let location = S3Location::parse(uri.trim())?;
         if credentials.access_key_id.trim().is_empty() {
-            return Err("credentials.awsAccessKeyId must not be empty".into());
+            return Err(BadRequest::NoAccessKeyId);
         }
         if credentials.secret_access_key.is_empty() {
-            return Err("credentials.awsSecretAccessKey must not be empty".into());
+            return Err(BadRequest::NoSecretAccessKey);
         }
         let credentials = AwsCredentials {
             session_token: credentials.session_token.filter(|t| !t.is_empty()),
@@ -120,7 +144,7 @@ impl FileLoader {
         );
         let body = unless_cancelled(cancel, s3::open(&client, location))
             .await?
-            .map_err(Stop::Failed)?;
+            .map_err(|e| Stop::Failed(e.to_string()))?;
         // Once cancelled, the byte stream ends, so the reader thread cannot stay blocked on S3.
         let body = StreamReader::new(Box::pin(
             ReaderStream::new(body).take_until(cancel.clone().cancelled_owned()),
@@ -154,17 +178,14 @@ impl FileLoader {
 
 /// Reads the whole CSV, sending a batch every `batch_size` rows. Errors only for problems with
 /// the file as a whole (unreadable, bad header); bad rows go into the batches.
-fn parse(input: impl Read, batch_size: usize, tx: mpsc::Sender<Batch>) -> Result<(), String> {
+fn parse(input: impl Read, batch_size: usize, tx: mpsc::Sender<Batch>) -> Result<(), FileError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::Headers)
         .from_reader(input);
-    let header = reader
-        .headers()
-        .map_err(|e| format!("could not read the CSV header: {e}"))?
-        .clone();
+    let header = reader.headers().map_err(FileError::Header)?.clone();
     if header.iter().all(|h| h.trim().is_empty()) {
-        return Err("the file is empty or has no header row".into());
+        return Err(FileError::Empty);
     }
     let mut validator = learning::Validator::new(learning::Columns::from_header(&header)?);
     let mut batch = Batch {
@@ -183,10 +204,12 @@ fn parse(input: impl Read, batch_size: usize, tx: mpsc::Sender<Batch>) -> Result
                 batch.read += 1;
                 match validator.check(&record) {
                     Ok(row) => batch.valid.push(row),
-                    Err(reason) => batch.rejected.push(Problem::at_line(line, reason)),
+                    Err(reason) => batch
+                        .rejected
+                        .push(Problem::at_line(line, reason.to_string())),
                 }
             }
-            Err(e) if e.is_io_error() => return Err(format!("reading the file failed: {e}")),
+            Err(e) if e.is_io_error() => return Err(FileError::Read(e)),
             Err(e) => {
                 batch.read += 1;
                 let at = e.position().map_or(line, |p| p.line()) as i64;

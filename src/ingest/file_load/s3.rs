@@ -31,23 +31,34 @@ pub struct S3Location {
     pub key: String,
 }
 
+/// Why a URI does not name an S3 object.
+#[derive(Debug, thiserror::Error)]
+pub enum BadLocation {
+    #[error("{0:?} must start with s3://")]
+    Scheme(String),
+    #[error("{0:?} has no object key (s3://bucket/key.csv)")]
+    NoKey(String),
+    #[error("{0:?} is not a valid S3 bucket name")]
+    Bucket(String),
+}
+
 impl S3Location {
-    pub fn parse(uri: &str) -> Result<Self, String> {
+    pub fn parse(uri: &str) -> Result<Self, BadLocation> {
         let rest = uri
             .strip_prefix("s3://")
-            .ok_or_else(|| format!("{uri:?} must start with s3://"))?;
+            .ok_or_else(|| BadLocation::Scheme(uri.into()))?;
         let (bucket, key) = rest
             .split_once('/')
-            .ok_or_else(|| format!("{uri:?} has no object key (s3://bucket/key.csv)"))?;
+            .ok_or_else(|| BadLocation::NoKey(uri.into()))?;
         let bucket_ok = (3..=63).contains(&bucket.len())
             && bucket
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
         if !bucket_ok {
-            return Err(format!("{bucket:?} is not a valid S3 bucket name"));
+            return Err(BadLocation::Bucket(bucket.into()));
         }
         if key.is_empty() {
-            return Err(format!("{uri:?} has no object key (s3://bucket/key.csv)"));
+            return Err(BadLocation::NoKey(uri.into()));
         }
         Ok(Self {
             bucket: bucket.into(),
@@ -81,11 +92,16 @@ pub fn client(creds: &AwsCredentials, region: &str, endpoint: Option<&str>) -> a
     aws_sdk_s3::Client::from_conf(builder.build())
 }
 
+/// Why an object could not be opened, in words that name the cause (not the SDK's dump).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct OpenError(String);
+
 /// Opens the object as a byte stream; nothing is buffered beyond what the reader asks for.
 pub async fn open(
     client: &aws_sdk_s3::Client,
     at: &S3Location,
-) -> Result<impl AsyncRead + Send + Unpin + 'static, String> {
+) -> Result<impl AsyncRead + Send + Unpin + 'static, OpenError> {
     let out = match client
         .get_object()
         .bucket(&at.bucket)
@@ -107,7 +123,7 @@ pub async fn open(
             {
                 why = format!("bucket {} does not exist", at.bucket);
             }
-            return Err(why);
+            return Err(OpenError(why));
         }
     };
     Ok(out.body.into_async_read())
