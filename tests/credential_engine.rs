@@ -235,7 +235,7 @@ async fn reimport_updates_in_place_without_duplicates() {
     let a1_before = skill_by_uri(&app, "operating system", &reg.uri("/resources/ce-a1")).await;
     let statements_before = app
         .graph()
-        .rows(neo4rs::query("MATCH ()-[r]->() RETURN count(r) AS n"))
+        .rows_unchecked(neo4rs::query("MATCH ()-[r]->() RETURN count(r) AS n"))
         .await
         .unwrap();
     let edges_before: i64 = statements_before[0].get("n").unwrap();
@@ -266,7 +266,7 @@ async fn reimport_updates_in_place_without_duplicates() {
     assert!(a1_after["modifiedTime"].as_str() > a1_before["modifiedTime"].as_str());
     let rows = app
         .graph()
-        .rows(neo4rs::query("MATCH ()-[r]->() RETURN count(r) AS n"))
+        .rows_unchecked(neo4rs::query("MATCH ()-[r]->() RETURN count(r) AS n"))
         .await
         .unwrap();
     let edges_after: i64 = rows[0].get("n").unwrap();

@@ -260,7 +260,7 @@ async fn sigterm_lets_a_file_load_drain_and_fails_it_past_the_drain_timeout() {
         let g = g.clone();
         async move {
             let q = format!("MATCH (j:Job {{name: '{name}'}}) RETURN j.status AS s, j.rows_loaded AS n, j.message AS m");
-            let rows = g.rows(neo4rs::query(&q)).await.unwrap();
+            let rows = g.rows_unchecked(neo4rs::query(&q)).await.unwrap();
             let r = &rows[0];
             (
                 r.get::<String>("s").unwrap(),

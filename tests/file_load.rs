@@ -150,7 +150,7 @@ async fn loads_valid_rows_reports_bad_ones_and_reloads_idempotently() {
 
     // Loading the same file again changes no count and creates no node or relationship.
     let count_all = || async {
-        let rows = app.graph().rows(neo4rs::query("MATCH (n) WHERE NOT n:Job AND NOT n:JobQueue OPTIONAL MATCH (n)-[r]->() RETURN count(DISTINCT n) AS n, count(r) AS r")).await.unwrap();
+        let rows = app.graph().rows_unchecked(neo4rs::query("MATCH (n) WHERE NOT n:Job AND NOT n:JobQueue OPTIONAL MATCH (n)-[r]->() RETURN count(DISTINCT n) AS n, count(r) AS r")).await.unwrap();
         (
             rows[0].get::<i64>("n").unwrap(),
             rows[0].get::<i64>("r").unwrap(),
@@ -313,7 +313,7 @@ async fn credentials_are_never_stored_logged_or_returned() {
     // Nothing in the graph holds a secret: every property of every node and relationship.
     let rows = app
         .graph()
-        .rows(neo4rs::query(
+        .rows_unchecked(neo4rs::query(
             "MATCH (n) OPTIONAL MATCH (n)-[r]->() RETURN n {.*} AS n, r {.*} AS r",
         ))
         .await

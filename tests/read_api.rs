@@ -533,7 +533,7 @@ async fn health_graphiql_and_migrations_are_idempotent() {
         .unwrap();
     let dup = app
         .graph()
-        .run(neo4rs::query(
+        .rows_unchecked(neo4rs::query(
             "CREATE (:Skill {uri: 'urn:u:1', uuid: 'dup'})",
         ))
         .await;

@@ -1,72 +1,234 @@
-//! Every Cypher statement the service runs, compiled in from `cypher/*.cypher`.
+//! Every Cypher statement the service runs, compiled in from `cypher/*.cypher`, each with the
+//! parameters the Rust code binds and the columns it may read. A unit test holds each file to
+//! its declaration; [`Bound`] and [`Record`] hold the code to it on every call.
+use neo4rs::{BoltType, Query, Row};
+use serde::de::DeserializeOwned;
+
+use super::{GraphError, GraphResult};
+
+/// One statement: its text, and the boundary it has with the Rust code.
+#[derive(Debug)]
+pub struct Statement {
+    pub name: &'static str,
+    /// The files the text is made of, in order.
+    pub files: &'static [&'static str],
+    pub text: &'static str,
+    /// `$parameters`, every one of which must be bound.
+    pub params: &'static [&'static str],
+    /// Columns of the final `RETURN`.
+    pub columns: &'static [&'static str],
+}
+
 macro_rules! cypher {
-    ($($name:ident => $file:literal),* $(,)?) => {
-        $(pub const $name: &str = include_str!(concat!("../../cypher/", $file));)*
+    ($($name:ident => [$($file:literal),+] ($($p:ident),*) -> ($($c:ident),*)),* $(,)?) => {
+        $(pub const $name: Statement = Statement {
+            name: stringify!($name),
+            files: &[$($file),+],
+            text: concat!($(include_str!(concat!("../../cypher/", $file))),+),
+            params: &[$(stringify!($p)),*],
+            columns: &[$(stringify!($c)),*],
+        };)*
+        /// Every statement, for the boundary test.
+        pub const ALL: &[&Statement] = &[$(&$name),*];
     };
 }
 
 cypher! {
-    SCHEMA => "schema.cypher",
-    HEALTH => "health.cypher",
-    SKILL_BY_UUID => "skill_by_uuid.cypher",
-    SKILL_PARENTS => "skill_parents.cypher",
-    SKILL_CHILDREN => "skill_children.cypher",
-    SKILL_FRAMEWORKS => "skill_frameworks.cypher",
-    SKILL_ALIGNMENTS => "skill_alignments.cypher",
-    SKILL_OCCUPATIONS => "skill_occupations.cypher",
-    SKILL_CREDENTIALS => "skill_credentials.cypher",
-    FRAMEWORKS => "frameworks.cypher",
-    UPSERT_FRAMEWORKS => "upsert_frameworks.cypher",
-    UPSERT_SKILLS => "upsert_skills.cypher",
-    UPSERT_CHILD_EDGES => "upsert_child_edges.cypher",
-    UPSERT_ALIGNMENTS => "upsert_alignments.cypher",
-    UPSERT_CREDENTIALS => "upsert_credentials.cypher",
-    SET_ALIGNMENTS => "set_alignments.cypher",
-    SET_OCCUPATIONS => "set_occupations.cypher",
-    UPSERT_LEARNING_EVENTS => "upsert_learning_events.cypher",
-    EMPLOYEE_BY_EXTERNAL_ID => "employee_by_external_id.cypher",
-    SKILL_EVENTS_PAGE => "skill_events_page.cypher",
-    SKILL_EVENTS_COUNT => "skill_events_count.cypher",
-    JOB_CREATE => "job_create.cypher",
-    JOB_BY_NAME => "job_by_name.cypher",
-    JOB_VERSION => "job_version.cypher",
-    JOBS_PAGE => "jobs_page.cypher",
-    JOB_CLAIMABLE => "job_claimable.cypher",
-    JOB_CLAIM => "job_claim.cypher",
-    JOB_STORE => "job_store.cypher",
-    JOB_CANCEL => "job_cancel.cypher",
-    JOBS_HOLD => "jobs_hold.cypher",
+    SCHEMA => ["schema.cypher"] () -> (),
+    HEALTH => ["health.cypher"] () -> (ok),
+    SKILL_BY_UUID => ["skill_by_uuid.cypher"] (uuid) -> (skill),
+    SKILL_PARENTS => ["skill_parents.cypher"] (uuids) -> (uuid, skill),
+    SKILL_CHILDREN => ["skill_children.cypher"] (uuids) -> (uuid, skill),
+    SKILL_FRAMEWORKS => ["skill_frameworks.cypher"] (uuids) -> (uuid, framework),
+    SKILL_ALIGNMENTS => ["skill_alignments.cypher"] (uuids) -> (uuid, edge, skill),
+    SKILL_OCCUPATIONS => ["skill_occupations.cypher"] (uuids) -> (uuid, edge, occupation),
+    SKILL_CREDENTIALS => ["skill_credentials.cypher"] (uuids) -> (uuid, edge, credential),
+    // The skill listings share one filter; page and count differ only in their tail.
+    SKILLS_PAGE => ["skill_filter.cypher", "skills_page.cypher"]
+        (text, source, framework, skip, limit) -> (skill),
+    SKILLS_COUNT => ["skill_filter.cypher", "skills_count.cypher"]
+        (text, source, framework) -> (total),
+    FRAMEWORKS => ["frameworks.cypher"] (skip, limit) -> (framework),
+    UPSERT_FRAMEWORKS => ["upsert_frameworks.cypher"] (rows, now) -> (n),
+    UPSERT_SKILLS => ["upsert_skills.cypher"] (rows, now) -> (n),
+    UPSERT_CHILD_EDGES => ["upsert_child_edges.cypher"] (rows) -> (n),
+    UPSERT_ALIGNMENTS => ["upsert_alignments.cypher"] (rows) -> (n),
+    UPSERT_CREDENTIALS => ["upsert_credentials.cypher"] (rows) -> (n),
+    SET_ALIGNMENTS => ["set_alignments.cypher"] (rows) -> (n),
+    SET_OCCUPATIONS => ["set_occupations.cypher"] (rows) -> (n),
+    UPSERT_LEARNING_EVENTS => ["upsert_learning_events.cypher"] (rows, now) -> (n),
+    EMPLOYEE_BY_EXTERNAL_ID => ["employee_by_external_id.cypher"] (external_id) -> (employee),
+    SKILL_EVENTS_PAGE => ["skill_events_page.cypher"] (employee, skip, limit) -> (event),
+    SKILL_EVENTS_COUNT => ["skill_events_count.cypher"] (employee) -> (total),
+    JOB_CREATE => ["job_create.cypher"] (props) -> (job),
+    JOB_BY_NAME => ["job_by_name.cypher"] (name) -> (job),
+    JOB_VERSION => ["job_version.cypher"] (name) -> (version),
+    JOBS_PAGE => ["jobs_page.cypher"] (type, status, skip, limit) -> (job),
+    JOB_CLAIMABLE => ["job_claimable.cypher"] (owner, now_ms) -> (n),
+    JOB_CLAIM => ["job_claim.cypher"] (owner, now_ms, now, lease_until, token) -> (job),
+    JOB_STORE => ["job_store.cypher"] (name, owner, now_ms, props, bump) -> (cancel_requested),
+    JOB_CANCEL => ["job_cancel.cypher"] (name, message, now, now_ms) -> (job, was),
+    JOBS_HOLD => ["jobs_hold.cypher"] (owner, lease_until) -> (n),
 }
 
-/// The skill listings share one filter; page and count differ only in their tail.
-pub const SKILLS_PAGE: &str = concat!(
-    include_str!("../../cypher/skill_filter.cypher"),
-    include_str!("../../cypher/skills_page.cypher")
-);
-pub const SKILLS_COUNT: &str = concat!(
-    include_str!("../../cypher/skill_filter.cypher"),
-    include_str!("../../cypher/skills_count.cypher")
-);
+impl Statement {
+    /// The statement, ready for its parameters.
+    pub fn bind(&'static self) -> Bound {
+        Bound {
+            statement: self,
+            query: neo4rs::query(self.text),
+            error: None,
+        }
+    }
+}
 
-/// Splits a file of several statements (`;` at line end) into single statements.
-pub fn statements(file: &str) -> impl Iterator<Item = String> + '_ {
-    file.split(";\n")
-        .map(|stmt| {
-            stmt.lines()
-                .filter(|l| !l.trim_start().starts_with("//"))
-                .collect::<Vec<_>>()
-                .join("\n")
+/// A statement with (some of) its parameters bound.
+#[derive(Clone)]
+pub struct Bound {
+    pub(super) statement: &'static Statement,
+    query: Query,
+    /// A parameter the statement does not take; reported when it runs.
+    error: Option<String>,
+}
+
+impl Bound {
+    pub fn param<T: Into<BoltType>>(mut self, key: &str, value: T) -> Self {
+        if !self.statement.params.contains(&key) {
+            self.error = Some(format!("{} takes no ${key}", self.statement.name));
+        }
+        self.query = self.query.param(key, value);
+        self
+    }
+
+    /// The driver's query, once every parameter the statement uses is bound.
+    pub(super) fn checked(self) -> GraphResult<Query> {
+        if let Some(e) = self.error {
+            return Err(GraphError::Encode(e));
+        }
+        match (self.statement.params.iter()).find(|p| !self.query.has_param_key(p)) {
+            Some(p) => Err(GraphError::Encode(format!(
+                "{} needs ${p}",
+                self.statement.name
+            ))),
+            None => Ok(self.query),
+        }
+    }
+}
+
+/// One result row, read only by the columns its statement returns.
+pub struct Record {
+    pub(super) statement: &'static Statement,
+    pub(super) row: Row,
+}
+
+impl Record {
+    pub fn get<T: DeserializeOwned>(&self, column: &str) -> GraphResult<T> {
+        if !self.statement.columns.contains(&column) {
+            return Err(GraphError::Decode(format!(
+                "{} returns no column {column}",
+                self.statement.name
+            )));
+        }
+        self.row
+            .get::<T>(column)
+            .map_err(|e| GraphError::Decode(format!("{}.{column}: {e}", self.statement.name)))
+    }
+}
+
+/// Which part of a Cypher text a character belongs to.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Part {
+    Code,
+    /// A string literal, quotes included.
+    Text,
+    /// A backtick-quoted name, backticks included.
+    Name,
+    /// A `//` or `/* */` comment.
+    Comment,
+}
+
+/// Labels every character of a Cypher text with the part it belongs to.
+fn parts(text: &str) -> Vec<(char, Part)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let rest = &chars[i..];
+        let (part, len) = match rest {
+            ['/', '/', ..] => (
+                Part::Comment,
+                rest.iter().position(|&c| c == '\n').unwrap_or(rest.len()),
+            ),
+            ['/', '*', ..] => (
+                Part::Comment,
+                rest.windows(2)
+                    .skip(2)
+                    .position(|w| w == ['*', '/'])
+                    .map_or(rest.len(), |p| p + 4),
+            ),
+            [q @ ('\'' | '"'), ..] => {
+                // Up to the closing quote; a backslash escapes the next character.
+                let mut j = 1;
+                while j < rest.len() && rest[j] != *q {
+                    j += if rest[j] == '\\' { 2 } else { 1 };
+                }
+                (Part::Text, (j + 1).min(rest.len()))
+            }
+            ['`', ..] => {
+                // A doubled backtick inside the name stands for one.
+                let mut j = 1;
+                while j < rest.len() && !(rest[j] == '`' && rest.get(j + 1) != Some(&'`')) {
+                    j += if rest[j] == '`' { 2 } else { 1 };
+                }
+                (Part::Name, (j + 1).min(rest.len()))
+            }
+            _ => (Part::Code, 1),
+        };
+        out.extend(rest[..len].iter().map(|&c| (c, part)));
+        i += len;
+    }
+    out
+}
+
+/// The text with string literals, quoted names and comments blanked out (byte offsets and line
+/// breaks kept),
+/// so that what is left is code: a `;` or `$x` there is one the parser sees.
+pub fn code_only(text: &str) -> String {
+    parts(text)
+        .into_iter()
+        .map(|(c, part)| match (part, c) {
+            (Part::Code, c) | (_, c @ '\n') => c.to_string(),
+            // As many bytes as the character, so offsets match the original text.
+            _ => " ".repeat(c.len_utf8()),
         })
-        .filter(|stmt| !stmt.trim().is_empty())
+        .collect()
+}
+
+/// Splits a file of several statements at the `;` the parser sees (not one inside a string,
+/// a quoted name or a comment), and drops the comments.
+pub fn statements(file: &str) -> Vec<String> {
+    let mut out = vec![];
+    let mut current = String::new();
+    for (c, part) in parts(file) {
+        match (part, c) {
+            (Part::Code, ';') => out.push(std::mem::take(&mut current)),
+            (Part::Comment, _) => {}
+            _ => current.push(c),
+        }
+    }
+    out.push(current);
+    out.into_iter()
+        .map(|s| {
+            let lines: Vec<&str> = s
+                .lines()
+                .map(str::trim_end)
+                .filter(|l| !l.trim().is_empty())
+                .collect();
+            lines.join("\n").trim().to_string()
+        })
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
-mod tests {
-    #[test]
-    fn schema_splits_into_statements_without_comments() {
-        let stmts: Vec<_> = super::statements(super::SCHEMA).collect();
-        assert!(stmts.len() >= 8);
-        assert!(stmts.iter().all(|s| s.trim_start().starts_with("CREATE")));
-        assert!(stmts.iter().all(|s| !s.contains(';')));
-    }
-}
+mod tests;

@@ -1,5 +1,4 @@
 //! Skill events (learning events today) and the employees they belong to.
-use neo4rs::query;
 use serde::Serialize;
 
 use super::{cypher, now, param, Graph, GraphResult};
@@ -19,14 +18,17 @@ pub async fn upsert_learning_events(graph: &Graph, rows: &[LearningEventRow]) ->
     if rows.is_empty() {
         return Ok(());
     }
-    let q = query(cypher::UPSERT_LEARNING_EVENTS)
+    let q = cypher::UPSERT_LEARNING_EVENTS
+        .bind()
         .param("rows", param(&rows)?)
         .param("now", now());
     graph.run_idempotent(q).await
 }
 
 pub async fn employee(graph: &Graph, external_id: &str) -> GraphResult<Option<Employee>> {
-    let q = query(cypher::EMPLOYEE_BY_EXTERNAL_ID).param("external_id", external_id);
+    let q = cypher::EMPLOYEE_BY_EXTERNAL_ID
+        .bind()
+        .param("external_id", external_id);
     graph.one(q, "employee").await
 }
 
@@ -36,7 +38,8 @@ pub async fn page(
     skip: usize,
     limit: usize,
 ) -> GraphResult<Vec<SkillEvent>> {
-    let q = query(cypher::SKILL_EVENTS_PAGE)
+    let q = cypher::SKILL_EVENTS_PAGE
+        .bind()
         .param("employee", employee)
         .param("skip", skip as i64)
         .param("limit", limit as i64);
@@ -44,6 +47,8 @@ pub async fn page(
 }
 
 pub async fn count(graph: &Graph, employee: Option<&str>) -> GraphResult<i64> {
-    let q = query(cypher::SKILL_EVENTS_COUNT).param("employee", employee);
+    let q = cypher::SKILL_EVENTS_COUNT
+        .bind()
+        .param("employee", employee);
     Ok(graph.one(q, "total").await?.unwrap_or(0))
 }

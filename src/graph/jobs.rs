@@ -1,7 +1,6 @@
 //! Jobs persisted as `(:Job)` nodes: the queue every replica claims from, the leases that say
 //! who runs what, and the state the runner stores. This module only knows the node's shape; what
 //! a job means lives in `jobs/`.
-use neo4rs::query;
 use serde::{Deserialize, Serialize};
 
 use super::{cypher, now, param, Graph, GraphError, GraphResult};
@@ -65,7 +64,7 @@ pub fn now_ms() -> i64 {
 }
 
 pub async fn create(graph: &Graph, job: &JobRecord) -> GraphResult<JobRecord> {
-    let q = query(cypher::JOB_CREATE).param("props", param(job)?);
+    let q = cypher::JOB_CREATE.bind().param("props", param(job)?);
     graph
         .one(q, "job")
         .await?
@@ -74,13 +73,13 @@ pub async fn create(graph: &Graph, job: &JobRecord) -> GraphResult<JobRecord> {
 
 pub async fn by_name(graph: &Graph, name: &str) -> GraphResult<Option<JobRecord>> {
     graph
-        .one(query(cypher::JOB_BY_NAME).param("name", name), "job")
+        .one(cypher::JOB_BY_NAME.bind().param("name", name), "job")
         .await
 }
 
 /// The job's change counter, or `None` when there is no such job.
 pub async fn version(graph: &Graph, name: &str) -> GraphResult<Option<i64>> {
-    let q = query(cypher::JOB_VERSION).param("name", name);
+    let q = cypher::JOB_VERSION.bind().param("name", name);
     let v: Option<Option<i64>> = graph.one(q, "version").await?;
     Ok(v.map(Option::unwrap_or_default))
 }
@@ -92,7 +91,8 @@ pub async fn page(
     skip: usize,
     limit: usize,
 ) -> GraphResult<Vec<JobRecord>> {
-    let q = query(cypher::JOBS_PAGE)
+    let q = cypher::JOBS_PAGE
+        .bind()
         .param("type", job_type)
         .param("status", status)
         .param("skip", skip as i64)
@@ -104,13 +104,15 @@ pub async fn page(
 /// claim. A cheap read goes first so that idle replicas do not write on every poll.
 pub async fn claim(graph: &Graph, owner: &str, lease_until: i64) -> GraphResult<Option<JobRecord>> {
     let now_ms = now_ms();
-    let q = query(cypher::JOB_CLAIMABLE)
+    let q = cypher::JOB_CLAIMABLE
+        .bind()
         .param("owner", owner)
         .param("now_ms", now_ms);
     if graph.one::<i64>(q, "n").await?.unwrap_or(0) == 0 {
         return Ok(None);
     }
-    let q = query(cypher::JOB_CLAIM)
+    let q = cypher::JOB_CLAIM
+        .bind()
         .param("owner", owner)
         .param("now_ms", now_ms)
         .param("now", now())
@@ -127,7 +129,8 @@ pub async fn store(
     state: &JobState,
     bump: bool,
 ) -> GraphResult<Stored> {
-    let q = query(cypher::JOB_STORE)
+    let q = cypher::JOB_STORE
+        .bind()
         .param("name", name)
         .param("owner", owner)
         .param("now_ms", now_ms())
@@ -141,7 +144,8 @@ pub async fn store(
 
 /// Extends the lease of the queued jobs `owner` holds for itself.
 pub async fn hold(graph: &Graph, owner: &str, lease_until: i64) -> GraphResult<i64> {
-    let q = query(cypher::JOBS_HOLD)
+    let q = cypher::JOBS_HOLD
+        .bind()
         .param("owner", owner)
         .param("lease_until", lease_until);
     Ok(graph.one(q, "n").await?.unwrap_or(0))
@@ -153,13 +157,14 @@ pub async fn cancel(
     name: &str,
     message: &str,
 ) -> GraphResult<Option<(JobRecord, String)>> {
-    let q = query(cypher::JOB_CANCEL)
+    let q = cypher::JOB_CANCEL
+        .bind()
         .param("name", name)
         .param("message", message)
         .param("now", now())
         .param("now_ms", now_ms());
     let rows = graph.rows(q).await?;
     rows.first()
-        .map(|r| Ok((super::get(r, "job")?, super::get(r, "was")?)))
+        .map(|r| Ok((r.get("job")?, r.get("was")?)))
         .transpose()
 }

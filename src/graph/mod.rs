@@ -10,7 +10,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use neo4rs::{BoltType, ConfigBuilder, Query, Row};
+use neo4rs::{BoltType, ConfigBuilder, Row};
+
+use cypher::{Bound, Record};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -130,7 +132,10 @@ impl Graph {
     pub async fn ping(&self, within: Duration) -> GraphResult<()> {
         self.statements.fetch_add(1, Ordering::Relaxed);
         let answer = async {
-            let mut rows = self.inner.execute(neo4rs::query(cypher::HEALTH)).await?;
+            let mut rows = self
+                .inner
+                .execute(neo4rs::query(cypher::HEALTH.text))
+                .await?;
             while rows.next().await?.is_some() {}
             Ok::<_, neo4rs::Error>(())
         };
@@ -148,7 +153,8 @@ impl Graph {
     }
 
     /// Runs a statement whose result is not needed.
-    pub async fn run(&self, q: Query) -> GraphResult<()> {
+    pub async fn run(&self, q: Bound) -> GraphResult<()> {
+        let q = q.checked()?;
         self.statements.fetch_add(1, Ordering::Relaxed);
         self.within_deadline(self.inner.run(q)).await?;
         Ok(())
@@ -178,7 +184,7 @@ impl Graph {
     /// MERGEing the same new key, where the loser hits the unique constraint and the re-run
     /// matches the node the winner created. Nothing else is retried (a syntax or
     /// authentication error fails at once).
-    pub async fn run_idempotent(&self, q: Query) -> GraphResult<()> {
+    pub async fn run_idempotent(&self, q: Bound) -> GraphResult<()> {
         use backon::{ExponentialBuilder, Retryable};
         let policy = ExponentialBuilder::default()
             .with_min_delay(Duration::from_millis(50))
@@ -192,7 +198,18 @@ impl Graph {
     }
 
     /// Runs a statement and collects all rows.
-    pub async fn rows(&self, q: Query) -> GraphResult<Vec<Row>> {
+    pub async fn rows(&self, q: Bound) -> GraphResult<Vec<Record>> {
+        let statement = q.statement;
+        let rows = self.rows_unchecked(q.checked()?).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| Record { statement, row })
+            .collect())
+    }
+
+    /// Runs a query that is not one of the service's statements (tests and tools inspecting
+    /// the graph); the service itself only runs [`cypher::Statement`]s.
+    pub async fn rows_unchecked(&self, q: neo4rs::Query) -> GraphResult<Vec<Row>> {
         self.statements.fetch_add(1, Ordering::Relaxed);
         self.within_deadline(async {
             let mut stream = self.inner.execute(q).await?;
@@ -206,19 +223,14 @@ impl Graph {
     }
 
     /// Runs a statement and decodes column `col` of every row.
-    pub async fn column<T: DeserializeOwned>(&self, q: Query, col: &str) -> GraphResult<Vec<T>> {
-        self.rows(q).await?.iter().map(|r| get(r, col)).collect()
+    pub async fn column<T: DeserializeOwned>(&self, q: Bound, col: &str) -> GraphResult<Vec<T>> {
+        self.rows(q).await?.iter().map(|r| r.get(col)).collect()
     }
 
     /// Runs a statement expected to return at most one row and decodes column `col`.
-    pub async fn one<T: DeserializeOwned>(&self, q: Query, col: &str) -> GraphResult<Option<T>> {
+    pub async fn one<T: DeserializeOwned>(&self, q: Bound, col: &str) -> GraphResult<Option<T>> {
         Ok(self.column(q, col).await?.into_iter().next())
     }
-}
-
-pub fn get<T: DeserializeOwned>(row: &Row, col: &str) -> GraphResult<T> {
-    row.get::<T>(col)
-        .map_err(|e| GraphError::Decode(format!("column {col}: {e}")))
 }
 
 /// Encodes any serialisable value (typically a `Vec` of row structs for `UNWIND $rows`) as a

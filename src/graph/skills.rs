@@ -2,11 +2,11 @@
 //! the GraphQL data loaders resolve a nested field with one query per level, not per skill.
 use std::collections::HashMap;
 
-use neo4rs::{query, Row};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{cypher, get, Graph, GraphResult};
+use super::cypher::{self, Bound, Record, Statement};
+use super::{Graph, GraphResult};
 use crate::model::{Framework, Skill};
 
 /// Properties of an alignment relationship (to a skill, occupation or credential).
@@ -50,7 +50,7 @@ pub struct SkillFilter {
 }
 
 impl SkillFilter {
-    fn bind(&self, q: neo4rs::Query) -> neo4rs::Query {
+    fn bind(&self, q: Bound) -> Bound {
         q.param("text", self.text.as_ref().map(|t| t.to_lowercase()))
             .param("source", self.source.clone())
             .param("framework", self.framework.clone())
@@ -64,44 +64,45 @@ pub async fn page(
     limit: usize,
 ) -> GraphResult<Vec<Skill>> {
     let q = filter
-        .bind(query(cypher::SKILLS_PAGE))
+        .bind(cypher::SKILLS_PAGE.bind())
         .param("skip", skip as i64)
         .param("limit", limit as i64);
     graph.column(q, "skill").await
 }
 
 pub async fn count(graph: &Graph, filter: &SkillFilter) -> GraphResult<i64> {
-    let q = filter.bind(query(cypher::SKILLS_COUNT));
+    let q = filter.bind(cypher::SKILLS_COUNT.bind());
     Ok(graph.one(q, "total").await?.unwrap_or(0))
 }
 
 pub async fn by_uuid(graph: &Graph, uuid: &str) -> GraphResult<Option<Skill>> {
     graph
-        .one(query(cypher::SKILL_BY_UUID).param("uuid", uuid), "skill")
+        .one(cypher::SKILL_BY_UUID.bind().param("uuid", uuid), "skill")
         .await
 }
 
 pub async fn frameworks(graph: &Graph, skip: usize, limit: usize) -> GraphResult<Vec<Framework>> {
-    let q = query(cypher::FRAMEWORKS)
+    let q = cypher::FRAMEWORKS
+        .bind()
         .param("skip", skip as i64)
         .param("limit", limit as i64);
     graph.column(q, "framework").await
 }
 
 pub async fn parents(graph: &Graph, uuids: &[String]) -> GraphResult<HashMap<String, Vec<Skill>>> {
-    batch(graph, cypher::SKILL_PARENTS, uuids, |r| get(r, "skill")).await
+    batch(graph, &cypher::SKILL_PARENTS, uuids, |r| r.get("skill")).await
 }
 
 pub async fn children(graph: &Graph, uuids: &[String]) -> GraphResult<HashMap<String, Vec<Skill>>> {
-    batch(graph, cypher::SKILL_CHILDREN, uuids, |r| get(r, "skill")).await
+    batch(graph, &cypher::SKILL_CHILDREN, uuids, |r| r.get("skill")).await
 }
 
 pub async fn frameworks_of(
     graph: &Graph,
     uuids: &[String],
 ) -> GraphResult<HashMap<String, Vec<Framework>>> {
-    batch(graph, cypher::SKILL_FRAMEWORKS, uuids, |r| {
-        get(r, "framework")
+    batch(graph, &cypher::SKILL_FRAMEWORKS, uuids, |r| {
+        r.get("framework")
     })
     .await
 }
@@ -110,8 +111,8 @@ pub async fn alignments(
     graph: &Graph,
     uuids: &[String],
 ) -> GraphResult<HashMap<String, Vec<(AlignmentEdge, Skill)>>> {
-    batch(graph, cypher::SKILL_ALIGNMENTS, uuids, |r| {
-        Ok((get(r, "edge")?, get(r, "skill")?))
+    batch(graph, &cypher::SKILL_ALIGNMENTS, uuids, |r| {
+        Ok((r.get("edge")?, r.get("skill")?))
     })
     .await
 }
@@ -120,8 +121,8 @@ pub async fn occupations(
     graph: &Graph,
     uuids: &[String],
 ) -> GraphResult<HashMap<String, Vec<(AlignmentEdge, OccupationNode)>>> {
-    batch(graph, cypher::SKILL_OCCUPATIONS, uuids, |r| {
-        Ok((get(r, "edge")?, get(r, "occupation")?))
+    batch(graph, &cypher::SKILL_OCCUPATIONS, uuids, |r| {
+        Ok((r.get("edge")?, r.get("occupation")?))
     })
     .await
 }
@@ -130,8 +131,8 @@ pub async fn credentials(
     graph: &Graph,
     uuids: &[String],
 ) -> GraphResult<HashMap<String, Vec<(AlignmentEdge, CredentialNode)>>> {
-    batch(graph, cypher::SKILL_CREDENTIALS, uuids, |r| {
-        Ok((get(r, "edge")?, get(r, "credential")?))
+    batch(graph, &cypher::SKILL_CREDENTIALS, uuids, |r| {
+        Ok((r.get("edge")?, r.get("credential")?))
     })
     .await
 }
@@ -140,16 +141,16 @@ pub async fn credentials(
 /// by uuid, keeping the statement's order within each group.
 async fn batch<T: DeserializeOwned>(
     graph: &Graph,
-    cypher: &str,
+    statement: &'static Statement,
     uuids: &[String],
-    decode: impl Fn(&Row) -> GraphResult<T>,
+    decode: impl Fn(&Record) -> GraphResult<T>,
 ) -> GraphResult<HashMap<String, Vec<T>>> {
     let rows = graph
-        .rows(query(cypher).param("uuids", uuids.to_vec()))
+        .rows(statement.bind().param("uuids", uuids.to_vec()))
         .await?;
     let mut grouped: HashMap<String, Vec<T>> = HashMap::new();
     for row in &rows {
-        let uuid: String = get(row, "uuid")?;
+        let uuid: String = row.get("uuid")?;
         grouped.entry(uuid).or_default().push(decode(row)?);
     }
     Ok(grouped)

@@ -1,8 +1,8 @@
 //! Batched, idempotent writes of the skill graph (`UNWIND $rows` + `MERGE` keyed by URI/code).
-use neo4rs::query;
 use serde::Serialize;
 
-use super::{cypher, now, param, Graph, GraphResult};
+use super::cypher::{self, Statement};
+use super::{now, param, Graph, GraphResult};
 use crate::model::{FrameworkProps, SkillProps};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -148,7 +148,7 @@ impl SkillEdges<OccupationEdge> {
 
 /// Sets each skill's alignments from one source to exactly the given ones.
 pub async fn set_alignments(graph: &Graph, rows: &[SkillEdges<AlignmentEdge>]) -> GraphResult<()> {
-    unwind(graph, cypher::SET_ALIGNMENTS, rows).await
+    unwind(graph, &cypher::SET_ALIGNMENTS, rows).await
 }
 
 /// Sets each skill's occupations from one source to exactly the given ones.
@@ -156,36 +156,41 @@ pub async fn set_occupations(
     graph: &Graph,
     rows: &[SkillEdges<OccupationEdge>],
 ) -> GraphResult<()> {
-    unwind(graph, cypher::SET_OCCUPATIONS, rows).await
+    unwind(graph, &cypher::SET_OCCUPATIONS, rows).await
 }
 
 pub async fn upsert_frameworks(graph: &Graph, rows: &[FrameworkRow]) -> GraphResult<()> {
-    unwind(graph, cypher::UPSERT_FRAMEWORKS, rows).await
+    unwind(graph, &cypher::UPSERT_FRAMEWORKS, rows).await
 }
 
 /// Skills, each linked to its framework when the framework exists.
 pub async fn upsert_skills(graph: &Graph, rows: &[SkillRow]) -> GraphResult<()> {
-    unwind(graph, cypher::UPSERT_SKILLS, rows).await
+    unwind(graph, &cypher::UPSERT_SKILLS, rows).await
 }
 
 pub async fn set_parents(graph: &Graph, rows: &[ChildEdges]) -> GraphResult<()> {
-    unwind(graph, cypher::UPSERT_CHILD_EDGES, rows).await
+    unwind(graph, &cypher::UPSERT_CHILD_EDGES, rows).await
 }
 
 pub async fn upsert_alignments(graph: &Graph, rows: &[AlignmentRow]) -> GraphResult<()> {
-    unwind(graph, cypher::UPSERT_ALIGNMENTS, rows).await
+    unwind(graph, &cypher::UPSERT_ALIGNMENTS, rows).await
 }
 
 pub async fn upsert_credentials(graph: &Graph, rows: &[CredentialRow]) -> GraphResult<()> {
-    unwind(graph, cypher::UPSERT_CREDENTIALS, rows).await
+    unwind(graph, &cypher::UPSERT_CREDENTIALS, rows).await
 }
 
-async fn unwind<T: Serialize>(graph: &Graph, cypher: &str, rows: &[T]) -> GraphResult<()> {
+async fn unwind<T: Serialize>(
+    graph: &Graph,
+    statement: &'static Statement,
+    rows: &[T],
+) -> GraphResult<()> {
     if rows.is_empty() {
         return Ok(());
     }
-    let q = query(cypher)
-        .param("rows", param(&rows)?)
-        .param("now", now());
+    let mut q = statement.bind().param("rows", param(&rows)?);
+    if statement.params.contains(&"now") {
+        q = q.param("now", now());
+    }
     graph.run_idempotent(q).await
 }

@@ -197,7 +197,7 @@ pub const LOAD_TASK: &str =
 
 /// One number from a Cypher statement returning column `n`.
 pub async fn count(graph: &Graph, cypher: &str) -> i64 {
-    let rows = graph.rows(neo4rs::query(cypher)).await.unwrap();
+    let rows = graph.rows_unchecked(neo4rs::query(cypher)).await.unwrap();
     rows[0].get::<i64>("n").unwrap()
 }
 
