@@ -72,8 +72,9 @@ async fn main() {
             score: Some(0.5),
         })
         .collect();
-    for chunk in aligns.chunks(BATCH) {
-        writes::upsert_alignments(g, chunk).await.unwrap();
+    // As the importer writes them: each skill's alignments from one source, set at once.
+    for chunk in SkillEdges::alignments(&rows, "bench", &aligns).chunks(BATCH) {
+        writes::set_alignments(g, chunk).await.unwrap();
     }
     println!(
         "seeded {SKILLS} skills in {:.2}s ({:.0} skills/s), plus {} CHILD_OF and {} ALIGNED_WITH edges; total {:.2}s",

@@ -77,8 +77,9 @@ async fn imports_frameworks_with_hierarchy_alignments_and_errors_watched_live() 
     let name = started["name"].as_str().unwrap().to_string();
     assert!(uuid::Uuid::parse_str(&name).is_ok(), "job name is a UUID");
     assert_eq!(started["type"], "CREDENTIAL_ENGINE_INGESTION");
-    assert!(["QUEUED", "ACTIVE"].contains(&started["status"].as_str().unwrap()));
     assert_eq!(started["input"]["competency_frameworks"], json!(uris));
+    // The job is persisted as submitted: another request reads the same input back.
+    assert_eq!(job(&app, &name).await["input"], started["input"]);
 
     // The subscription over a real WebSocket sees the job through to its end.
     let updates = ws::subscribe_all(
@@ -356,9 +357,14 @@ async fn large_framework_and_cancellation() {
     })
     .await;
     let big = start_import(&app, &[reg.uri("/resources/ce-fw-big")]).await;
-    // With one runner slot, a second job waits queued and can be cancelled at once.
+    let big_name = big["name"].as_str().unwrap();
+    // With one runner slot, a second job waits queued and can be cancelled at once: the
+    // first is running, and the second is seen queued just before the cancel.
     let queued = start_import(&app, &[reg.uri("/resources/ce-fw-b")]).await;
-    assert_eq!(queued["status"], "QUEUED");
+    let queued_name = queued["name"].as_str().unwrap();
+    app.job_when(big_name, "status", "started", |j| j["status"] == "ACTIVE")
+        .await;
+    assert_eq!(job(&app, queued_name).await["status"], "QUEUED");
     let cancelled = app
         .data(
             "mutation($n:String!){ cancelJob(jobName:$n){ status message } }",
@@ -381,10 +387,15 @@ async fn large_framework_and_cancellation() {
     let deep = skill_by_uri(&app, "competency 04999", &reg.uri("/resources/ce-big-4999")).await;
     assert_eq!(deep["parentNodes"][0]["name"], "Big competency 02499");
 
-    // The cancelled job never ran; a finished job cannot be cancelled.
-    let q = job(&app, queued["name"].as_str().unwrap()).await;
+    // The cancelled job never ran (its framework was never fetched); a finished job cannot be
+    // cancelled.
+    let q = job(&app, queued_name).await;
     assert_eq!(q["status"], "CANCELLED");
     assert_eq!(q["progress"]["frameworksDone"], 0);
+    assert_eq!(
+        reg.hits("/resources/ce-fw-b") + reg.hits("/graph/ce-fw-b"),
+        0
+    );
     let again = app
         .gql(
             "mutation($n:String!){ cancelJob(jobName:$n){ status } }",
@@ -396,14 +407,15 @@ async fn large_framework_and_cancellation() {
     // Cancelling an active job stops it at the next batch.
     let redo = start_import(&app, &[reg.uri("/resources/ce-fw-big")]).await;
     let name = redo["name"].as_str().unwrap().to_string();
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while job(&app, &name).await["status"] != "ACTIVE" {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the job never started"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let running = app
+        .job_when(
+            &name,
+            "status progress { competenciesDone }",
+            "made progress",
+            |j| j["status"] == "ACTIVE" && j["progress"]["competenciesDone"].as_i64() > Some(0),
+        )
+        .await;
+    assert_eq!(running["status"], "ACTIVE");
     app.data(
         "mutation($n:String!){ cancelJob(jobName:$n){ name } }",
         json!({"n": name}),

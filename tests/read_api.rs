@@ -371,7 +371,20 @@ async fn seed_rich(app: &TestApp) {
         alignment_type: "minor".into(),
         score: Some(0.42),
     });
-    writes::upsert_alignments(g, &alignments).await.unwrap();
+    // As the importer writes them: each skill's alignments from one source, set at once.
+    let leaves: Vec<_> = (0..10)
+        .map(|i| skill(&format!("urn:r:{i}"), "", None, "ce"))
+        .collect();
+    for source in ["credential_engine", "embedding"] {
+        let from_source: Vec<_> = alignments
+            .iter()
+            .filter(|a| a.source == source)
+            .cloned()
+            .collect();
+        writes::set_alignments(g, &SkillEdges::alignments(&leaves, source, &from_source))
+            .await
+            .unwrap();
+    }
     let occupations: Vec<_> = (0..10)
         .map(|i| OccupationRow {
             from: format!("urn:r:{i}"),
@@ -392,18 +405,16 @@ async fn seed_rich(app: &TestApp) {
     )
     .await
     .unwrap();
-    writes::upsert_credentials(
-        g,
-        &[CredentialRow {
-            from: "urn:r:0".into(),
-            uri: "urn:cred:aws".into(),
-            name: Some("AWS Certified Developer".into()),
-            credential_type: Some("ceterms:Certification".into()),
-            source: "credential_engine".into(),
-            kind: "aligned".into(),
-            score: None,
-        }],
-    )
+    // No importer writes credentials yet (issue 15 makes them real), so this fixture writes
+    // the shape `skill_credentials.cypher` reads with a plain statement: what is tested here is
+    // the read side only.
+    g.rows_unchecked(neo4rs::query(
+        "MATCH (s:Skill {uri: 'urn:r:0'})
+         MERGE (c:Credential {uri: 'urn:cred:aws'})
+         SET c.name = 'AWS Certified Developer', c.credential_type = 'ceterms:Certification'
+         MERGE (s)-[r:ALIGNED_WITH_CREDENTIAL {source: 'credential_engine'}]->(c)
+         SET r.kind = 'aligned'",
+    ))
     .await
     .unwrap();
 }
@@ -548,8 +559,8 @@ async fn pruning_removes_only_edges_the_source_no_longer_asserts() {
     let app = TestApp::start().await;
     seed_rich(&app).await;
     let g = app.graph();
-    // Leaf 0 keeps its credential_engine alignment to Other X and its occupation is dropped;
-    // the embedding source's suggestion is untouched.
+    // Leaf 0's credential_engine alignments and occupations are set to none: its alignment to
+    // Other X and its occupation go, and the embedding source's suggestion stays.
     let leaf0 = [skill("urn:r:0", "Leaf 0", Some("urn:fw:r"), "ce")];
     let keep = SkillEdges::alignments(&leaf0, "credential_engine", &[]);
     writes::set_alignments(g, &keep).await.unwrap();

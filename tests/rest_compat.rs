@@ -30,20 +30,29 @@ fn keys(v: &Value) -> Vec<String> {
     k
 }
 
-async fn wait_job(app: &TestApp, job_name: &str) -> Value {
-    for _ in 0..600 {
-        let (status, body) = get(
-            app,
-            &format!("/skill-service/api/v1/jobs/credential_engine_ingestion/{job_name}"),
-        )
-        .await;
+/// GETs `path` until the seed status is no longer `active`; fails the test after a deadline.
+async fn until_ended(app: &TestApp, path: &str) -> Value {
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let (status, body) = get(app, path).await;
         assert_eq!(status, 200, "{body:#}");
         if body["data"]["status"] != "active" {
             return body;
         }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{path} still active: {body:#}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("job did not end");
+}
+
+async fn wait_job(app: &TestApp, job_name: &str) -> Value {
+    until_ended(
+        app,
+        &format!("/skill-service/api/v1/jobs/credential_engine_ingestion/{job_name}"),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -125,8 +134,17 @@ async fn credential_engine_seed_flow() {
     assert_eq!(d["job_name"], name);
     assert_eq!(d["status"], "succeeded");
     assert_eq!(d["type"], "credential_engine_ingestion");
-    assert_eq!(d["created_by"], "anonymous");
-    assert_eq!(d["last_modified_by"], "anonymous");
+    // The creator the service recorded, as GraphQL reports it too.
+    let by = app
+        .data(
+            "query($n:String!){ job(jobName:$n){ createdBy } }",
+            json!({"n": name}),
+        )
+        .await["job"]["createdBy"]
+        .clone();
+    assert!(by.as_str().is_some_and(|b| !b.is_empty()), "{by}");
+    assert_eq!(d["created_by"], by);
+    assert_eq!(d["last_modified_by"], by);
     assert_eq!(
         d["input_data"]["links"],
         json!([reg.uri("/resources/ce-fw-a"), reg.uri("/resources/ce-fw-b")])
@@ -343,14 +361,7 @@ async fn file_load_task_seed_flow() {
     assert_eq!(status, 200, "{created:#}");
     assert_eq!(created["success"], true);
     let task_id = created["data"]["task_id"].as_str().unwrap().to_string();
-    let task = loop {
-        let (status, t) = get(&app, &format!("/integrations/file-load-tasks/{task_id}")).await;
-        assert_eq!(status, 200);
-        if t["data"]["status"] != "active" {
-            break t;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let task = until_ended(&app, &format!("/integrations/file-load-tasks/{task_id}")).await;
     let d = &task["data"];
     assert_eq!(d["status"], "succeeded", "{task:#}");
     assert_eq!(d["task_id"], task_id);

@@ -52,8 +52,6 @@ cypher! {
     UPSERT_FRAMEWORKS => ["upsert_frameworks.cypher"] (rows, now) -> (n),
     UPSERT_SKILLS => ["upsert_skills.cypher"] (rows, now) -> (n),
     UPSERT_CHILD_EDGES => ["upsert_child_edges.cypher"] (rows) -> (n),
-    UPSERT_ALIGNMENTS => ["upsert_alignments.cypher"] (rows) -> (n),
-    UPSERT_CREDENTIALS => ["upsert_credentials.cypher"] (rows) -> (n),
     SET_ALIGNMENTS => ["set_alignments.cypher"] (rows) -> (n),
     SET_OCCUPATIONS => ["set_occupations.cypher"] (rows) -> (n),
     UPSERT_LEARNING_EVENTS => ["upsert_learning_events.cypher"] (rows, now) -> (n),

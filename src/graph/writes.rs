@@ -46,17 +46,6 @@ pub struct OccupationRow {
     pub score: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct CredentialRow {
-    pub from: String,
-    pub uri: String,
-    pub name: Option<String>,
-    pub credential_type: Option<String>,
-    pub source: String,
-    pub kind: String,
-    pub score: Option<f64>,
-}
-
 /// Every edge of one kind that one source asserts for one skill: the skill's other edges of
 /// that kind from that source are removed when these are set.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -170,14 +159,6 @@ pub async fn upsert_skills(graph: &Graph, rows: &[SkillRow]) -> GraphResult<()> 
 
 pub async fn set_parents(graph: &Graph, rows: &[ChildEdges]) -> GraphResult<()> {
     unwind(graph, &cypher::UPSERT_CHILD_EDGES, rows).await
-}
-
-pub async fn upsert_alignments(graph: &Graph, rows: &[AlignmentRow]) -> GraphResult<()> {
-    unwind(graph, &cypher::UPSERT_ALIGNMENTS, rows).await
-}
-
-pub async fn upsert_credentials(graph: &Graph, rows: &[CredentialRow]) -> GraphResult<()> {
-    unwind(graph, &cypher::UPSERT_CREDENTIALS, rows).await
 }
 
 async fn unwind<T: Serialize>(

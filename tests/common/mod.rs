@@ -141,18 +141,32 @@ impl TestApp {
     /// Polls the public `job` query until the job has ended; returns the job with `fields`
     /// (which must include `finished`).
     pub async fn job_when_finished(&self, name: &str, fields: &str) -> Value {
+        let fields = format!("finished {fields}");
+        self.job_when(name, &fields, "ended", |j| j["finished"] == true)
+            .await
+    }
+
+    /// The job once `reached` holds for it (polled; fails the test after a deadline, naming
+    /// `what` was awaited).
+    pub async fn job_when(
+        &self,
+        name: &str,
+        fields: &str,
+        what: &str,
+        reached: impl Fn(&Value) -> bool,
+    ) -> Value {
         let q = format!("query($n:String!){{ job(jobName:$n){{ {fields} }} }}");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(900);
         loop {
             let job = self.data(&q, json!({"n": name})).await["job"].clone();
-            if job["finished"] == true {
+            if reached(&job) {
                 return job;
             }
             assert!(
                 std::time::Instant::now() < deadline,
-                "job {name} did not end: {job:#}"
+                "job {name} never {what}: {job:#}"
             );
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
     }
 

@@ -1,8 +1,10 @@
-//! A TCP proxy the test controls, between the service and the database: paused, it holds every
+//! A TCP proxy the test controls, between the service and a server: paused, it holds every
 //! byte in both directions (like a network that drops packets); resumed, traffic flows again.
+//! It keeps what clients sent, so a test can see what went over the wire.
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -11,6 +13,7 @@ use tokio::sync::watch;
 pub struct Proxy {
     pub addr: SocketAddr,
     paused: watch::Sender<bool>,
+    sent: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Proxy {
@@ -19,20 +22,31 @@ impl Proxy {
         let addr = listener.local_addr().unwrap();
         let (paused, _) = watch::channel(false);
         let gate = paused.clone();
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let record = sent.clone();
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 let gate = gate.subscribe();
+                let record = record.clone();
                 tokio::spawn(async move {
                     let Ok(server) = TcpStream::connect(target).await else {
                         return;
                     };
                     let (cr, cw) = client.into_split();
                     let (sr, sw) = server.into_split();
-                    tokio::join!(pipe(cr, sw, gate.clone()), pipe(sr, cw, gate));
+                    tokio::join!(
+                        pipe(cr, sw, gate.clone(), Some(record)),
+                        pipe(sr, cw, gate, None)
+                    );
                 });
             }
         });
-        Self { addr, paused }
+        Self { addr, paused, sent }
+    }
+
+    /// Everything clients have sent through the proxy so far.
+    pub fn sent(&self) -> String {
+        String::from_utf8_lossy(&self.sent.lock().unwrap()).into_owned()
     }
 
     pub fn pause(&self) {
@@ -48,6 +62,7 @@ async fn pipe(
     mut from: tokio::net::tcp::OwnedReadHalf,
     mut to: tokio::net::tcp::OwnedWriteHalf,
     mut paused: watch::Receiver<bool>,
+    record: Option<Arc<Mutex<Vec<u8>>>>,
 ) {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
@@ -57,6 +72,9 @@ async fn pipe(
         };
         if paused.wait_for(|p| !*p).await.is_err() {
             return;
+        }
+        if let Some(r) = &record {
+            r.lock().unwrap().extend_from_slice(&buf[..n]);
         }
         if to.write_all(&buf[..n]).await.is_err() {
             return;
