@@ -27,20 +27,51 @@ pub struct SkillProps {
     pub language: Option<String>,
 }
 
+/// What every node imported from a source has: our uuid, its identity at the source, and when
+/// this service wrote it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[serde(default)]
+pub struct Stored {
+    pub uuid: ID,
+    /// Identity at the source, e.g. the Credential Engine Registry URI.
+    #[graphql(name = "sourceUri")]
+    pub uri: Option<String>,
+    pub created_time: Option<String>,
+    pub modified_time: Option<String>,
+}
+
 /// A skill (competency) of the graph.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
 #[graphql(complex)]
 #[serde(default)]
 pub struct Skill {
-    pub uuid: ID,
-    /// Identity of the skill at its source, e.g. its Credential Engine Registry URI.
-    #[graphql(name = "sourceUri")]
-    pub uri: Option<String>,
+    #[serde(flatten)]
+    #[graphql(flatten)]
+    pub stored: Stored,
     #[serde(flatten)]
     #[graphql(flatten)]
     pub props: SkillProps,
-    pub created_time: Option<String>,
-    pub modified_time: Option<String>,
+}
+
+/// An occupation a skill is aligned to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[serde(default)]
+pub struct Occupation {
+    pub code: String,
+    pub name: Option<String>,
+    /// The classification the code belongs to (e.g. O*NET-SOC).
+    pub framework: Option<String>,
+}
+
+/// A credential (certification, badge, degree) a skill is aligned to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[serde(default)]
+pub struct Credential {
+    /// URI of the credential.
+    #[graphql(name = "id")]
+    pub uri: String,
+    pub name: Option<String>,
+    pub credential_type: Option<String>,
 }
 
 /// What a source asserts about a competency framework.
@@ -59,14 +90,12 @@ pub struct FrameworkProps {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
 #[serde(default)]
 pub struct Framework {
-    pub uuid: ID,
-    #[graphql(name = "sourceUri")]
-    pub uri: Option<String>,
+    #[serde(flatten)]
+    #[graphql(flatten)]
+    pub stored: Stored,
     #[serde(flatten)]
     #[graphql(flatten)]
     pub props: FrameworkProps,
-    pub created_time: Option<String>,
-    pub modified_time: Option<String>,
     /// Number of skills in the framework (only on the `frameworks` listing).
     pub skill_count: Option<i64>,
 }

@@ -59,6 +59,16 @@ async fn create_task(
     .await
 }
 
+/// Starts a task with the test store's keys and a session token; returns its name.
+async fn start_with_token(app: &TestApp, uri: &str, token: &str) -> String {
+    let key = s3::access_key();
+    let body = create_task(app, uri, &key, &s3::secret_key(), Some(token)).await;
+    body["data"]["createFileLoadTask"]["name"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body:#}"))
+        .to_string()
+}
+
 async fn run_task(app: &TestApp, uri: &str, key: &str, secret: &str) -> Value {
     let body = create_task(app, uri, key, secret, None).await;
     let task = body["data"]["createFileLoadTask"].clone();
@@ -273,18 +283,7 @@ async fn credentials_are_never_stored_logged_or_returned() {
     // A distinctive token (s3s-fs accepts and ignores it): the task succeeds, and the token
     // must not be kept anywhere.
     let token = "SESSION-TOKEN-d1b2c3";
-    let body = create_task(
-        &app,
-        &uri,
-        &s3::access_key(),
-        &s3::secret_key(),
-        Some(token),
-    )
-    .await;
-    let name = body["data"]["createFileLoadTask"]["name"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let name = start_with_token(&app, &uri, token).await;
     let ok = run_task(&app, &uri, &s3::access_key(), &s3::secret_key()).await;
     assert_eq!(ok["status"], "SUCCEEDED", "{ok:#}");
     let wrong_secret = "WRONG-SECRET-9f8e7d";
@@ -362,18 +361,8 @@ async fn the_session_token_is_sent_to_s3() {
     );
 
     let token = "SESSION-TOKEN-5e6f7a";
-    let body = create_task(
-        &app,
-        &uri,
-        &s3::access_key(),
-        &s3::secret_key(),
-        Some(token),
-    )
-    .await;
-    let name = body["data"]["createFileLoadTask"]["name"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{body:#}"));
-    let done = app.job_when_finished(name, TASK_FIELDS).await;
+    let name = start_with_token(&app, &uri, token).await;
+    let done = app.job_when_finished(&name, TASK_FIELDS).await;
     assert_eq!(done["status"], "SUCCEEDED", "{done:#}");
     let sent = wire.sent().to_ascii_lowercase();
     assert!(

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 
-use crate::graph::skills::{self, AlignmentEdge, CredentialNode, OccupationNode};
+use crate::graph::skills::{self, AlignmentEdge};
 use crate::graph::{Graph, GraphError};
-use crate::model::{Framework, Skill};
+use crate::model::{Credential, Framework, Occupation, Skill};
 
 macro_rules! batch_loader {
     ($name:ident, $value:ty, $fetch:path) => {
@@ -33,12 +33,12 @@ batch_loader!(FrameworkLoader, Framework, skills::frameworks_of);
 batch_loader!(AlignmentLoader, (AlignmentEdge, Skill), skills::alignments);
 batch_loader!(
     OccupationLoader,
-    (AlignmentEdge, OccupationNode),
+    (AlignmentEdge, Occupation),
     skills::occupations
 );
 batch_loader!(
     CredentialLoader,
-    (AlignmentEdge, CredentialNode),
+    (AlignmentEdge, Credential),
     skills::credentials
 );
 

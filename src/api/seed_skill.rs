@@ -108,7 +108,7 @@ pub async fn page(graph: &Graph, skip: usize, limit: usize) -> GraphResult<Vec<S
     if page.is_empty() {
         return Ok(vec![]);
     }
-    let uuids: Vec<String> = page.iter().map(|s| s.uuid.to_string()).collect();
+    let uuids: Vec<String> = page.iter().map(|s| s.stored.uuid.to_string()).collect();
     let (mut parents, mut alignments, mut credentials, mut occupations) = tokio::try_join!(
         skills::parents(graph, &uuids),
         skills::alignments(graph, &uuids),
@@ -118,7 +118,7 @@ pub async fn page(graph: &Graph, skip: usize, limit: usize) -> GraphResult<Vec<S
     Ok(page
         .into_iter()
         .map(|skill| {
-            let uuid = skill.uuid.as_str();
+            let uuid = skill.stored.uuid.as_str();
             let parents = parents.remove(uuid).unwrap_or_default();
             let mut skill_alignment = BySource::new();
             for group in SourceAlignment::group(alignments.remove(uuid).unwrap_or_default()) {
@@ -207,11 +207,16 @@ fn seed_skill(
         },
         parent_nodes: parents
             .into_iter()
-            .map(|parent| parent.uri.unwrap_or_else(|| parent.uuid.to_string()))
+            .map(|parent| {
+                parent
+                    .stored
+                    .uri
+                    .unwrap_or_else(|| parent.stored.uuid.to_string())
+            })
             .collect(),
         reference_id: p.reference_id.unwrap_or_default(),
-        source_uri: skill.uri.unwrap_or_default(),
+        source_uri: skill.stored.uri.unwrap_or_default(),
         source_name: p.source_name.unwrap_or_default(),
-        uuid: skill.uuid.to_string(),
+        uuid: skill.stored.uuid.to_string(),
     }
 }

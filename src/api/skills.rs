@@ -1,14 +1,16 @@
 //! GraphQL types and queries of the skill graph.
 use async_graphql::dataloader::{DataLoader, Loader};
-use async_graphql::{ComplexObject, Context, InputObject, Object, Result, SimpleObject, ID};
+use async_graphql::{
+    ComplexObject, Context, InputObject, Object, ObjectType, Result, SimpleObject, ID,
+};
 
 use super::errors::{coded, db, INTERNAL_SERVER_ERROR};
 use super::loaders::Loaders;
 use super::pagination::{decode_cursor, encode_cursor, page_bounds, PageInfo};
 use super::AppState;
-use crate::graph::skills::{self, AlignmentEdge, CredentialNode, OccupationNode, SkillFilter};
+use crate::graph::skills::{self, AlignmentEdge, SkillFilter};
 use crate::graph::GraphError;
-use crate::model::{Framework, Skill};
+use crate::model::{Credential, Framework, Occupation, Skill};
 
 /// A classification of the skill, e.g. its CTDL type.
 #[derive(SimpleObject)]
@@ -29,31 +31,31 @@ impl Skill {
     }
     /// The framework the skill is part of.
     async fn framework(&self, ctx: &Context<'_>) -> Result<Option<Framework>> {
-        let found = load(&loaders(ctx)?.frameworks, &self.uuid).await?;
+        let found = load(&loaders(ctx)?.frameworks, &self.stored.uuid).await?;
         Ok(found.into_iter().next())
     }
     /// Broader skills (`CHILD_OF` targets).
     async fn parent_nodes(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
-        load(&loaders(ctx)?.parents, &self.uuid).await
+        load(&loaders(ctx)?.parents, &self.stored.uuid).await
     }
     /// Narrower skills.
     async fn child_nodes(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
-        load(&loaders(ctx)?.children, &self.uuid).await
+        load(&loaders(ctx)?.children, &self.stored.uuid).await
     }
     /// Alignments to other skills, occupations and credentials, grouped as the seed API does.
     async fn alignments(&self) -> Alignments {
         Alignments {
-            uuid: self.uuid.to_string(),
+            uuid: self.stored.uuid.to_string(),
         }
     }
     /// Occupations the skill is aligned to, by O*NET-SOC group level.
     async fn occupations(&self, ctx: &Context<'_>) -> Result<Occupations> {
-        let found = load(&loaders(ctx)?.occupations, &self.uuid).await?;
+        let found = load(&loaders(ctx)?.occupations, &self.stored.uuid).await?;
         Ok(Occupations::from_codes(found.into_iter().map(|(_, o)| o)))
     }
     /// Credentials (certifications, badges, degrees) aligned to the skill.
     async fn certifications(&self, ctx: &Context<'_>) -> Result<Vec<AlignedCredential>> {
-        let found = load(&loaders(ctx)?.credentials, &self.uuid).await?;
+        let found = load(&loaders(ctx)?.credentials, &self.stored.uuid).await?;
         Ok(found.into_iter().map(AlignedCredential::from).collect())
     }
 }
@@ -134,62 +136,45 @@ pub struct AlignedSkill {
 impl From<(AlignmentEdge, Skill)> for AlignedSkill {
     fn from((edge, skill): (AlignmentEdge, Skill)) -> Self {
         Self {
-            id: skill.uuid.clone(),
+            id: skill.stored.uuid.clone(),
             name: skill.props.name.clone(),
             score: edge.score,
             alignment_type: edge.alignment_type,
-            source_uri: skill.uri.clone(),
+            source_uri: skill.stored.uri.clone(),
             skill,
         }
     }
 }
 
+/// A credential or occupation a skill is aligned to, with who said so.
 #[derive(SimpleObject)]
-pub struct AlignedCredential {
-    /// URI of the credential.
-    pub id: String,
-    pub name: Option<String>,
-    pub credential_type: Option<String>,
+#[graphql(
+    concrete(name = "AlignedCredential", params(Credential)),
+    concrete(name = "AlignedOccupation", params(Occupation))
+)]
+pub struct Aligned<T: ObjectType> {
+    #[graphql(flatten)]
+    pub target: T,
     pub source: Option<String>,
     pub score: Option<f64>,
 }
 
-impl From<(AlignmentEdge, CredentialNode)> for AlignedCredential {
-    fn from((edge, c): (AlignmentEdge, CredentialNode)) -> Self {
+impl<T: ObjectType> From<(AlignmentEdge, T)> for Aligned<T> {
+    fn from((edge, target): (AlignmentEdge, T)) -> Self {
         Self {
-            id: c.uri,
-            name: c.name,
-            credential_type: c.credential_type,
+            target,
             source: edge.source,
             score: edge.score,
         }
     }
 }
+
+pub type AlignedCredential = Aligned<Credential>;
+pub type AlignedOccupation = Aligned<Occupation>;
 
 #[derive(SimpleObject)]
 pub struct RoleAlignment {
     pub onet: Vec<AlignedOccupation>,
-}
-
-#[derive(SimpleObject)]
-pub struct AlignedOccupation {
-    pub code: String,
-    pub name: Option<String>,
-    pub framework: Option<String>,
-    pub source: Option<String>,
-    pub score: Option<f64>,
-}
-
-impl From<(AlignmentEdge, OccupationNode)> for AlignedOccupation {
-    fn from((edge, o): (AlignmentEdge, OccupationNode)) -> Self {
-        Self {
-            code: o.code,
-            name: o.name,
-            framework: o.framework,
-            source: edge.source,
-            score: edge.score,
-        }
-    }
 }
 
 /// An occupation code at one level of the O*NET-SOC hierarchy.
@@ -211,7 +196,7 @@ pub struct Occupations {
 }
 
 impl Occupations {
-    pub fn from_codes(occupations: impl IntoIterator<Item = OccupationNode>) -> Self {
+    pub fn from_codes(occupations: impl IntoIterator<Item = Occupation>) -> Self {
         fn add(list: &mut Vec<OccupationGroup>, code: String, name: Option<String>) {
             match list.iter_mut().find(|g| g.code == code) {
                 Some(g) if g.name.is_none() => g.name = name,
@@ -468,8 +453,8 @@ where
 mod tests {
     use super::*;
 
-    fn occ(code: &str, name: &str) -> OccupationNode {
-        OccupationNode {
+    fn occ(code: &str, name: &str) -> Occupation {
+        Occupation {
             code: code.into(),
             name: Some(name.into()),
             framework: None,

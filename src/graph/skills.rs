@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cypher::{self, Bound, Record, Statement};
 use super::{Graph, GraphResult};
-use crate::model::{Framework, Skill};
+use crate::model::{Credential, Framework, Occupation, Skill};
 
 /// Properties of an alignment relationship (to a skill, occupation or credential).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -20,23 +20,6 @@ pub struct AlignmentEdge {
     /// CTDL-ASN strength: exact, major, minor, broad, narrow.
     pub alignment_type: Option<String>,
     pub score: Option<f64>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(default)]
-pub struct OccupationNode {
-    pub code: String,
-    pub name: Option<String>,
-    /// The classification the code belongs to (e.g. O*NET-SOC).
-    pub framework: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(default)]
-pub struct CredentialNode {
-    pub uri: String,
-    pub name: Option<String>,
-    pub credential_type: Option<String>,
 }
 
 /// Filter of the skill listings; every part is optional.
@@ -120,7 +103,7 @@ pub async fn alignments(
 pub async fn occupations(
     graph: &Graph,
     uuids: &[String],
-) -> GraphResult<HashMap<String, Vec<(AlignmentEdge, OccupationNode)>>> {
+) -> GraphResult<HashMap<String, Vec<(AlignmentEdge, Occupation)>>> {
     batch(graph, &cypher::SKILL_OCCUPATIONS, uuids, |r| {
         Ok((r.get("edge")?, r.get("occupation")?))
     })
@@ -130,7 +113,7 @@ pub async fn occupations(
 pub async fn credentials(
     graph: &Graph,
     uuids: &[String],
-) -> GraphResult<HashMap<String, Vec<(AlignmentEdge, CredentialNode)>>> {
+) -> GraphResult<HashMap<String, Vec<(AlignmentEdge, Credential)>>> {
     batch(graph, &cypher::SKILL_CREDENTIALS, uuids, |r| {
         Ok((r.get("edge")?, r.get("credential")?))
     })

@@ -9,18 +9,8 @@ use crate::ingest::{Counter, Problem};
 pub use crate::model::Progress;
 
 #[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    async_graphql::Enum,
-    strum::IntoStaticStr,
-    strum::EnumString,
+    Clone, Copy, Debug, PartialEq, Eq, async_graphql::Enum, strum::IntoStaticStr, strum::EnumString,
 )]
-#[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum JobStatus {
     /// Waiting for a free runner slot on some replica.
@@ -45,18 +35,8 @@ impl JobStatus {
 }
 
 #[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    async_graphql::Enum,
-    strum::IntoStaticStr,
-    strum::EnumString,
+    Clone, Copy, Debug, PartialEq, Eq, async_graphql::Enum, strum::IntoStaticStr, strum::EnumString,
 )]
-#[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum JobType {
     CredentialEngineIngestion,
