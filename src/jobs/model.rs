@@ -352,6 +352,24 @@ mod tests {
     }
 
     #[test]
+    fn corrupt_stored_fields_are_errors_not_defaults() {
+        let good = JobRecord::from(&job());
+        let corrupt = |f: fn(&mut JobRecord)| {
+            let mut r = good.clone();
+            f(&mut r);
+            Job::try_from(r).unwrap_err().to_string()
+        };
+        assert!(corrupt(|r| r.state.errors_json = "[{".into()).contains("bad errors"));
+        assert!(
+            corrupt(|r| r.state.checkpoint_json = "{\"done\": 3}".into())
+                .contains("bad checkpoint")
+        );
+        assert!(corrupt(|r| r.input_json = "null".into()).contains("bad input"));
+        assert!(corrupt(|r| r.state.status = "paused".into()).contains("bad status"));
+        assert!(corrupt(|r| r.job_type = "reindex".into()).contains("bad type"));
+    }
+
+    #[test]
     fn records_round_trip_with_spec_and_checkpoint() {
         let mut j = job();
         j.checkpoint.done.push("https://x/resources/a".into());
