@@ -72,6 +72,10 @@ pub struct Limits {
     /// Largest complexity (weighted field count) a GraphQL query may have.
     #[arg(long, env = "SKILLGRAPH_MAX_QUERY_COMPLEXITY", default_value_t = 5000)]
     pub max_query_complexity: usize,
+    /// Answer no introspection (`__schema`, `__type`): schema tools and GraphiQL's docs stop
+    /// working. Introspection is on by default and has a depth limit of its own.
+    #[arg(long, env = "SKILLGRAPH_DISABLE_INTROSPECTION")]
+    pub disable_introspection: bool,
 }
 
 #[derive(Args, Clone, Debug)]

@@ -68,7 +68,6 @@ pub struct Occupation {
 #[serde(default)]
 pub struct Credential {
     /// URI of the credential.
-    #[graphql(name = "id")]
     pub uri: String,
     pub name: Option<String>,
     pub credential_type: Option<String>,
@@ -88,6 +87,7 @@ pub struct FrameworkProps {
 
 /// A competency framework.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[graphql(complex)]
 #[serde(default)]
 pub struct Framework {
     #[serde(flatten)]
@@ -115,6 +115,7 @@ pub struct LearningEventProps {
 
 /// Something an employee did that evidences skills; today, learning.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[graphql(complex)]
 #[serde(default)]
 pub struct SkillEvent {
     pub external_id: String,

@@ -49,7 +49,7 @@ async fn skill_by_uri(app: &TestApp, text: &str, uri: &str) -> Value {
         .data(
             "query($t:String){ skills(limit:100, filter:{text:$t}){ uuid name description keywords author creator referenceId sourceUri sourceName ctid language type{ id name } modifiedTime
                 framework{ name } parentNodes{ name sourceUri parentNodes{ name } } childNodes{ name }
-                alignments{ skillAlignment{ source aligned{ id name alignmentType sourceUri } suggested{ name } } roleAlignment{ onet{ code name framework } } }
+                alignments{ skillAlignment{ source aligned{ id uuid name alignmentType sourceUri } suggested{ name } } roleAlignment{ onet{ code name framework } } }
                 occupations{ occupationsMajorGroup{ code } occupationsMinorGroup{ code } broadOccupation{ code } detailedOccupation{ code name } } } }",
             json!({"t": text}),
         )
@@ -197,7 +197,7 @@ async fn imports_frameworks_with_hierarchy_alignments_and_errors_watched_live() 
         .unwrap();
     assert_eq!(exact["name"], "Information Systems");
     let b1 = skill_by_uri(&app, "information systems", &reg.uri("/resources/ce-b1")).await;
-    assert_eq!(exact["id"], b1["uuid"]);
+    assert_eq!(exact["uuid"], b1["uuid"]);
     assert_eq!(
         b1["childNodes"][0]["name"],
         "Secure configuration of systems"
@@ -231,7 +231,7 @@ async fn reimport_updates_in_place_without_duplicates() {
     let first = wait_for_end(&app, first["name"].as_str().unwrap()).await;
     assert_eq!(first["status"], "SUCCEEDED");
 
-    let count_q = "{ skillConnection(filter:{source:\"credential_engine\"}){ totalCount } frameworks{ name description } }";
+    let count_q = "{ skillConnection(filter:{source:\"credential_engine\"}){ totalCount } frameworks{ nodes { name description } } }";
     let before = app.data(count_q, json!({})).await;
     let a1_before = skill_by_uri(&app, "operating system", &reg.uri("/resources/ce-a1")).await;
     let statements_before = app
@@ -252,8 +252,8 @@ async fn reimport_updates_in_place_without_duplicates() {
         after["skillConnection"], before["skillConnection"],
         "no duplicates"
     );
-    assert_eq!(after["frameworks"].as_array().unwrap().len(), 2);
-    let fw_a = after["frameworks"]
+    assert_eq!(after["frameworks"]["nodes"].as_array().unwrap().len(), 2);
+    let fw_a = after["frameworks"]["nodes"]
         .as_array()
         .unwrap()
         .iter()

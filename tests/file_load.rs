@@ -148,12 +148,15 @@ async fn loads_valid_rows_reports_bad_ones_and_reloads_idempotently() {
         .await;
     assert_eq!(nobody["employee"], Value::Null);
 
-    let page_q = "{ skillEvents(skip: 1, limit: 1) { totalCount items { externalId } } }";
-    let page = app.data(page_q, json!({})).await;
+    let first_q = "{ skillEvents(first: 1) { pageInfo { endCursor } } }";
+    let first = app.data(first_q, json!({})).await;
+    let page_q = "query($a: String) { skillEvents(first: 1, after: $a) { totalCount nodes { externalId } } }";
+    let after = &first["skillEvents"]["pageInfo"]["endCursor"];
+    let page = app.data(page_q, json!({"a": after})).await;
     assert_eq!(page["skillEvents"]["totalCount"], 3);
     // Newest first: ev-3 (May 3), ev-2 (May 2), ev-1 (May 1).
     assert_eq!(
-        page["skillEvents"]["items"],
+        page["skillEvents"]["nodes"],
         json!([{"externalId": "ev-2"}])
     );
 

@@ -82,7 +82,9 @@ async fn readiness_and_queries_fail_fast_while_the_database_is_unreachable_and_r
         200
     );
     let t = Instant::now();
-    let body = app.gql("{ frameworks { name } }", json!({})).await;
+    let body = app
+        .gql("{ frameworks { nodes { name } } }", json!({}))
+        .await;
     assert_eq!(
         common::error_code(&body),
         "DATABASE_UNAVAILABLE",
@@ -98,7 +100,9 @@ async fn readiness_and_queries_fail_fast_while_the_database_is_unreachable_and_r
     }
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let body = app.gql("{ frameworks { name } }", json!({})).await;
+        let body = app
+            .gql("{ frameworks { nodes { name } } }", json!({}))
+            .await;
         if body.get("errors").is_none() {
             break;
         }
@@ -122,7 +126,9 @@ async fn json_logs_and_metrics_describe_requests_and_jobs() {
         Some(&log),
     )
     .await;
-    service.data("{ frameworks { name } }", json!({})).await;
+    service
+        .data("{ frameworks { nodes { name } } }", json!({}))
+        .await;
     let d = service
         .data(
             common::IMPORT,

@@ -31,7 +31,9 @@ async fn spans_are_exported_to_the_configured_collector() {
 
     let db = common::fresh_database().await;
     let service = Service::start(&db, &[("SKILLGRAPH_OTLP_ENDPOINT", &endpoint)]).await;
-    service.data("{ frameworks { name } }", json!({})).await;
+    service
+        .data("{ frameworks { nodes { name } } }", json!({}))
+        .await;
 
     // The batch exporter sends within its schedule (5 s by default).
     let deadline = Instant::now() + Duration::from_secs(30);

@@ -155,9 +155,12 @@ async fn filters_by_text_source_and_framework() {
     );
 
     let frameworks = app
-        .data("{ frameworks { uuid name skillCount } }", json!({}))
+        .data(
+            "{ frameworks { nodes { uuid name skillCount } } }",
+            json!({}),
+        )
         .await;
-    let fws = frameworks["frameworks"].as_array().unwrap();
+    let fws = frameworks["frameworks"]["nodes"].as_array().unwrap();
     assert_eq!(fws.len(), 2);
     assert_eq!(fws[0]["name"], "Framework A");
     assert_eq!(fws[0]["skillCount"], 13);
@@ -426,7 +429,7 @@ const RICH_QUERY: &str = "{ skills(limit: 20, filter: {text: \"leaf\"}) {
     childNodes { name }
     alignments {
       skillAlignment { source aligned { id name score alignmentType } suggested { name score } }
-      credentialAlignment { id name }
+      credentialAlignment { id uri name }
       roleAlignment { onet { code name } }
     }
     occupations { occupationsMajorGroup { code } occupationsMinorGroup { code } broadOccupation { code } detailedOccupation { code name } }
@@ -525,6 +528,7 @@ async fn health_graphiql_and_migrations_are_idempotent() {
     let page = app
         .http
         .get(app.url("/graphql"))
+        .header("accept", "text/html")
         .send()
         .await
         .unwrap()

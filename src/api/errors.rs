@@ -4,6 +4,8 @@ use async_graphql::{ErrorExtensions, ServerError};
 use crate::graph::GraphError;
 
 pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+/// The HTTP request is not a GraphQL request at all (malformed JSON, oversized batch).
+pub const BAD_REQUEST: &str = "BAD_REQUEST";
 pub const NOT_FOUND: &str = "NOT_FOUND";
 pub const DATABASE_ERROR: &str = "DATABASE_ERROR";
 pub const DATABASE_UNAVAILABLE: &str = "DATABASE_UNAVAILABLE";

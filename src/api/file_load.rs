@@ -1,9 +1,10 @@
 //! GraphQL surface of file load tasks and the skill events they write.
-use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 
 use super::errors::{bad_input, db};
 use super::jobs::start_error;
-use super::pagination::page_bounds;
+use super::node;
+use super::pagination::{edges, page_bounds, window, Edge, PageInfo};
 use super::skills::state;
 use crate::graph::events;
 use crate::ingest::file_load::s3::AwsCredentials;
@@ -76,6 +77,10 @@ impl FileLoadMutation {
 
 #[ComplexObject]
 impl Employee {
+    /// Global identifier (Relay); `node(id:)` fetches the employee.
+    pub async fn id(&self) -> ID {
+        node::id(node::Kind::Employee, &self.external_id)
+    }
     /// The employee's learning events, newest first.
     async fn learning_events(
         &self,
@@ -91,20 +96,35 @@ impl Employee {
     }
 }
 
+#[ComplexObject]
+impl SkillEvent {
+    /// Global identifier (Relay); `node(id:)` fetches the event.
+    pub async fn id(&self) -> ID {
+        node::id(node::Kind::SkillEvent, &self.external_id)
+    }
+}
+
+/// One page of skill events.
 #[derive(SimpleObject)]
 #[graphql(complex)]
-pub struct SkillEventPage {
-    pub items: Vec<SkillEvent>,
+pub struct SkillEventConnection {
+    pub edges: Vec<Edge<SkillEvent>>,
+    pub page_info: PageInfo,
     #[graphql(skip)]
     employee: Option<String>,
 }
 
 #[ComplexObject]
-impl SkillEventPage {
+impl SkillEventConnection {
+    /// Number of events matching the filter, over all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
         events::count(&state(ctx)?.graph, self.employee.as_deref())
             .await
             .map_err(db)
+    }
+    /// The events of this page, without cursors.
+    async fn nodes(&self) -> Vec<SkillEvent> {
+        self.edges.iter().map(|e| e.node.clone()).collect()
     }
 }
 
@@ -122,20 +142,24 @@ impl FileLoadQuery {
     }
 
     /// Skill events, newest first, optionally of one employee.
+    #[graphql(complexity = "(first.max(1) as usize).saturating_mul(child_complexity)")]
     async fn skill_events(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 0)] skip: i32,
-        #[graphql(default = 20)] limit: i32,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
         employee_external_id: Option<String>,
-    ) -> Result<SkillEventPage> {
+    ) -> Result<SkillEventConnection> {
         let state = state(ctx)?;
-        let (skip, limit) = page_bounds(skip, limit, state.config.limits.max_page_size)?;
-        let found = events::page(&state.graph, employee_external_id.as_deref(), skip, limit)
+        let (start, first) = window(first, after.as_deref(), state.config.limits.max_page_size)?;
+        let employee = employee_external_id.as_deref();
+        let rows = events::page(&state.graph, employee, start, first + 1)
             .await
             .map_err(db)?;
-        Ok(SkillEventPage {
-            items: found,
+        let (edges, page_info) = edges(rows, start, first);
+        Ok(SkillEventConnection {
+            edges,
+            page_info,
             employee: employee_external_id,
         })
     }

@@ -1,10 +1,11 @@
 //! GraphQL surface of jobs: query, list, start, cancel, and follow live.
-use async_graphql::{ComplexObject, Context, Json, Object, Result, SimpleObject, Subscription};
+use async_graphql::{ComplexObject, Context, Json, Object, Result, SimpleObject, Subscription, ID};
 use futures::Stream;
 
 use super::actions::StartError;
 use super::errors::{bad_input, coded, db, not_found};
-use super::pagination::{decode_cursor, encode_cursor, page_bounds, PageInfo};
+use super::node;
+use super::pagination::{edges, window, Edge, PageInfo};
 use super::skills::state;
 use crate::jobs::model::{Job, JobStatus, JobType};
 use crate::jobs::CancelError;
@@ -12,6 +13,10 @@ use crate::jobs::CancelError;
 /// What the stored job does not hold as a field of its own.
 #[ComplexObject]
 impl Job {
+    /// Global identifier (Relay); `node(id:)` fetches the job.
+    pub async fn id(&self) -> ID {
+        node::id(node::Kind::Job, &self.name)
+    }
     async fn r#type(&self) -> JobType {
         self.job_type()
     }
@@ -25,10 +30,27 @@ impl Job {
     }
 }
 
+/// One page of the job listing.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct JobConnection {
-    pub nodes: Vec<Job>,
+    pub edges: Vec<Edge<Job>>,
     pub page_info: PageInfo,
+    #[graphql(skip)]
+    filter: (Option<JobType>, Option<JobStatus>),
+}
+
+#[ComplexObject]
+impl JobConnection {
+    /// Number of jobs matching the filter, over all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        let (job_type, status) = self.filter;
+        state(ctx)?.jobs.count(job_type, status).await.map_err(db)
+    }
+    /// The jobs of this page, without cursors.
+    async fn nodes(&self) -> Vec<Job> {
+        self.edges.iter().map(|e| e.node.clone()).collect()
+    }
 }
 
 #[derive(Default)]
@@ -43,6 +65,7 @@ impl JobQuery {
     }
 
     /// Jobs, newest first, optionally of one type and status.
+    #[graphql(complexity = "(first.max(1) as usize).saturating_mul(child_complexity)")]
     async fn jobs(
         &self,
         ctx: &Context<'_>,
@@ -52,27 +75,17 @@ impl JobQuery {
         after: Option<String>,
     ) -> Result<JobConnection> {
         let state = state(ctx)?;
-        let start = after
-            .as_deref()
-            .map(decode_cursor)
-            .transpose()?
-            .map_or(0, |c| c + 1);
-        let (start, first) = page_bounds(start as i32, first, state.config.limits.max_page_size)?;
-        let mut jobs = state
+        let (start, first) = window(first, after.as_deref(), state.config.limits.max_page_size)?;
+        let rows = state
             .jobs
             .list(r#type, status, start, first + 1)
             .await
             .map_err(db)?;
-        let has_next_page = jobs.len() > first;
-        jobs.truncate(first);
+        let (edges, page_info) = edges(rows, start, first);
         Ok(JobConnection {
-            page_info: PageInfo {
-                has_next_page,
-                has_previous_page: start > 0,
-                start_cursor: (!jobs.is_empty()).then(|| encode_cursor(start)),
-                end_cursor: (!jobs.is_empty()).then(|| encode_cursor(start + jobs.len() - 1)),
-            },
-            nodes: jobs,
+            edges,
+            page_info,
+            filter: (r#type, status),
         })
     }
 }

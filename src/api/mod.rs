@@ -1,28 +1,37 @@
 //! HTTP surface: GraphQL (queries, mutations, WebSocket subscriptions), GraphiQL, health, metrics.
 mod actions;
+mod depth;
 pub mod errors;
 mod extension;
 pub mod file_load;
+mod graphiql;
+mod graphql_http;
 pub mod jobs;
 mod loaders;
 mod metrics;
+mod node;
 mod pagination;
 mod rest;
 mod seed_skill;
 pub mod skills;
+mod ws;
 
 use std::sync::Arc;
 
-use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
+use async_graphql::extensions::apollo_persisted_queries::{
+    ApolloPersistedQueries, LruCacheStorage,
+};
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
-use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use async_graphql_axum::GraphQLProtocol;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use tokio_util::task::TaskTracker;
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
 
@@ -32,7 +41,12 @@ use crate::ingest::credential_engine::client::HostAllowlist;
 use crate::jobs::Jobs;
 
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(skills::SkillQuery, jobs::JobQuery, file_load::FileLoadQuery);
+pub struct QueryRoot(
+    node::NodeQuery,
+    skills::SkillQuery,
+    jobs::JobQuery,
+    file_load::FileLoadQuery,
+);
 
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(jobs::JobMutation, file_load::FileLoadMutation);
@@ -71,12 +85,23 @@ pub fn sdl() -> String {
 
 pub fn schema(state: AppState) -> AppSchema {
     let limits = &state.config.limits;
-    schema_builder()
-        .limit_depth(limits.max_query_depth)
-        .limit_complexity(limits.max_query_complexity)
-        .data(state)
-        .finish()
+    let mut builder = schema_builder()
+        .extension(depth::DepthLimit {
+            max_depth: limits.max_query_depth,
+        })
+        .extension(graphql_http::ReadOnlyGet)
+        .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
+            PERSISTED_QUERIES,
+        )))
+        .limit_complexity(limits.max_query_complexity);
+    if limits.disable_introspection {
+        builder = builder.disable_introspection();
+    }
+    builder.data(state).finish()
 }
+
+/// Automatic persisted queries kept (least recently used go first).
+const PERSISTED_QUERIES: usize = 1024;
 
 /// How long a WebSocket may stay open once its subscriptions ended at shutdown.
 const SOCKET_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
@@ -90,12 +115,15 @@ struct Http {
 pub fn router(state: AppState) -> Router {
     let schema = schema(state.clone());
     Router::new()
-        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/graphql", get(graphql_get).post(graphql_http::post))
+        .route("/graphiql/{file}", get(graphiql::asset))
         .route("/livez", get(livez))
         .route("/readyz", get(readyz))
         .route("/health", get(readyz))
         .route("/metrics", get(metrics))
         .merge(rest::routes())
+        // gzip or br as the client accepts; event streams and tiny bodies are left alone.
+        .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(metrics::http))
         .layer(
             TraceLayer::new_for_http()
@@ -116,55 +144,35 @@ pub fn router(state: AppState) -> Router {
         .with_state(Http { state, schema })
 }
 
-async fn graphql_post(State(http): State<Http>, req: GraphQLRequest) -> GraphQLResponse {
-    let req = req
-        .into_inner()
-        .data(loaders::Loaders::new(&http.state.graph));
-    http.schema.execute(req).await.into()
-}
-
-/// GET serves GraphiQL to browsers and subscriptions to WebSocket clients on the same path.
-async fn graphql_get(
-    State(http): State<Http>,
-    protocol: Result<GraphQLProtocol, StatusCode>,
-    upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
-) -> Response {
-    match (protocol, upgrade) {
-        (Ok(protocol), Ok(upgrade)) => {
-            let schema = http.schema.clone();
-            let graph = http.state.graph.clone();
-            let jobs = http.state.jobs.clone();
-            let sockets = http.state.sockets.clone();
+/// GET: a WebSocket upgrade (either subscription protocol), a query, or GraphiQL.
+async fn graphql_get(State(http): State<Http>, req: axum::extract::Request) -> Response {
+    let (mut parts, _) = req.into_parts();
+    let upgrade = WebSocketUpgrade::from_request_parts(&mut parts, &()).await;
+    let protocol = GraphQLProtocol::from_request_parts(&mut parts, &()).await;
+    match (upgrade, protocol) {
+        (Ok(upgrade), Ok(protocol)) => {
+            let (schema, state) = (http.schema.clone(), http.state.clone());
+            // The same choice the extractor made, kept to know which messages to rewrite.
+            let legacy = parts
+                .headers
+                .get("sec-websocket-protocol")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').map(str::trim).find_map(|p| p.parse().ok()))
+                == Some(async_graphql::http::WebSocketProtocols::SubscriptionsTransportWS);
+            let sockets = state.sockets.clone();
             upgrade
                 .protocols(ALL_WEBSOCKET_PROTOCOLS)
                 .on_upgrade(move |socket| {
-                    let serve = GraphQLWebSocket::new(socket, schema, protocol)
-                        .on_connection_init(move |_| async move {
-                            let mut data = async_graphql::Data::default();
-                            data.insert(loaders::Loaders::new(&graph));
-                            Ok(data)
-                        })
-                        .serve();
-                    // At shutdown, subscriptions send their last state and complete; a client
-                    // that keeps the socket open after that is let go after a short grace.
-                    sockets.track_future(async move {
-                        tokio::select! {
-                            _ = serve => {}
-                            _ = async {
-                                jobs.closed().await;
-                                tokio::time::sleep(SOCKET_GRACE).await;
-                            } => {}
-                        }
-                    })
+                    sockets.track_future(ws::serve(socket, schema, state, protocol, legacy))
                 })
         }
-        _ => Html(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .subscription_endpoint("/graphql")
-                .finish(),
-        )
-        .into_response(),
+        (Ok(_), Err(_)) => graphql_http::bad_request(
+            "unknown WebSocket subprotocol (graphql-transport-ws or graphql-ws)",
+        ),
+        (Err(_), _) => {
+            let query = axum::extract::RawQuery(parts.uri.query().map(String::from));
+            graphql_http::get(State(http), parts.headers, query).await
+        }
     }
 }
 

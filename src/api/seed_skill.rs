@@ -95,7 +95,7 @@ fn seed_items(items: Vec<AlignedSkill>) -> Vec<SeedItem> {
     items
         .into_iter()
         .map(|a| SeedItem {
-            id: a.id.to_string(),
+            id: a.uuid.to_string(),
             name: a.name,
             score: a.score,
         })
@@ -121,7 +121,7 @@ pub async fn page(graph: &Graph, skip: usize, limit: usize) -> GraphResult<Vec<S
             let uuid = skill.stored.uuid.as_str();
             let parents = parents.remove(uuid).unwrap_or_default();
             let mut skill_alignment = BySource::new();
-            for group in SourceAlignment::group(alignments.remove(uuid).unwrap_or_default()) {
+            for group in SourceAlignment::group(uuid, alignments.remove(uuid).unwrap_or_default()) {
                 skill_alignment.insert(
                     group.source,
                     Aligned {

@@ -6,7 +6,8 @@ use async_graphql::{
 
 use super::errors::{coded, db, INTERNAL_SERVER_ERROR};
 use super::loaders::Loaders;
-use super::pagination::{decode_cursor, encode_cursor, page_bounds, PageInfo};
+use super::node;
+use super::pagination::{edges, page_bounds, window, Edge, PageInfo};
 use super::AppState;
 use crate::graph::skills::{self, AlignmentEdge, SkillFilter};
 use crate::graph::GraphError;
@@ -22,6 +23,10 @@ pub struct SkillType {
 /// The nested fields of a skill, each loaded in one batch per query level.
 #[ComplexObject]
 impl Skill {
+    /// Global identifier (Relay): the same skill always has the same id; `node(id:)` fetches it.
+    pub async fn id(&self) -> ID {
+        node::id(node::Kind::Skill, &self.stored.uuid)
+    }
     async fn r#type(&self) -> Option<SkillType> {
         let p = &self.props;
         (p.type_id.is_some() || p.type_name.is_some()).then(|| SkillType {
@@ -55,8 +60,9 @@ impl Skill {
     }
     /// Credentials (certifications, badges, degrees) aligned to the skill.
     async fn certifications(&self, ctx: &Context<'_>) -> Result<Vec<AlignedCredential>> {
-        let found = load(&loaders(ctx)?.credentials, &self.stored.uuid).await?;
-        Ok(found.into_iter().map(AlignedCredential::from).collect())
+        let uuid = &self.stored.uuid;
+        let found = load(&loaders(ctx)?.credentials, uuid).await?;
+        Ok(found.into_iter().map(|a| Aligned::new(uuid, a)).collect())
     }
 }
 
@@ -70,16 +76,22 @@ impl Alignments {
     /// Alignments to other skills, one entry per source.
     async fn skill_alignment(&self, ctx: &Context<'_>) -> Result<Vec<SourceAlignment>> {
         let found = load(&loaders(ctx)?.alignments, &self.uuid).await?;
-        Ok(SourceAlignment::group(found))
+        Ok(SourceAlignment::group(&self.uuid, found))
     }
     async fn credential_alignment(&self, ctx: &Context<'_>) -> Result<Vec<AlignedCredential>> {
         let found = load(&loaders(ctx)?.credentials, &self.uuid).await?;
-        Ok(found.into_iter().map(AlignedCredential::from).collect())
+        Ok(found
+            .into_iter()
+            .map(|a| Aligned::new(&self.uuid, a))
+            .collect())
     }
     async fn role_alignment(&self, ctx: &Context<'_>) -> Result<RoleAlignment> {
         let found = load(&loaders(ctx)?.occupations, &self.uuid).await?;
         Ok(RoleAlignment {
-            onet: found.into_iter().map(AlignedOccupation::from).collect(),
+            onet: found
+                .into_iter()
+                .map(|a| Aligned::new(&self.uuid, a))
+                .collect(),
         })
     }
 }
@@ -93,7 +105,7 @@ pub struct SourceAlignment {
 }
 
 impl SourceAlignment {
-    pub(super) fn group(edges: Vec<(AlignmentEdge, Skill)>) -> Vec<Self> {
+    pub(super) fn group(from: &str, edges: Vec<(AlignmentEdge, Skill)>) -> Vec<Self> {
         let mut groups: Vec<SourceAlignment> = Vec::new();
         for (edge, node) in edges {
             let source = edge.source.clone().unwrap_or_else(|| "unknown".into());
@@ -109,7 +121,7 @@ impl SourceAlignment {
                 }
             };
             let suggested = edge.kind.as_deref() == Some("suggested");
-            let item = AlignedSkill::from((edge, node));
+            let item = AlignedSkill::new(from, edge, node);
             if suggested {
                 groups[idx].suggested.push(item);
             } else {
@@ -120,10 +132,15 @@ impl SourceAlignment {
     }
 }
 
+/// One alignment of a skill to another: per edge, so its `id` is the edge's own (the aligned
+/// skill is `skill`, with its own `id`).
 #[derive(SimpleObject)]
 pub struct AlignedSkill {
-    /// uuid of the aligned skill.
+    /// This alignment's own id (from, to, source and kind): caching clients never merge two
+    /// alignments to one skill.
     pub id: ID,
+    /// uuid of the aligned skill.
+    pub uuid: ID,
     pub name: Option<String>,
     pub score: Option<f64>,
     /// exact, major, minor, broad or narrow.
@@ -133,10 +150,18 @@ pub struct AlignedSkill {
     pub skill: Skill,
 }
 
-impl From<(AlignmentEdge, Skill)> for AlignedSkill {
-    fn from((edge, skill): (AlignmentEdge, Skill)) -> Self {
+impl AlignedSkill {
+    fn new(from: &str, edge: AlignmentEdge, skill: Skill) -> Self {
+        let to = &skill.stored.uuid;
+        let key = format!(
+            "{from}:{}:{}:{}",
+            to.as_str(),
+            edge.source.as_deref().unwrap_or_default(),
+            edge.kind.as_deref().unwrap_or_default()
+        );
         Self {
-            id: skill.stored.uuid.clone(),
+            id: node::id(node::Kind::AlignedSkill, &key),
+            uuid: to.clone(),
             name: skill.props.name.clone(),
             score: edge.score,
             alignment_type: edge.alignment_type,
@@ -146,22 +171,31 @@ impl From<(AlignmentEdge, Skill)> for AlignedSkill {
     }
 }
 
-/// A credential or occupation a skill is aligned to, with who said so.
+/// A credential or occupation a skill is aligned to, with who said so. Per edge: its `id` is
+/// its own, not the credential's or occupation's.
 #[derive(SimpleObject)]
 #[graphql(
     concrete(name = "AlignedCredential", params(Credential)),
     concrete(name = "AlignedOccupation", params(Occupation))
 )]
-pub struct Aligned<T: ObjectType> {
+pub struct Aligned<T: ObjectType + node::Target> {
+    /// This alignment's own id (skill, target and source).
+    pub id: ID,
     #[graphql(flatten)]
     pub target: T,
     pub source: Option<String>,
     pub score: Option<f64>,
 }
 
-impl<T: ObjectType> From<(AlignmentEdge, T)> for Aligned<T> {
-    fn from((edge, target): (AlignmentEdge, T)) -> Self {
+impl<T: ObjectType + node::Target> Aligned<T> {
+    fn new(from: &str, (edge, target): (AlignmentEdge, T)) -> Self {
+        let key = format!(
+            "{from}:{}:{}",
+            target.key(),
+            edge.source.as_deref().unwrap_or_default()
+        );
         Self {
+            id: node::id(T::KIND, &key),
             target,
             source: edge.source,
             score: edge.score,
@@ -277,6 +311,14 @@ impl SocCode {
     }
 }
 
+#[ComplexObject]
+impl Framework {
+    /// Global identifier (Relay); `node(id:)` fetches the framework.
+    pub async fn id(&self) -> ID {
+        node::id(node::Kind::Framework, &self.stored.uuid)
+    }
+}
+
 #[derive(InputObject, Default)]
 pub struct SkillFilterInput {
     /// Case-insensitive substring of the name or description.
@@ -303,7 +345,7 @@ impl From<Option<SkillFilterInput>> for SkillFilter {
 #[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct SkillConnection {
-    pub edges: Vec<SkillEdge>,
+    pub edges: Vec<Edge<Skill>>,
     pub page_info: PageInfo,
     #[graphql(skip)]
     filter: SkillFilter,
@@ -323,10 +365,26 @@ impl SkillConnection {
     }
 }
 
+/// One page of the framework listing.
 #[derive(SimpleObject)]
-pub struct SkillEdge {
-    pub cursor: String,
-    pub node: Skill,
+#[graphql(complex)]
+pub struct FrameworkConnection {
+    pub edges: Vec<Edge<Framework>>,
+    pub page_info: PageInfo,
+}
+
+#[ComplexObject]
+impl FrameworkConnection {
+    /// Number of frameworks, over all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        skills::frameworks_count(&state(ctx)?.graph)
+            .await
+            .map_err(db)
+    }
+    /// The frameworks of this page, without cursors.
+    async fn nodes(&self) -> Vec<Framework> {
+        self.edges.iter().map(|e| e.node.clone()).collect()
+    }
 }
 
 #[derive(Default)]
@@ -364,38 +422,20 @@ impl SkillQuery {
         filter: Option<SkillFilterInput>,
     ) -> Result<SkillConnection> {
         let state = state(ctx)?;
-        let start = match after {
-            None => 0,
-            Some(c) => decode_cursor(&c)? + 1,
-        };
-        let (start, first) = page_bounds(start as i32, first, state.config.limits.max_page_size)?;
+        let max = state.config.limits.max_page_size;
+        let (start, first) = window(first, after.as_deref(), max)?;
         let filter: SkillFilter = filter.into();
-        // One extra row tells whether another page follows.
-        let mut nodes = if first == 0 {
+        let rows = if first == 0 {
             vec![]
         } else {
             skills::page(&state.graph, &filter, start, first + 1)
                 .await
                 .map_err(db)?
         };
-        let has_next_page = nodes.len() > first;
-        nodes.truncate(first);
-        let edges: Vec<SkillEdge> = nodes
-            .into_iter()
-            .enumerate()
-            .map(|(i, n)| SkillEdge {
-                cursor: encode_cursor(start + i),
-                node: n,
-            })
-            .collect();
+        let (edges, page_info) = edges(rows, start, first);
         Ok(SkillConnection {
-            page_info: PageInfo {
-                has_next_page,
-                has_previous_page: start > 0,
-                start_cursor: edges.first().map(|e| e.cursor.clone()),
-                end_cursor: edges.last().map(|e| e.cursor.clone()),
-            },
             edges,
+            page_info,
             filter,
         })
     }
@@ -408,23 +448,25 @@ impl SkillQuery {
         Ok(found.filter(|s| s.props.name.is_some()))
     }
 
-    /// Competency frameworks ordered by name.
-    #[graphql(complexity = "(limit.max(1) as usize).saturating_mul(child_complexity)")]
+    /// Competency frameworks ordered by name, with their number of skills.
+    #[graphql(complexity = "(first.max(1) as usize).saturating_mul(child_complexity)")]
     async fn frameworks(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 0)] skip: i32,
-        #[graphql(default = 20)] limit: i32,
-    ) -> Result<Vec<Framework>> {
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> Result<FrameworkConnection> {
         let state = state(ctx)?;
-        let (skip, limit) = page_bounds(skip, limit, state.config.limits.max_page_size)?;
-        if limit == 0 {
-            return Ok(vec![]);
-        }
-        let nodes = skills::frameworks(&state.graph, skip, limit)
-            .await
-            .map_err(db)?;
-        Ok(nodes)
+        let (start, first) = window(first, after.as_deref(), state.config.limits.max_page_size)?;
+        let rows = if first == 0 {
+            vec![]
+        } else {
+            skills::frameworks(&state.graph, start, first + 1)
+                .await
+                .map_err(db)?
+        };
+        let (edges, page_info) = edges(rows, start, first);
+        Ok(FrameworkConnection { edges, page_info })
     }
 }
 

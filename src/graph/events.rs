@@ -32,6 +32,13 @@ pub async fn employee(graph: &Graph, external_id: &str) -> GraphResult<Option<Em
     graph.one(q, "employee").await
 }
 
+pub async fn by_external_id(graph: &Graph, external_id: &str) -> GraphResult<Option<SkillEvent>> {
+    let q = cypher::SKILL_EVENT_BY_EXTERNAL_ID
+        .bind()
+        .param("external_id", external_id);
+    graph.one(q, "event").await
+}
+
 pub async fn page(
     graph: &Graph,
     employee: Option<&str>,

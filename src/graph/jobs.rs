@@ -100,6 +100,18 @@ pub async fn page(
     graph.column(q, "job").await
 }
 
+pub async fn count(
+    graph: &Graph,
+    job_type: Option<&str>,
+    status: Option<&str>,
+) -> GraphResult<i64> {
+    let q = cypher::JOBS_COUNT
+        .bind()
+        .param("type", job_type)
+        .param("status", status);
+    Ok(graph.one(q, "total").await?.unwrap_or(0))
+}
+
 /// Claims one job for `owner` until `lease_until` (Unix ms), or `None` when there is nothing to
 /// claim. A cheap read goes first so that idle replicas do not write on every poll.
 pub async fn claim(graph: &Graph, owner: &str, lease_until: i64) -> GraphResult<Option<JobRecord>> {

@@ -64,6 +64,18 @@ pub async fn by_uuid(graph: &Graph, uuid: &str) -> GraphResult<Option<Skill>> {
         .await
 }
 
+pub async fn frameworks_count(graph: &Graph) -> GraphResult<i64> {
+    Ok(graph
+        .one(cypher::FRAMEWORKS_COUNT.bind(), "total")
+        .await?
+        .unwrap_or(0))
+}
+
+pub async fn framework_by_uuid(graph: &Graph, uuid: &str) -> GraphResult<Option<Framework>> {
+    let q = cypher::FRAMEWORK_BY_UUID.bind().param("uuid", uuid);
+    graph.one(q, "framework").await
+}
+
 pub async fn frameworks(graph: &Graph, skip: usize, limit: usize) -> GraphResult<Vec<Framework>> {
     let q = cypher::FRAMEWORKS
         .bind()

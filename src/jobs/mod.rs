@@ -164,6 +164,15 @@ impl Jobs {
         records.into_iter().map(Job::try_from).collect()
     }
 
+    pub async fn count(
+        &self,
+        job_type: Option<JobType>,
+        status: Option<JobStatus>,
+    ) -> GraphResult<i64> {
+        let (t, s) = (job_type.map(JobType::as_str), status.map(JobStatus::as_str));
+        stored::count(&self.graph, t, s).await
+    }
+
     /// Stores a new queued job and returns it at once. A job with `secrets` (a file load) is
     /// held for this process, the only one that has them; any replica may claim the others.
     pub async fn submit(

@@ -1,0 +1,2 @@
+MATCH (f:Framework {uuid: $uuid})
+RETURN f {.*} AS framework

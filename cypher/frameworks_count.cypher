@@ -1,0 +1,2 @@
+MATCH (f:Framework)
+RETURN count(f) AS total

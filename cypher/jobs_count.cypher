@@ -1,0 +1,5 @@
+// Jobs matching the listing's filters (type and status are optional).
+MATCH (j:Job)
+WHERE ($type IS NULL OR j.type = $type)
+  AND ($status IS NULL OR j.status = $status)
+RETURN count(j) AS total

@@ -1,0 +1,171 @@
+//! GraphQL over HTTP as the spec and common servers do it: POST (one request or a bounded batch),
+//! GET for queries (never mutations: 405), JSON errors with a code for every malformed request,
+//! `application/graphql-response+json` when asked for, and subscriptions (or any operation) as
+//! Server-Sent Events in the graphql-sse "distinct connections" protocol when the client accepts
+//! `text/event-stream`. Browsers asking for HTML get GraphiQL.
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
+use async_graphql::{BatchRequest, BatchResponse, ServerError, ServerResult, Variables};
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
+use serde_json::json;
+
+use super::errors::BAD_REQUEST;
+use super::{graphiql, loaders, Http};
+
+/// Most operations one batched POST may carry.
+pub const MAX_BATCH: usize = 10;
+/// `extensions.code` of a mutation sent with GET.
+pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
+
+/// Marks a request that came as GET, so mutations can be refused once the document is parsed.
+struct ViaGet;
+
+pub async fn post(State(http): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
+    let batch = match serde_json::from_slice::<BatchRequest>(&body) {
+        Ok(b) => b,
+        Err(e) => return bad_request(format!("the body is not a GraphQL request: {e}")),
+    };
+    if let BatchRequest::Batch(items) = &batch {
+        if items.is_empty() || items.len() > MAX_BATCH {
+            return bad_request(format!(
+                "a batch holds 1 to {MAX_BATCH} operations, not {}",
+                items.len()
+            ));
+        }
+    }
+    answer(&http, &headers, batch).await
+}
+
+/// A GET with `query` (or a persisted query's hash) runs it; a browser gets GraphiQL.
+pub async fn get(
+    State(http): State<Http>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let query = query.unwrap_or_default();
+    if query.is_empty() && accepts(&headers, "text/html") {
+        return graphiql::page();
+    }
+    let request = match async_graphql::http::parse_query_string(&query) {
+        Ok(r) => r.data(ViaGet),
+        Err(e) => return bad_request(format!("the query string is not a GraphQL request: {e}")),
+    };
+    answer(&http, &headers, BatchRequest::Single(request)).await
+}
+
+async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Response {
+    let loaders = loaders::Loaders::new(&http.state.graph);
+    if accepts(headers, "text/event-stream") {
+        return match batch {
+            BatchRequest::Single(r) => events(http, r.data(loaders)),
+            BatchRequest::Batch(_) => bad_request("event streams take one operation"),
+        };
+    }
+    let batch = match batch {
+        BatchRequest::Single(r) => BatchRequest::Single(r.data(loaders)),
+        // One set of loaders per operation: each is its own request.
+        BatchRequest::Batch(items) => BatchRequest::Batch(
+            items
+                .into_iter()
+                .map(|r| r.data(loaders::Loaders::new(&http.state.graph)))
+                .collect(),
+        ),
+    };
+    let response = http.schema.execute_batch(batch).await;
+    let status = match &response {
+        BatchResponse::Single(r) if has_code(&r.errors, METHOD_NOT_ALLOWED) => {
+            StatusCode::METHOD_NOT_ALLOWED
+        }
+        _ => StatusCode::OK,
+    };
+    let kind = if accepts(headers, "application/graphql-response+json") {
+        "application/graphql-response+json"
+    } else {
+        "application/json"
+    };
+    let body = serde_json::to_vec(&response).expect("responses serialise");
+    let mut out = (status, [(header::CONTENT_TYPE, kind)], body).into_response();
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        out.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    }
+    out
+}
+
+/// Every result as a `next` event, then `complete` (graphql-sse, distinct connections mode).
+fn events(http: &Http, request: async_graphql::Request) -> Response {
+    let results = http.schema.execute_stream(request).map(|r| {
+        let data = serde_json::to_string(&r).expect("responses serialise");
+        Ok::<_, Infallible>(Event::default().event("next").data(data))
+    });
+    let done = futures::stream::once(async { Ok(Event::default().event("complete").data("")) });
+    Sse::new(results.chain(done))
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+fn accepts(headers: &HeaderMap, kind: &str) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(',').any(|part| part.trim().starts_with(kind)))
+}
+
+fn has_code(errors: &[ServerError], code: &str) -> bool {
+    errors.iter().any(|e| {
+        e.extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .is_some_and(|c| *c == async_graphql::Value::from(code))
+    })
+}
+
+/// A request that is not GraphQL at all: 400, still as a GraphQL error with a code.
+pub fn bad_request(message: impl Into<String>) -> Response {
+    let body =
+        json!({"errors": [{"message": message.into(), "extensions": {"code": BAD_REQUEST}}]});
+    (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+}
+
+/// Refuses mutations sent with GET (a link or an image tag must never change anything).
+pub struct ReadOnlyGet;
+
+impl ExtensionFactory for ReadOnlyGet {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ReadOnlyGet)
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for ReadOnlyGet {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let doc = next.run(ctx, query, variables).await?;
+        let mutation = doc
+            .operations
+            .iter()
+            .any(|(_, op)| op.node.ty == OperationType::Mutation);
+        if mutation && ctx.data_opt::<ViaGet>().is_some() {
+            let mut e = ServerError::new("mutations must be sent with POST", None);
+            e.extensions
+                .get_or_insert_with(Default::default)
+                .set("code", METHOD_NOT_ALLOWED);
+            return Err(e);
+        }
+        Ok(doc)
+    }
+}
