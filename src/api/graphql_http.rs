@@ -29,7 +29,14 @@ pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
 struct ViaGet;
 
 pub async fn post(State(http): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
-    let batch = match serde_json::from_slice::<BatchRequest>(&body) {
+    // An object is one request, an array a batch; serde alone would also take an array as
+    // one request's fields.
+    let parsed = match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => serde_json::from_slice(&body).map(BatchRequest::Single),
+        Some(b'[') => serde_json::from_slice(&body).map(BatchRequest::Batch),
+        _ => return bad_request("the body must be a JSON object (or an array of them)"),
+    };
+    let batch = match parsed {
         Ok(b) => b,
         Err(e) => return bad_request(format!("the body is not a GraphQL request: {e}")),
     };
