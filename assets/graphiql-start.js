@@ -20,7 +20,6 @@
       fetcher: fetcher,
       isHeadersEditorEnabled: true,
       shouldPersistHeaders: true,
-      defaultHeaders: '{\n  "Authorization": "Bearer "\n}',
       defaultEditorToolsVisibility: true,
     })
   );

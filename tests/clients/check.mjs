@@ -1,0 +1,24 @@
+// Shared by the client scripts: where the service is (set by tests/clients.rs), and a check that
+// fails the script with a message.
+export const http = process.env.SKILLGRAPH_URL; // e.g. http://127.0.0.1:40000/graphql
+export const ws = http.replace(/^http/, 'ws');
+export const job = process.env.SKILLGRAPH_JOB; // a job that runs to success
+export const importUri = process.env.SKILLGRAPH_IMPORT_URI; // a framework the registry serves
+
+export function check(ok, message, detail) {
+  if (!ok) {
+    console.error(`FAILED: ${message}`, detail === undefined ? '' : JSON.stringify(detail, null, 2));
+    process.exit(1);
+  }
+  console.log(`ok: ${message}`);
+}
+
+/** Fails the script if it has not finished in `seconds`. */
+export function deadline(seconds) {
+  setTimeout(() => {
+    console.error(`FAILED: not done within ${seconds}s`);
+    process.exit(1);
+  }, seconds * 1000).unref();
+}
+
+export const JOB_UPDATES = `subscription($n: String!) { jobUpdates(jobName: $n) { id status finished } }`;
