@@ -58,7 +58,10 @@ async fn live() -> Live {
         writes::set_alignments(g, &set).await.unwrap();
     }
     let started = app
-        .data(common::IMPORT, json!({"u": [reg.uri("/resources/ce-fw-b")]}))
+        .data(
+            common::IMPORT,
+            json!({"u": [reg.uri("/resources/ce-fw-b")]}),
+        )
         .await;
     let job = started["importCredentialEngine"]["name"]
         .as_str()
@@ -131,9 +134,15 @@ async fn apollo_client_queries_mutates_and_caches_right() {
     run(&live, "node", &["apollo.mjs"]).await;
     let jobs = live
         .app
-        .data("{ jobs(type: CREDENTIAL_ENGINE_INGESTION) { totalCount } }", json!({}))
+        .data(
+            "{ jobs(type: CREDENTIAL_ENGINE_INGESTION) { totalCount } }",
+            json!({}),
+        )
         .await;
-    assert_eq!(jobs["jobs"]["totalCount"], 2, "Apollo's mutation started a job");
+    assert_eq!(
+        jobs["jobs"]["totalCount"], 2,
+        "Apollo's mutation started a job"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
