@@ -11,8 +11,6 @@ use std::sync::Arc;
 
 use common::{ce_server, TestApp};
 use serde_json::json;
-use skillgraph::graph::writes::{self, AlignmentRow, SkillEdges, SkillRow};
-use skillgraph::model::SkillProps;
 
 fn clients_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/clients")
@@ -34,29 +32,7 @@ async fn live() -> Live {
         c.ingest.http_backoff_ms = 10;
     })
     .await;
-    let skill = |uri: &str, name: &str| SkillRow {
-        uri: uri.into(),
-        framework_uri: None,
-        props: SkillProps {
-            name: Some(name.into()),
-            ..Default::default()
-        },
-    };
-    let rows = [skill("urn:alpha", "Alpha"), skill("urn:beta", "Beta")];
-    let g = app.graph();
-    writes::upsert_skills(g, &rows).await.unwrap();
-    for (source, alignment_type) in [("credential_engine", "exact"), ("embedding", "broad")] {
-        let edge = AlignmentRow {
-            from: "urn:alpha".into(),
-            to: "urn:beta".into(),
-            source: source.into(),
-            kind: "aligned".into(),
-            alignment_type: alignment_type.into(),
-            score: None,
-        };
-        let set = SkillEdges::alignments(&rows[..1], source, &[edge]);
-        writes::set_alignments(g, &set).await.unwrap();
-    }
+    common::two_alignments_to_one_skill(app.graph(), "Alpha", "Beta").await;
     let started = app
         .data(
             common::IMPORT,

@@ -7,8 +7,6 @@ use std::time::Duration;
 
 use common::{ce_server, error_code, ws, TestApp};
 use serde_json::{json, Value};
-use skillgraph::graph::writes::{self, AlignmentRow, SkillEdges, SkillRow};
-use skillgraph::model::SkillProps;
 
 const INTROSPECTION: &str = include_str!("fixtures/introspection.graphql");
 
@@ -338,36 +336,10 @@ async fn node(app: &TestApp, id: Value) -> Value {
         .clone()
 }
 
-fn skill(uri: &str, name: &str) -> SkillRow {
-    SkillRow {
-        uri: uri.into(),
-        framework_uri: None,
-        props: SkillProps {
-            name: Some(name.into()),
-            ..Default::default()
-        },
-    }
-}
-
 #[tokio::test]
 async fn every_cacheable_object_has_a_global_id_and_edges_have_their_own() {
     let app = TestApp::start().await;
-    let g = app.graph();
-    let rows = [skill("urn:a", "A"), skill("urn:b", "B")];
-    writes::upsert_skills(g, &rows).await.unwrap();
-    // Two sources align A to B, with different types: two edges, one target.
-    for (source, alignment_type) in [("credential_engine", "exact"), ("embedding", "broad")] {
-        let edge = AlignmentRow {
-            from: "urn:a".into(),
-            to: "urn:b".into(),
-            source: source.into(),
-            kind: "aligned".into(),
-            alignment_type: alignment_type.into(),
-            score: None,
-        };
-        let set = SkillEdges::alignments(&rows[..1], source, &[edge]);
-        writes::set_alignments(g, &set).await.unwrap();
-    }
+    common::two_alignments_to_one_skill(app.graph(), "A", "B").await;
     let data = app
         .data(
             "{ skills { id uuid name alignments { skillAlignment { source aligned { id uuid alignmentType skill { id } } } } } }",

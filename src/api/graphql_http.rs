@@ -4,11 +4,8 @@
 //! Server-Sent Events in the graphql-sse "distinct connections" protocol when the client accepts
 //! `text/event-stream`. Browsers asking for HTML get GraphiQL.
 use std::convert::Infallible;
-use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
-use async_graphql::parser::types::{ExecutableDocument, OperationType};
-use async_graphql::{BatchRequest, BatchResponse, ServerError, ServerResult, Variables};
+use async_graphql::{BatchRequest, BatchResponse, ServerError};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -17,16 +14,12 @@ use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
 use serde_json::json;
 
-use super::errors::BAD_REQUEST;
+use super::document_rules::ViaGet;
+use super::errors::{BAD_REQUEST, METHOD_NOT_ALLOWED};
 use super::{graphiql, loaders, Http};
 
 /// Most operations one batched POST may carry.
 pub const MAX_BATCH: usize = 10;
-/// `extensions.code` of a mutation sent with GET.
-pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
-
-/// Marks a request that came as GET, so mutations can be refused once the document is parsed.
-struct ViaGet;
 
 pub async fn post(State(http): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
     // An object is one request, an array a batch; serde alone would also take an array as
@@ -141,38 +134,4 @@ pub fn bad_request(message: impl Into<String>) -> Response {
     let body =
         json!({"errors": [{"message": message.into(), "extensions": {"code": BAD_REQUEST}}]});
     (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
-}
-
-/// Refuses mutations sent with GET (a link or an image tag must never change anything).
-pub struct ReadOnlyGet;
-
-impl ExtensionFactory for ReadOnlyGet {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ReadOnlyGet)
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for ReadOnlyGet {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        let mutation = doc
-            .operations
-            .iter()
-            .any(|(_, op)| op.node.ty == OperationType::Mutation);
-        if mutation && ctx.data_opt::<ViaGet>().is_some() {
-            let mut e = ServerError::new("mutations must be sent with POST", None);
-            e.extensions
-                .get_or_insert_with(Default::default)
-                .set("code", METHOD_NOT_ALLOWED);
-            return Err(e);
-        }
-        Ok(doc)
-    }
 }

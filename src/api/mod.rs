@@ -1,6 +1,6 @@
 //! HTTP surface: GraphQL (queries, mutations, WebSocket subscriptions), GraphiQL, health, metrics.
 mod actions;
-mod depth;
+mod document_rules;
 pub mod errors;
 mod extension;
 pub mod file_load;
@@ -86,10 +86,9 @@ pub fn sdl() -> String {
 pub fn schema(state: AppState) -> AppSchema {
     let limits = &state.config.limits;
     let mut builder = schema_builder()
-        .extension(depth::DepthLimit {
+        .extension(document_rules::DocumentRules {
             max_depth: limits.max_query_depth,
         })
-        .extension(graphql_http::ReadOnlyGet)
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
             PERSISTED_QUERIES,
         )))

@@ -22,3 +22,11 @@ export function deadline(seconds) {
 }
 
 export const JOB_UPDATES = `subscription($n: String!) { jobUpdates(jobName: $n) { id status finished } }`;
+
+/** Every result of one operation on a graphql-ws or graphql-sse client, once it completes. */
+export function collect(client, payload) {
+  const results = [];
+  return new Promise((resolve, reject) =>
+    client.subscribe(payload, { next: (r) => results.push(r), error: reject, complete: () => resolve(results) })
+  );
+}

@@ -1,18 +1,12 @@
 // graphql-ws (graphql-transport-ws): a subscription to completion, then the error path.
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { ws, job, check, deadline, JOB_UPDATES } from './check.mjs';
+import { ws, job, check, collect, deadline, JOB_UPDATES } from './check.mjs';
 
 deadline(60);
 const client = createClient({ url: ws, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
 
-const updates = [];
-await new Promise((resolve, reject) =>
-  client.subscribe(
-    { query: JOB_UPDATES, variables: { n: job } },
-    { next: (r) => updates.push(r), error: reject, complete: resolve }
-  )
-);
+const updates = await collect(client, { query: JOB_UPDATES, variables: { n: job } });
 const last = updates.at(-1)?.data?.jobUpdates;
 check(updates.length >= 1 && last.finished === true, 'jobUpdates completes after the job ends', updates);
 check(last.status === 'SUCCEEDED', 'the last update says SUCCEEDED', last);

@@ -236,3 +236,31 @@ pub fn error_code(body: &Value) -> String {
         .unwrap_or_else(|| panic!("no error code in {body:#}"))
         .to_string()
 }
+
+/// Skills `a` and `b` (URIs `urn:<name>`), with `a` aligned to `b` by two sources with different
+/// alignment types: two edges, one target.
+pub async fn two_alignments_to_one_skill(graph: &Graph, a: &str, b: &str) {
+    use skillgraph::graph::writes::{self, AlignmentRow, SkillEdges, SkillRow};
+    let skill = |name: &str| SkillRow {
+        uri: format!("urn:{name}"),
+        framework_uri: None,
+        props: skillgraph::model::SkillProps {
+            name: Some(name.into()),
+            ..Default::default()
+        },
+    };
+    let rows = [skill(a), skill(b)];
+    writes::upsert_skills(graph, &rows).await.unwrap();
+    for (source, alignment_type) in [("credential_engine", "exact"), ("embedding", "broad")] {
+        let edge = AlignmentRow {
+            from: rows[0].uri.clone(),
+            to: rows[1].uri.clone(),
+            source: source.into(),
+            kind: "aligned".into(),
+            alignment_type: alignment_type.into(),
+            score: None,
+        };
+        let set = SkillEdges::alignments(&rows[..1], source, &[edge]);
+        writes::set_alignments(graph, &set).await.unwrap();
+    }
+}

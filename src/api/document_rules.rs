@@ -1,37 +1,50 @@
-//! The depth limit, with introspection counted apart: the standard introspection query of
-//! graphql-js (used by GraphiQL, codegen and every schema tool) nests `ofType` nine levels under
-//! `__schema`, deeper than a sensible limit for data queries. Introspection is answered from
-//! memory, so its subtrees get a limit of their own instead of counting against the data limit.
+//! Rules a parsed document must meet before it is validated and run:
+//! - the depth limit, with introspection counted apart: the standard introspection query of
+//!   graphql-js (used by GraphiQL, codegen and every schema tool) nests `ofType` nine levels under
+//!   `__schema`, deeper than a sensible limit for data queries. Introspection is answered from
+//!   memory, so its subtrees get a limit of their own instead of counting against the data limit;
+//! - no mutation by GET (a link or an image tag must never change anything).
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::{ServerError, ServerResult, Variables};
 
-use super::errors::GRAPHQL_VALIDATION_FAILED;
+use super::errors::{GRAPHQL_VALIDATION_FAILED, METHOD_NOT_ALLOWED};
 
 /// Depth allowed below `__schema` / `__type`; the graphql-js query needs 13.
 pub const MAX_INTROSPECTION_DEPTH: usize = 20;
 
-pub struct DepthLimit {
+/// Marks a request that came as GET.
+pub struct ViaGet;
+
+pub struct DocumentRules {
     pub max_depth: usize,
 }
 
-impl ExtensionFactory for DepthLimit {
+impl ExtensionFactory for DocumentRules {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(DepthLimitExtension {
+        Arc::new(DocumentRulesExtension {
             max_depth: self.max_depth,
         })
     }
 }
 
-struct DepthLimitExtension {
+struct DocumentRulesExtension {
     max_depth: usize,
 }
 
+fn coded(message: String, code: &'static str) -> ServerError {
+    let mut e = ServerError::new(message, None);
+    e.extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    e
+}
+
 #[async_trait::async_trait]
-impl Extension for DepthLimitExtension {
+impl Extension for DocumentRulesExtension {
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -40,16 +53,18 @@ impl Extension for DepthLimitExtension {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let doc = next.run(ctx, query, variables).await?;
+        let mutation = doc
+            .operations
+            .iter()
+            .any(|(_, op)| op.node.ty == OperationType::Mutation);
+        if mutation && ctx.data_opt::<ViaGet>().is_some() {
+            let message = "mutations must be sent with POST".to_string();
+            return Err(coded(message, METHOD_NOT_ALLOWED));
+        }
         let depths = Depths::of(&doc);
         let too_deep = |what: &str, depth: usize, max: usize| {
-            let mut e = ServerError::new(
-                format!("{what} is nested too deep: depth {depth}, at most {max}"),
-                None,
-            );
-            e.extensions
-                .get_or_insert_with(Default::default)
-                .set("code", GRAPHQL_VALIDATION_FAILED);
-            e
+            let message = format!("{what} is nested too deep: depth {depth}, at most {max}");
+            coded(message, GRAPHQL_VALIDATION_FAILED)
         };
         if depths.data > self.max_depth {
             return Err(too_deep("Query", depths.data, self.max_depth));
