@@ -1,6 +1,7 @@
 //! Runtime configuration: every setting is a CLI flag with an environment variable twin.
 use std::net::SocketAddr;
 
+use secrecy::SecretString;
 use clap::Args;
 
 #[derive(Args, Clone, Debug)]
@@ -66,6 +67,9 @@ pub struct Limits {
     /// Largest page a list query may ask for.
     #[arg(long, env = "SKILLGRAPH_MAX_PAGE_SIZE", default_value_t = 100)]
     pub max_page_size: usize,
+    /// Largest request body (and WebSocket message) accepted, in bytes.
+    #[arg(long, env = "SKILLGRAPH_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub max_body_bytes: usize,
     /// Deepest selection set a GraphQL query may have.
     #[arg(long, env = "SKILLGRAPH_MAX_QUERY_DEPTH", default_value_t = 12)]
     pub max_query_depth: usize,
@@ -190,11 +194,48 @@ pub struct JobConfig {
     pub watch_ms: u64,
 }
 
+/// Who may call. Keys and secrets are parsed once at start-up (`api::auth`); only hashes of API
+/// keys are kept, and `secrecy` keeps secrets out of `Debug` output and logs.
+#[derive(Args, Clone, Debug)]
+pub struct AuthConfig {
+    /// API keys, each `name:role:key` (role: reader, editor or admin); comma-separated.
+    #[arg(long = "api-key", env = "SKILLGRAPH_API_KEYS", value_delimiter = ',', value_parser = secret)]
+    pub api_keys: Vec<SecretString>,
+    /// Shared secret of HS256-signed JWTs (development).
+    #[arg(long, env = "SKILLGRAPH_JWT_HS256_SECRET", value_parser = secret)]
+    pub jwt_hs256_secret: Option<SecretString>,
+    /// JWKS URL of the identity provider whose JWTs are accepted (keys cached and refreshed).
+    #[arg(long, env = "SKILLGRAPH_JWT_JWKS_URL")]
+    pub jwt_jwks_url: Option<String>,
+    /// Required `iss` of JWTs.
+    #[arg(long, env = "SKILLGRAPH_JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+    /// Required `aud` of JWTs.
+    #[arg(long, env = "SKILLGRAPH_JWT_AUDIENCE")]
+    pub jwt_audience: Option<String>,
+    /// JWT claim holding the caller's role.
+    #[arg(long, env = "SKILLGRAPH_JWT_ROLE_CLAIM", default_value = "role")]
+    pub jwt_role_claim: String,
+    /// Role of callers without credentials. Without any credentials configured the service
+    /// is open (admin) on a loopback bind only; elsewhere this must be given.
+    #[arg(long, env = "SKILLGRAPH_ALLOW_ANONYMOUS")]
+    pub allow_anonymous: Option<String>,
+    /// Let non-admins list and follow every job, not only their own.
+    #[arg(long, env = "SKILLGRAPH_JOBS_VISIBLE_TO_ALL")]
+    pub jobs_visible_to_all: bool,
+}
+
+fn secret(s: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(s.to_string()))
+}
+
 #[derive(Args, Clone, Debug)]
 pub struct Config {
-    /// Address the HTTP server listens on.
-    #[arg(long, env = "SKILLGRAPH_BIND", default_value = "0.0.0.0:8080")]
+    /// Address the HTTP server listens on (loopback by default; see `--allow-anonymous`).
+    #[arg(long, env = "SKILLGRAPH_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
+    #[command(flatten)]
+    pub auth: AuthConfig,
     #[command(flatten)]
     pub db: DbConfig,
     #[command(flatten)]

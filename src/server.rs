@@ -25,6 +25,8 @@ pub async fn prepare_with(
     tweak: impl FnOnce(&mut Handlers),
 ) -> anyhow::Result<AppState> {
     crate::telemetry::metrics();
+    // Before anything else: an open service on a public address must not start.
+    let auth = crate::api::auth::Auth::from_config(&config.auth, config.bind)?;
     let graph = Graph::connect_patiently(&config.db)
         .await
         .with_context(|| {
@@ -46,6 +48,7 @@ pub async fn prepare_with(
     jobs.start();
     tracing::info!(runner = jobs.owner(), "job runner started");
     Ok(AppState {
+        auth: Arc::new(auth),
         allowlist: Arc::new(HostAllowlist::new(&config.ingest.ce_allowed_hosts)),
         sockets: TaskTracker::new(),
         jobs,

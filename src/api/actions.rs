@@ -1,11 +1,11 @@
 //! The actions both front doors (GraphQL and the REST compatibility routes) start; each is
 //! implemented once, here.
+use super::auth::Identity;
 use super::AppState;
 use crate::graph::GraphError;
 use crate::ingest::credential_engine::{self, ImportInput};
 use crate::ingest::file_load::FileLoadRequest;
 use crate::jobs::model::{Job, JobSpec};
-use crate::jobs::ANONYMOUS;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -20,6 +20,7 @@ impl AppState {
     /// Validates the framework URIs and queues an import job; any replica may run it.
     pub async fn start_credential_engine_import(
         &self,
+        who: &Identity,
         frameworks: &[String],
     ) -> Result<Job, StartError> {
         let uris = credential_engine::validate(frameworks, &self.allowlist)
@@ -27,15 +28,19 @@ impl AppState {
         let spec = JobSpec::CredentialEngine(ImportInput {
             competency_frameworks: uris,
         });
-        Ok(self.jobs.submit(spec, None, ANONYMOUS).await?)
+        Ok(self.jobs.submit(spec, None, &who.name).await?)
     }
 
     /// Queues a file load task; its credentials stay in this process's memory.
-    pub async fn start_file_load(&self, req: FileLoadRequest) -> Result<Job, StartError> {
+    pub async fn start_file_load(
+        &self,
+        who: &Identity,
+        req: FileLoadRequest,
+    ) -> Result<Job, StartError> {
         let spec = JobSpec::FileLoad(req.input());
         let job = self
             .jobs
-            .submit(spec, Some(req.credentials), ANONYMOUS)
+            .submit(spec, Some(req.credentials), &who.name)
             .await?;
         Ok(job)
     }

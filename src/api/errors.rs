@@ -6,6 +6,8 @@ use crate::graph::GraphError;
 pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
 /// The HTTP request is not a GraphQL request at all (malformed JSON, oversized batch).
 pub const BAD_REQUEST: &str = "BAD_REQUEST";
+/// The request body is over the limit (HTTP 413).
+pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
 /// A mutation sent with GET (HTTP 405).
 pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
 pub const NOT_FOUND: &str = "NOT_FOUND";

@@ -2,6 +2,7 @@
 use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 
 use super::errors::{bad_input, db};
+use super::auth::{self, Role};
 use super::jobs::start_error;
 use super::node;
 use super::pagination::{edges, page_bounds, window, Edge, PageInfo};
@@ -71,7 +72,11 @@ impl FileLoadMutation {
             creds,
         )
         .map_err(|e| bad_input(e.to_string()))?;
-        state(ctx)?.start_file_load(req).await.map_err(start_error)
+        let who = auth::require(ctx, Role::Editor)?;
+        state(ctx)?
+            .start_file_load(who, req)
+            .await
+            .map_err(start_error)
     }
 }
 

@@ -7,6 +7,7 @@ use std::convert::Infallible;
 
 use async_graphql::{BatchRequest, BatchResponse, ServerError};
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -14,14 +15,23 @@ use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
 use serde_json::json;
 
+use super::auth::UNAUTHENTICATED;
 use super::document_rules::ViaGet;
-use super::errors::{BAD_REQUEST, METHOD_NOT_ALLOWED};
+use super::errors::{BAD_REQUEST, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE};
 use super::{graphiql, loaders, Http};
 
 /// Most operations one batched POST may carry.
 pub const MAX_BATCH: usize = 10;
 
-pub async fn post(State(http): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn post(
+    State(http): State<Http>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => return rejected_body(e),
+    };
     // An object is one request, an array a batch; serde alone would also take an array as
     // one request's fields.
     let parsed = match body.iter().find(|b| !b.is_ascii_whitespace()) {
@@ -62,6 +72,16 @@ pub async fn get(
 }
 
 async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Response {
+    let who = match http.state.auth.identify(authorization(headers)).await {
+        Ok(who) => who,
+        Err(e) => return unauthenticated(e.to_string()),
+    };
+    let batch = match batch {
+        BatchRequest::Single(r) => BatchRequest::Single(r.data(who)),
+        BatchRequest::Batch(items) => {
+            BatchRequest::Batch(items.into_iter().map(|r| r.data(who.clone())).collect())
+        }
+    };
     let loaders = loaders::Loaders::new(&http.state.graph);
     if accepts(headers, "text/event-stream") {
         return match batch {
@@ -112,6 +132,23 @@ fn events(http: &Http, request: async_graphql::Request) -> Response {
         .into_response()
 }
 
+pub fn authorization(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+}
+
+/// No or bad credentials: 401, as a GraphQL error with a code.
+fn unauthenticated(message: String) -> Response {
+    let body = json!({"errors": [{"message": message, "extensions": {"code": UNAUTHENTICATED}}]});
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::WWW_AUTHENTICATE, "Bearer")],
+        axum::Json(body),
+    )
+        .into_response()
+}
+
 fn accepts(headers: &HeaderMap, kind: &str) -> bool {
     headers
         .get_all(header::ACCEPT)
@@ -127,6 +164,18 @@ fn has_code(errors: &[ServerError], code: &str) -> bool {
             .and_then(|x| x.get("code"))
             .is_some_and(|c| *c == async_graphql::Value::from(code))
     })
+}
+
+/// A body over the limit (`SKILLGRAPH_MAX_BODY_BYTES`) is 413; an unreadable one 400.
+fn rejected_body(e: BytesRejection) -> Response {
+    let status = e.status();
+    let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        PAYLOAD_TOO_LARGE
+    } else {
+        BAD_REQUEST
+    };
+    let body = json!({"errors": [{"message": e.body_text(), "extensions": {"code": code}}]});
+    (status, axum::Json(body)).into_response()
 }
 
 /// A request that is not GraphQL at all: 400, still as a GraphQL error with a code.

@@ -3,12 +3,13 @@ use async_graphql::{ComplexObject, Context, Json, Object, Result, SimpleObject, 
 use futures::Stream;
 
 use super::actions::StartError;
+use super::auth::{self, Role};
 use super::errors::{bad_input, coded, db, not_found};
 use super::node;
 use super::pagination::{edges, window, Edge, PageInfo};
 use super::skills::state;
 use crate::jobs::model::{Job, JobStatus, JobType};
-use crate::jobs::CancelError;
+use crate::jobs::{CancelError, JobListing};
 
 /// What the stored job does not hold as a field of its own.
 #[ComplexObject]
@@ -20,9 +21,11 @@ impl Job {
     async fn r#type(&self) -> JobType {
         self.job_type()
     }
-    /// What the job was asked to do, without secrets.
-    async fn input(&self) -> Json<serde_json::Value> {
-        Json(self.spec.input_json())
+    /// What the job was asked to do, without secrets; shown to its creator and to admins.
+    async fn input(&self, ctx: &Context<'_>) -> Result<Option<Json<serde_json::Value>>> {
+        let who = auth::caller(ctx)?;
+        let own = who.role == Role::Admin || who.name == self.created_by;
+        Ok(own.then(|| Json(self.spec.input_json())))
     }
     /// Whether the job has ended (succeeded, failed or cancelled).
     async fn finished(&self) -> bool {
@@ -37,15 +40,14 @@ pub struct JobConnection {
     pub edges: Vec<Edge<Job>>,
     pub page_info: PageInfo,
     #[graphql(skip)]
-    filter: (Option<JobType>, Option<JobStatus>),
+    filter: JobListing,
 }
 
 #[ComplexObject]
 impl JobConnection {
     /// Number of jobs matching the filter, over all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
-        let (job_type, status) = self.filter;
-        state(ctx)?.jobs.count(job_type, status).await.map_err(db)
+        state(ctx)?.jobs.count(&self.filter).await.map_err(db)
     }
     /// The jobs of this page, without cursors.
     async fn nodes(&self) -> Vec<Job> {
@@ -59,9 +61,9 @@ pub struct JobQuery;
 #[Object]
 impl JobQuery {
     /// One job by name; null when there is none.
+    /// A job the caller may not see (another caller's, for a non-admin) is null too.
     async fn job(&self, ctx: &Context<'_>, job_name: String) -> Result<Option<Job>> {
-        let found = state(ctx)?.jobs.get(&job_name).await.map_err(db)?;
-        Ok(found)
+        visible(ctx, &job_name).await
     }
 
     /// Jobs, newest first, optionally of one type and status.
@@ -76,16 +78,24 @@ impl JobQuery {
     ) -> Result<JobConnection> {
         let state = state(ctx)?;
         let (start, first) = window(first, after.as_deref(), state.config.limits.max_page_size)?;
+        let who = auth::caller(ctx)?;
+        let filter = JobListing {
+            job_type: r#type,
+            status,
+            // A non-admin lists its own jobs, unless the service says otherwise.
+            created_by: (!who.sees_job_of("", state.auth.jobs_visible_to_all))
+                .then(|| who.name.clone()),
+        };
         let rows = state
             .jobs
-            .list(r#type, status, start, first + 1)
+            .list(&filter, start, first + 1)
             .await
             .map_err(db)?;
         let (edges, page_info) = edges(rows, start, first);
         Ok(JobConnection {
             edges,
             page_info,
-            filter: (r#type, status),
+            filter,
         })
     }
 }
@@ -102,14 +112,26 @@ impl JobMutation {
         ctx: &Context<'_>,
         competency_frameworks: Vec<String>,
     ) -> Result<Job> {
+        let who = auth::require(ctx, Role::Editor)?;
         state(ctx)?
-            .start_credential_engine_import(&competency_frameworks)
+            .start_credential_engine_import(who, &competency_frameworks)
             .await
             .map_err(start_error)
     }
 
-    /// Asks a queued or active job to stop. Data it already wrote stays.
+    /// Asks a queued or active job to stop. Data it already wrote stays. Editors cancel their
+    /// own jobs; admins any.
     async fn cancel_job(&self, ctx: &Context<'_>, job_name: String) -> Result<Job> {
+        let who = auth::require(ctx, Role::Editor)?;
+        let job = visible(ctx, &job_name)
+            .await?
+            .ok_or_else(|| not_found(format!("no job named {job_name}")))?;
+        if who.role != Role::Admin && who.name != job.created_by {
+            return Err(coded(
+                auth::FORBIDDEN,
+                format!("{} may cancel its own jobs only", who.name),
+            ));
+        }
         match state(ctx)?.jobs.cancel(&job_name).await {
             Ok(job) => Ok(job),
             Err(CancelError::NotFound(n)) => Err(not_found(format!("no job named {n}"))),
@@ -119,6 +141,14 @@ impl JobMutation {
             Err(CancelError::Graph(e)) => Err(db(e)),
         }
     }
+}
+
+/// The job, if there is one and the caller may see it.
+pub(super) async fn visible(ctx: &Context<'_>, job_name: &str) -> Result<Option<Job>> {
+    let state = state(ctx)?;
+    let who = auth::caller(ctx)?;
+    let found = state.jobs.get(job_name).await.map_err(db)?;
+    Ok(found.filter(|j| who.sees_job_of(&j.created_by, state.auth.jobs_visible_to_all)))
 }
 
 pub(super) fn start_error(e: StartError) -> async_graphql::Error {
@@ -140,10 +170,8 @@ impl JobSubscription {
         job_name: String,
     ) -> Result<impl Stream<Item = Job>> {
         let jobs = state(ctx)?.jobs.clone();
-        let current = jobs
-            .get(&job_name)
-            .await
-            .map_err(db)?
+        let current = visible(ctx, &job_name)
+            .await?
             .ok_or_else(|| not_found(format!("no job named {job_name}")))?;
         Ok(jobs.follow(current))
     }

@@ -1,5 +1,6 @@
 //! HTTP surface: GraphQL (queries, mutations, WebSocket subscriptions), GraphiQL, health, metrics.
 mod actions;
+pub mod auth;
 mod document_rules;
 pub mod errors;
 mod extension;
@@ -25,7 +26,7 @@ use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 use async_graphql_axum::GraphQLProtocol;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -62,6 +63,8 @@ pub struct AppState {
     pub graph: Graph,
     pub config: Arc<Config>,
     pub jobs: Arc<Jobs>,
+    /// Who may call, and as what.
+    pub auth: Arc<auth::Auth>,
     /// Registry hosts imports may name.
     pub allowlist: Arc<HostAllowlist>,
     /// Open WebSocket connections, so shutdown can let them send their last messages.
@@ -113,6 +116,7 @@ struct Http {
 
 pub fn router(state: AppState) -> Router {
     let schema = schema(state.clone());
+    let max_body = state.config.limits.max_body_bytes;
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_http::post))
         .route("/graphiql/{file}", get(graphiql::asset))
@@ -121,6 +125,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(readyz))
         .route("/metrics", get(metrics))
         .merge(rest::routes())
+        .layer(DefaultBodyLimit::max(max_body))
         // gzip or br as the client accepts; event streams and tiny bodies are left alone.
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(metrics::http))
@@ -150,6 +155,7 @@ async fn graphql_get(State(http): State<Http>, req: axum::extract::Request) -> R
     let protocol = GraphQLProtocol::from_request_parts(&mut parts, &()).await;
     match (upgrade, protocol) {
         (Ok(upgrade), Ok(protocol)) => {
+            let bearer = graphql_http::authorization(&parts.headers).map(String::from);
             let (schema, state) = (http.schema.clone(), http.state.clone());
             // The same choice the extractor made, kept to know which messages to rewrite.
             let legacy = parts
@@ -159,10 +165,13 @@ async fn graphql_get(State(http): State<Http>, req: axum::extract::Request) -> R
                 .and_then(|v| v.split(',').map(str::trim).find_map(|p| p.parse().ok()))
                 == Some(async_graphql::http::WebSocketProtocols::SubscriptionsTransportWS);
             let sockets = state.sockets.clone();
+            let max = state.config.limits.max_body_bytes;
             upgrade
                 .protocols(ALL_WEBSOCKET_PROTOCOLS)
+                .max_message_size(max)
+                .max_frame_size(max)
                 .on_upgrade(move |socket| {
-                    sockets.track_future(ws::serve(socket, schema, state, protocol, legacy))
+                    sockets.track_future(ws::serve(socket, schema, state, protocol, legacy, bearer))
                 })
         }
         (Ok(_), Err(_)) => graphql_http::bad_request(

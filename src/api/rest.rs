@@ -1,8 +1,9 @@
 //! REST compatibility with the two seed APIs. Thin: every route calls the same actions, job
 //! service and GraphQL resolvers as the GraphQL API, and only reshapes their answers.
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -12,6 +13,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::actions::StartError;
+use super::auth::{Identity, Role};
 use super::{seed_skill, Http};
 use crate::ingest::file_load::s3::AwsCredentials;
 use crate::ingest::file_load::{EntityType, FileLoadRequest, LoadMethod};
@@ -33,6 +35,39 @@ pub fn routes() -> Router<Http> {
             "/integrations/file-load-tasks/{task_id}",
             get(get_file_load_task),
         )
+}
+
+/// The caller of a REST request: 401 (in the seed's JSON shape) without valid credentials.
+struct Caller(Identity);
+
+impl FromRequestParts<Http> for Caller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, http: &Http) -> Result<Self, Response> {
+        let bearer = super::graphql_http::authorization(&parts.headers);
+        match http.state.auth.identify(bearer).await {
+            Ok(who) => Ok(Caller(who)),
+            Err(e) => Err(fail(StatusCode::UNAUTHORIZED, e.to_string())),
+        }
+    }
+}
+
+impl Caller {
+    /// The caller if it has at least `role`; a 403 otherwise.
+    fn at_least(&self, role: Role) -> Result<&Identity, Response> {
+        if self.0.role < role {
+            return Err(fail(
+                StatusCode::FORBIDDEN,
+                format!("{} may not do this: it needs the {role} role", self.0.name),
+            ));
+        }
+        Ok(&self.0)
+    }
+
+    fn sees(&self, http: &Http, job: &Job) -> bool {
+        self.0
+            .sees_job_of(&job.created_by, http.state.auth.jobs_visible_to_all)
+    }
 }
 
 fn ok(message: &str, data: Value) -> Response {
@@ -111,12 +146,24 @@ struct CredentialsBody {
     aws_session_token: Option<String>,
 }
 
-async fn import_credential_engine(State(http): State<Http>, bytes: Bytes) -> Response {
+async fn import_credential_engine(
+    State(http): State<Http>,
+    caller: Caller,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Response {
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => return fail(e.status(), e.body_text()),
+    };
+    let who = match caller.at_least(Role::Editor) {
+        Ok(who) => who,
+        Err(denied) => return denied,
+    };
     let uris = match body::<ImportBody>(&bytes) {
         Ok(b) => b.competency_frameworks,
         Err(e) => return e.into_response(),
     };
-    match http.state.start_credential_engine_import(&uris).await {
+    match http.state.start_credential_engine_import(who, &uris).await {
         Ok(job) => ok(
             "Successfully initiated the job with type 'credential_engine_ingestion'. Please use the job name to track the job status",
             json!({"job_name": job.name, "status": seed_status(job.status)}),
@@ -127,6 +174,7 @@ async fn import_credential_engine(State(http): State<Http>, bytes: Bytes) -> Res
 
 async fn get_job(
     State(http): State<Http>,
+    caller: Caller,
     Path((job_type, job_name)): Path<(String, String)>,
 ) -> Response {
     let found = match http.state.jobs.get(&job_name).await {
@@ -134,7 +182,7 @@ async fn get_job(
         Err(e) => return unavailable(e),
     };
     match found {
-        Some(job) if job.job_type().as_str() == job_type => {
+        Some(job) if job.job_type().as_str() == job_type && caller.sees(&http, &job) => {
             ok("Successfully fetched the batch job", seed_job(&job))
         }
         _ => fail(
@@ -212,6 +260,7 @@ fn default_limit() -> u32 {
 
 async fn list_skills(
     State(http): State<Http>,
+    _caller: Caller,
     params: Result<Query<SkillsPage>, QueryRejection>,
 ) -> Response {
     let Query(params) = match params {
@@ -232,7 +281,19 @@ async fn list_skills(
     }
 }
 
-async fn create_file_load_task(State(http): State<Http>, bytes: Bytes) -> Response {
+async fn create_file_load_task(
+    State(http): State<Http>,
+    caller: Caller,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Response {
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => return fail(e.status(), e.body_text()),
+    };
+    let who = match caller.at_least(Role::Editor) {
+        Ok(who) => who,
+        Err(denied) => return denied,
+    };
     let b = match body::<FileLoadBody>(&bytes) {
         Ok(b) => b,
         Err(e) => return e.into_response(),
@@ -247,7 +308,7 @@ async fn create_file_load_task(State(http): State<Http>, bytes: Bytes) -> Respon
         Ok(r) => r,
         Err(e) => return invalid(e.to_string()),
     };
-    match http.state.start_file_load(req).await {
+    match http.state.start_file_load(who, req).await {
         Ok(job) => ok(
             "Successfully created the file load task",
             json!({"task_id": job.name, "status": seed_status(job.status)}),
@@ -256,10 +317,14 @@ async fn create_file_load_task(State(http): State<Http>, bytes: Bytes) -> Respon
     }
 }
 
-async fn get_file_load_task(State(http): State<Http>, Path(task_id): Path<String>) -> Response {
+async fn get_file_load_task(
+    State(http): State<Http>,
+    caller: Caller,
+    Path(task_id): Path<String>,
+) -> Response {
     match http.state.jobs.get(&task_id).await {
         Err(e) => unavailable(e),
-        Ok(Some(job)) if job.job_type() == JobType::FileLoad => {
+        Ok(Some(job)) if job.job_type() == JobType::FileLoad && caller.sees(&http, &job) => {
             let p = &job.progress;
             let input = job.spec.input_json();
             ok(

@@ -18,6 +18,7 @@ pub async fn serve(
     state: AppState,
     protocol: GraphQLProtocol,
     legacy: bool,
+    upgrade_authorization: Option<String>,
 ) {
     let (sink, source) = socket.split();
     let mut rewrite = ErrorMessages::default();
@@ -29,11 +30,21 @@ pub async fn serve(
         };
         stream::iter(out.map(Ok))
     });
-    let graph = state.graph.clone();
+    let (graph, auth) = (state.graph.clone(), state.auth.clone());
     let serve = GraphQLWebSocket::new_with_pair(sink, source, schema, protocol)
-        .on_connection_init(move |_| async move {
+        .on_connection_init(move |payload| async move {
+            // Browsers cannot set headers on a WebSocket: credentials come in the payload
+            // (`{"Authorization": "Bearer ..."}`), or else on the upgrade request.
+            let from_payload = ["Authorization", "authorization"]
+                .iter()
+                .find_map(|k| payload[*k].as_str().map(String::from));
+            let who = auth
+                .identify(from_payload.or(upgrade_authorization).as_deref())
+                .await
+                .map_err(|e| async_graphql::Error::new(e.to_string()))?;
             let mut data = async_graphql::Data::default();
             data.insert(loaders::Loaders::new(&graph));
+            data.insert(who);
             Ok(data)
         })
         .serve();

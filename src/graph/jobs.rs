@@ -84,31 +84,37 @@ pub async fn version(graph: &Graph, name: &str) -> GraphResult<Option<i64>> {
     Ok(v.map(Option::unwrap_or_default))
 }
 
+/// Which jobs a listing shows; every part is optional.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JobFilter<'a> {
+    pub job_type: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub created_by: Option<&'a str>,
+}
+
+impl JobFilter<'_> {
+    fn bind(&self, q: cypher::Bound) -> cypher::Bound {
+        q.param("type", self.job_type)
+            .param("status", self.status)
+            .param("created_by", self.created_by)
+    }
+}
+
 pub async fn page(
     graph: &Graph,
-    job_type: Option<&str>,
-    status: Option<&str>,
+    filter: JobFilter<'_>,
     skip: usize,
     limit: usize,
 ) -> GraphResult<Vec<JobRecord>> {
-    let q = cypher::JOBS_PAGE
-        .bind()
-        .param("type", job_type)
-        .param("status", status)
+    let q = filter
+        .bind(cypher::JOBS_PAGE.bind())
         .param("skip", skip as i64)
         .param("limit", limit as i64);
     graph.column(q, "job").await
 }
 
-pub async fn count(
-    graph: &Graph,
-    job_type: Option<&str>,
-    status: Option<&str>,
-) -> GraphResult<i64> {
-    let q = cypher::JOBS_COUNT
-        .bind()
-        .param("type", job_type)
-        .param("status", status);
+pub async fn count(graph: &Graph, filter: JobFilter<'_>) -> GraphResult<i64> {
+    let q = filter.bind(cypher::JOBS_COUNT.bind());
     Ok(graph.one(q, "total").await?.unwrap_or(0))
 }
 

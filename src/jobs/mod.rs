@@ -48,6 +48,24 @@ impl From<GraphError> for JobFailure {
     }
 }
 
+/// Which jobs a listing shows: of a type, in a status, created by someone (each optional).
+#[derive(Debug, Clone, Default)]
+pub struct JobListing {
+    pub job_type: Option<JobType>,
+    pub status: Option<JobStatus>,
+    pub created_by: Option<String>,
+}
+
+impl JobListing {
+    fn stored(&self) -> stored::JobFilter<'_> {
+        stored::JobFilter {
+            job_type: self.job_type.map(JobType::as_str),
+            status: self.status.map(JobStatus::as_str),
+            created_by: self.created_by.as_deref(),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CancelError {
     #[error("no job named {0}")]
@@ -148,29 +166,16 @@ impl Jobs {
 
     pub async fn list(
         &self,
-        job_type: Option<JobType>,
-        status: Option<JobStatus>,
+        filter: &JobListing,
         skip: usize,
         limit: usize,
     ) -> GraphResult<Vec<Job>> {
-        let records = stored::page(
-            &self.graph,
-            job_type.map(JobType::as_str),
-            status.map(JobStatus::as_str),
-            skip,
-            limit,
-        )
-        .await?;
+        let records = stored::page(&self.graph, filter.stored(), skip, limit).await?;
         records.into_iter().map(Job::try_from).collect()
     }
 
-    pub async fn count(
-        &self,
-        job_type: Option<JobType>,
-        status: Option<JobStatus>,
-    ) -> GraphResult<i64> {
-        let (t, s) = (job_type.map(JobType::as_str), status.map(JobStatus::as_str));
-        stored::count(&self.graph, t, s).await
+    pub async fn count(&self, filter: &JobListing) -> GraphResult<i64> {
+        stored::count(&self.graph, filter.stored()).await
     }
 
     /// Stores a new queued job and returns it at once. A job with `secrets` (a file load) is
