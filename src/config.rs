@@ -1,8 +1,8 @@
 //! Runtime configuration: every setting is a CLI flag with an environment variable twin.
 use std::net::SocketAddr;
 
-use secrecy::SecretString;
 use clap::Args;
+use secrecy::SecretString;
 
 #[derive(Args, Clone, Debug)]
 pub struct DbConfig {

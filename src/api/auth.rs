@@ -21,9 +21,7 @@ pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
 pub const FORBIDDEN: &str = "FORBIDDEN";
 
 /// What a caller may do; each role may do what the ones before it may.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, strum::EnumString, strum::Display,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, strum::EnumString, strum::Display)]
 #[strum(serialize_all = "lowercase", ascii_case_insensitive)]
 pub enum Role {
     /// Queries and subscriptions.
@@ -77,7 +75,11 @@ impl Auth {
         let mut anonymous = cfg
             .allow_anonymous
             .as_deref()
-            .map(|r| r.parse::<Role>().with_context(|| format!("--allow-anonymous {r:?}: not reader, editor or admin")))
+            .map(|r| {
+                r.parse::<Role>().with_context(|| {
+                    format!("--allow-anonymous {r:?}: not reader, editor or admin")
+                })
+            })
             .transpose()?;
         if keys.is_empty() && jwt.is_none() && anonymous.is_none() {
             if !bind.ip().is_loopback() {
@@ -107,12 +109,18 @@ impl Auth {
                     name: crate::jobs::ANONYMOUS.into(),
                     role,
                 })
-                .ok_or_else(|| Unauthenticated("credentials required: Authorization: Bearer <API key or JWT>".into()));
+                .ok_or_else(|| {
+                    Unauthenticated(
+                        "credentials required: Authorization: Bearer <API key or JWT>".into(),
+                    )
+                });
         };
         let token = value
             .strip_prefix("Bearer ")
             .or_else(|| value.strip_prefix("bearer "))
-            .ok_or_else(|| Unauthenticated("the Authorization header must be `Bearer <token>`".into()))?
+            .ok_or_else(|| {
+                Unauthenticated("the Authorization header must be `Bearer <token>`".into())
+            })?
             .trim();
         let hash: [u8; 32] = Sha256::digest(token.as_bytes()).into();
         // Every key is compared, in constant time, whichever matches.
@@ -140,9 +148,9 @@ fn parse_key(entry: &str) -> anyhow::Result<ApiKey> {
     let (Some(name), Some(role), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
         bail!("an API key is `name:role:key`");
     };
-    let role = role
-        .parse::<Role>()
-        .with_context(|| format!("API key {name:?}: role {role:?} is not reader, editor or admin"))?;
+    let role = role.parse::<Role>().with_context(|| {
+        format!("API key {name:?}: role {role:?} is not reader, editor or admin")
+    })?;
     if key.len() < 16 {
         bail!("API key {name:?}: the key must have at least 16 characters");
     }
@@ -228,7 +236,10 @@ impl Jwt {
     async fn jwks_key(&self, kid: Option<&str>) -> Result<DecodingKey, Unauthenticated> {
         let bad = |why: &str| Unauthenticated(format!("invalid token: {why}"));
         let kid = kid.ok_or_else(|| bad("no key id (kid)"))?;
-        let find = |set: &JwkSet| set.find(kid).and_then(|jwk| DecodingKey::from_jwk(jwk).ok());
+        let find = |set: &JwkSet| {
+            set.find(kid)
+                .and_then(|jwk| DecodingKey::from_jwk(jwk).ok())
+        };
         let cached = self.jwks.read().await.clone();
         if let Some((at, set)) = &cached {
             if let Some(key) = find(set) {
@@ -250,7 +261,14 @@ impl Jwt {
 
     async fn fetch_jwks(&self) -> anyhow::Result<Arc<JwkSet>> {
         let url = self.jwks_url.as_deref().context("no JWKS URL configured")?;
-        let set = self.http.get(url).send().await?.error_for_status()?.json().await?;
+        let set = self
+            .http
+            .get(url)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
         Ok(Arc::new(set))
     }
 }
@@ -287,10 +305,25 @@ mod tests {
     async fn api_keys_identify_by_hash_and_bad_entries_are_refused() {
         let bind: SocketAddr = "0.0.0.0:8080".parse().unwrap();
         let auth = Auth::from_config(&config(&["ci:editor:0123456789abcdef0123"]), bind).unwrap();
-        let who = auth.identify(Some("Bearer 0123456789abcdef0123")).await.unwrap();
-        assert_eq!(who, Identity { name: "ci".into(), role: Role::Editor });
-        assert!(auth.identify(Some("Bearer 0123456789abcdef0124")).await.is_err());
-        assert!(auth.identify(None).await.is_err(), "no anonymous access when keys exist");
+        let who = auth
+            .identify(Some("Bearer 0123456789abcdef0123"))
+            .await
+            .unwrap();
+        assert_eq!(
+            who,
+            Identity {
+                name: "ci".into(),
+                role: Role::Editor
+            }
+        );
+        assert!(auth
+            .identify(Some("Bearer 0123456789abcdef0124"))
+            .await
+            .is_err());
+        assert!(
+            auth.identify(None).await.is_err(),
+            "no anonymous access when keys exist"
+        );
         assert!(Auth::from_config(&config(&["ci:owner:0123456789abcdef0123"]), bind).is_err());
         assert!(Auth::from_config(&config(&["ci:admin:short"]), bind).is_err());
     }

@@ -1,8 +1,8 @@
 //! GraphQL surface of file load tasks and the skill events they write.
 use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 
-use super::errors::{bad_input, db};
 use super::auth::{self, Role};
+use super::errors::{bad_input, db};
 use super::jobs::start_error;
 use super::node;
 use super::pagination::{edges, page_bounds, window, Edge, PageInfo};

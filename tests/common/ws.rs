@@ -36,7 +36,44 @@ pub async fn subscribe(
     variables: Value,
     timeout: std::time::Duration,
 ) -> (Vec<Value>, Ending) {
-    run(addr, query, variables, timeout, None).await
+    run(addr, query, variables, timeout, None, json!({})).await
+}
+
+/// Like [`subscribe`] with `payload` in `connection_init` (e.g. credentials).
+pub async fn subscribe_with_payload(
+    addr: std::net::SocketAddr,
+    query: &str,
+    payload: Value,
+) -> (Vec<Value>, Ending) {
+    let timeout = std::time::Duration::from_secs(30);
+    run(addr, query, json!({}), timeout, None, payload).await
+}
+
+/// Opens a connection with `payload` in `connection_init`: Ok once acknowledged, Err with what
+/// the server did instead.
+pub async fn connect_with_payload(
+    addr: std::net::SocketAddr,
+    payload: Value,
+) -> Result<(), String> {
+    let mut req = format!("ws://{addr}/graphql")
+        .into_client_request()
+        .unwrap();
+    req.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+    let init = json!({"type": "connection_init", "payload": payload});
+    ws.send(Message::Text(init.to_string().into()))
+        .await
+        .unwrap();
+    let answer = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next())
+        .await
+        .map_err(|_| "no answer".to_string())?;
+    match answer {
+        Some(Ok(Message::Text(t))) if t.contains("connection_ack") => Ok(()),
+        other => Err(format!("{other:?}")),
+    }
 }
 
 /// A subscription running in the background: `first` is its first `next` payload (so the
@@ -54,7 +91,10 @@ pub async fn background(
 ) -> Background {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let query = query.to_string();
-    let rest = tokio::spawn(async move { run(addr, &query, variables, timeout, Some(tx)).await });
+    let rest =
+        tokio::spawn(
+            async move { run(addr, &query, variables, timeout, Some(tx), json!({})).await },
+        );
     let first = tokio::time::timeout(std::time::Duration::from_secs(30), rx.recv())
         .await
         .expect("first update in time")
@@ -70,6 +110,7 @@ async fn run(
     variables: Value,
     timeout: std::time::Duration,
     each: Option<mpsc::UnboundedSender<Value>>,
+    init: Value,
 ) -> (Vec<Value>, Ending) {
     let mut req = format!("ws://{addr}/graphql")
         .into_client_request()
@@ -86,7 +127,7 @@ async fn run(
         "graphql-transport-ws"
     );
     let send = |v: Value| Message::Text(v.to_string().into());
-    ws.send(send(json!({"type": "connection_init", "payload": {}})))
+    ws.send(send(json!({"type": "connection_init", "payload": init})))
         .await
         .unwrap();
     let collect = async {

@@ -1,0 +1,379 @@
+//! Who may call, and how much: API keys and JWTs, the three roles against every mutation, job
+//! visibility, the REST routes and WebSocket connections under the same rules, body limits, and
+//! the refusal to serve a public address without authentication.
+mod common;
+
+use common::{ce_server, error_code, ws, TestApp};
+use jsonwebtoken::{encode, EncodingKey, Header};
+use serde_json::{json, Value};
+
+const READER: &str = "reader-key-0123456789";
+const EDITOR: &str = "editor-key-0123456789";
+const OTHER_EDITOR: &str = "editor2-key-0123456789";
+const ADMIN: &str = "admin-key-0123456789";
+const HS256_SECRET: &str = "hs256-test-secret-0123456789";
+
+fn with_keys(c: &mut skillgraph::config::Config) {
+    c.auth.api_keys = [
+        format!("rita:reader:{READER}"),
+        format!("ed:editor:{EDITOR}"),
+        format!("eve:editor:{OTHER_EDITOR}"),
+        format!("ada:admin:{ADMIN}"),
+    ]
+    .into_iter()
+    .map(Into::into)
+    .collect();
+    c.auth.jwt_hs256_secret = Some(HS256_SECRET.to_string().into());
+    c.auth.jwt_audience = Some("skillgraph".into());
+    c.auth.jwt_issuer = Some("https://idp.test".into());
+    c.ingest.ce_allowed_hosts = vec!["127.0.0.1".into()];
+    c.ingest.http_backoff_ms = 10;
+}
+
+/// POSTs a GraphQL request as `key` (None: no credentials); returns status and body.
+async fn gql_as(app: &TestApp, key: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
+    let mut req = app
+        .http
+        .post(app.url("/graphql"))
+        .json(&json!({"query": query, "variables": variables}));
+    if let Some(k) = key {
+        req = req.bearer_auth(k);
+    }
+    let resp = req.send().await.unwrap();
+    (resp.status().as_u16(), resp.json().await.unwrap())
+}
+
+fn code(body: &Value) -> Option<&str> {
+    body["errors"][0]["extensions"]["code"].as_str()
+}
+
+#[tokio::test]
+async fn every_mutation_needs_the_right_role() {
+    let (_, reg) = ce_server::start(0).await;
+    let app = TestApp::start_with(with_keys).await;
+    let import = json!({"u": [reg.uri("/resources/ce-fw-b")]});
+    let load = common::load_task("s3://no-such-bucket-here/x.csv");
+    let cancel =
+        "mutation { cancelJob(jobName: \"00000000-0000-0000-0000-000000000000\") { name } }";
+
+    // No credentials: 401 for everything, queries included.
+    for (q, v) in [
+        (common::IMPORT, &import),
+        (common::LOAD_TASK, &load),
+        (cancel, &json!({})),
+    ] {
+        let (status, body) = gql_as(&app, None, q, v.clone()).await;
+        assert_eq!(status, 401, "{body:#}");
+        assert_eq!(code(&body), Some("UNAUTHENTICATED"));
+    }
+    let (status, _) = gql_as(&app, None, "{ skills { name } }", json!({})).await;
+    assert_eq!(status, 401);
+    let (status, body) = gql_as(&app, Some("not-a-key"), "{ skills { name } }", json!({})).await;
+    assert_eq!((status, code(&body)), (401, Some("UNAUTHENTICATED")));
+
+    // A reader reads, and may start nothing.
+    let (status, body) = gql_as(&app, Some(READER), "{ skills { name } }", json!({})).await;
+    assert_eq!((status, body.get("errors")), (200, None), "{body:#}");
+    for (q, v) in [
+        (common::IMPORT, &import),
+        (common::LOAD_TASK, &load),
+        (cancel, &json!({})),
+    ] {
+        let (_, body) = gql_as(&app, Some(READER), q, v.clone()).await;
+        assert_eq!(code(&body), Some("FORBIDDEN"), "{q}: {body:#}");
+    }
+
+    // Editors and admins start jobs, recorded as theirs.
+    for (key, name) in [(EDITOR, "ed"), (ADMIN, "ada")] {
+        let (_, body) = gql_as(
+            &app,
+            Some(key),
+            "mutation($u:[String!]!){ importCredentialEngine(competencyFrameworks:$u){ createdBy } }",
+            import.clone(),
+        )
+        .await;
+        assert_eq!(
+            body["data"]["importCredentialEngine"]["createdBy"], name,
+            "{body:#}"
+        );
+        let (_, body) = gql_as(
+            &app,
+            Some(key),
+            "mutation($i: FileLoadTaskInput!){ createFileLoadTask(input: $i){ createdBy } }",
+            load.clone(),
+        )
+        .await;
+        assert_eq!(
+            body["data"]["createFileLoadTask"]["createdBy"], name,
+            "{body:#}"
+        );
+        let (_, body) = gql_as(&app, Some(key), cancel, json!({})).await;
+        assert_eq!(code(&body), Some("NOT_FOUND"), "{body:#}");
+    }
+}
+
+async fn start_hanging_import(app: &TestApp, reg: &ce_server::Registry, key: &str) -> String {
+    let (_, body) = gql_as(
+        app,
+        Some(key),
+        common::IMPORT,
+        json!({"u": [reg.uri("/resources/ce-hang")]}),
+    )
+    .await;
+    body["data"]["importCredentialEngine"]["name"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body:#}"))
+        .to_string()
+}
+
+#[tokio::test]
+async fn callers_see_and_cancel_their_own_jobs_and_admins_all() {
+    let (_, reg) = ce_server::start(0).await;
+    let app = TestApp::start_with(|c| {
+        with_keys(c);
+        c.ingest.http_timeout_secs = 300;
+    })
+    .await;
+    let mine = start_hanging_import(&app, &reg, EDITOR).await;
+    let theirs = start_hanging_import(&app, &reg, OTHER_EDITOR).await;
+    let list = "{ jobs { totalCount nodes { name createdBy input } } }";
+
+    let (_, ed) = gql_as(&app, Some(EDITOR), list, json!({})).await;
+    assert_eq!(ed["data"]["jobs"]["totalCount"], 1, "{ed:#}");
+    assert_eq!(ed["data"]["jobs"]["nodes"][0]["name"], mine);
+    assert!(ed["data"]["jobs"]["nodes"][0]["input"].is_object());
+    let (_, rita) = gql_as(&app, Some(READER), list, json!({})).await;
+    assert_eq!(rita["data"]["jobs"]["totalCount"], 0, "{rita:#}");
+    let (_, ada) = gql_as(&app, Some(ADMIN), list, json!({})).await;
+    assert_eq!(ada["data"]["jobs"]["totalCount"], 2, "{ada:#}");
+    assert!(ada["data"]["jobs"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|j| j["input"]["competency_frameworks"].is_array()));
+
+    // Another editor's job cannot be read or cancelled; it keeps running.
+    let job_q = "query($n:String!){ job(jobName:$n){ status } }";
+    let (_, seen) = gql_as(&app, Some(EDITOR), job_q, json!({"n": theirs})).await;
+    assert_eq!(seen["data"]["job"], Value::Null);
+    let cancel = "mutation($n:String!){ cancelJob(jobName:$n){ status cancelRequested } }";
+    let (_, refused) = gql_as(&app, Some(EDITOR), cancel, json!({"n": theirs})).await;
+    assert_eq!(code(&refused), Some("NOT_FOUND"), "{refused:#}");
+    let (_, still) = gql_as(&app, Some(ADMIN), job_q, json!({"n": theirs})).await;
+    assert_ne!(still["data"]["job"]["status"], "CANCELLED");
+
+    // Its own, and an admin any.
+    let (_, own) = gql_as(&app, Some(EDITOR), cancel, json!({"n": mine})).await;
+    assert_eq!(own["data"]["cancelJob"]["cancelRequested"], true, "{own:#}");
+    let (_, any) = gql_as(&app, Some(ADMIN), cancel, json!({"n": theirs})).await;
+    assert_eq!(any["data"]["cancelJob"]["cancelRequested"], true, "{any:#}");
+}
+
+fn token(claims: Value, key: &EncodingKey, header: Header) -> String {
+    encode(&header, &claims, key).unwrap()
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+#[tokio::test]
+async fn jwts_are_checked_for_signature_expiry_issuer_and_audience() {
+    let app = TestApp::start_with(with_keys).await;
+    let hs = EncodingKey::from_secret(HS256_SECRET.as_bytes());
+    let claims = |exp: i64, aud: &str, role: &str| json!({"sub": "fran", "role": role, "exp": exp, "aud": aud, "iss": "https://idp.test"});
+    let q = "mutation { cancelJob(jobName: \"x\") { name } }";
+    let good = token(
+        claims(now() + 300, "skillgraph", "editor"),
+        &hs,
+        Header::default(),
+    );
+    let (status, body) = gql_as(&app, Some(&good), q, json!({})).await;
+    assert_eq!((status, code(&body)), (200, Some("NOT_FOUND")), "{body:#}");
+    let reader = token(
+        claims(now() + 300, "skillgraph", "reader"),
+        &hs,
+        Header::default(),
+    );
+    let (_, body) = gql_as(&app, Some(&reader), q, json!({})).await;
+    assert_eq!(code(&body), Some("FORBIDDEN"));
+
+    let wrong = EncodingKey::from_secret(b"another-secret-0123456789");
+    for (why, t) in [
+        (
+            "expired",
+            token(
+                claims(now() - 300, "skillgraph", "admin"),
+                &hs,
+                Header::default(),
+            ),
+        ),
+        (
+            "wrong audience",
+            token(
+                claims(now() + 300, "other-app", "admin"),
+                &hs,
+                Header::default(),
+            ),
+        ),
+        (
+            "wrong signature",
+            token(
+                claims(now() + 300, "skillgraph", "admin"),
+                &wrong,
+                Header::default(),
+            ),
+        ),
+        (
+            "no role",
+            token(
+                json!({"sub": "x", "exp": now() + 300, "aud": "skillgraph", "iss": "https://idp.test"}),
+                &hs,
+                Header::default(),
+            ),
+        ),
+    ] {
+        let (status, body) = gql_as(&app, Some(&t), q, json!({})).await;
+        assert_eq!(
+            (status, code(&body)),
+            (401, Some("UNAUTHENTICATED")),
+            "{why}: {body:#}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn jwts_signed_by_the_identity_providers_published_keys() {
+    // The identity provider's JWKS, served over HTTP.
+    let jwks: Value = serde_json::from_str(include_str!("fixtures/jwt/jwks.json")).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let jwks_url = format!("http://{}/jwks.json", listener.local_addr().unwrap());
+    let router = axum::Router::new().route(
+        "/jwks.json",
+        axum::routing::get(move || async move { axum::Json(jwks) }),
+    );
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let app = TestApp::start_with(|c| {
+        with_keys(c);
+        c.auth.jwt_jwks_url = Some(jwks_url.clone());
+    })
+    .await;
+    let known = EncodingKey::from_rsa_der(include_bytes!("fixtures/jwt/known.der"));
+    let unknown = EncodingKey::from_rsa_der(include_bytes!("fixtures/jwt/unknown.der"));
+    let claims = json!({"sub": "gil", "role": "admin", "exp": now() + 300, "aud": "skillgraph", "iss": "https://idp.test"});
+    let header = |kid: &str| Header {
+        kid: Some(kid.into()),
+        ..Header::new(jsonwebtoken::Algorithm::RS256)
+    };
+    let q = "{ jobs { totalCount } }";
+    let good = token(claims.clone(), &known, header("known-1"));
+    let (status, body) = gql_as(&app, Some(&good), q, json!({})).await;
+    assert_eq!(status, 200, "{body:#}");
+    for (why, t) in [
+        (
+            "unknown key id",
+            token(claims.clone(), &unknown, header("other-9")),
+        ),
+        (
+            "known id, other key",
+            token(claims.clone(), &unknown, header("known-1")),
+        ),
+    ] {
+        let (status, body) = gql_as(&app, Some(&t), q, json!({})).await;
+        assert_eq!(
+            (status, code(&body)),
+            (401, Some("UNAUTHENTICATED")),
+            "{why}: {body:#}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn rest_routes_and_websockets_follow_the_same_rules() {
+    let app = TestApp::start_with(with_keys).await;
+    let post = |key: Option<&'static str>| {
+        let mut req = app
+            .http
+            .post(app.url("/skill-service/api/v1/import/credential-engine"))
+            .json(&json!({"competency_frameworks": ["http://127.0.0.1:1/resources/x"]}));
+        if let Some(k) = key {
+            req = req.bearer_auth(k);
+        }
+        req.send()
+    };
+    let resp = post(None).await.unwrap();
+    assert_eq!(resp.status(), 401);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["success"], false);
+    let resp = post(Some(READER)).await.unwrap();
+    assert_eq!(resp.status(), 403);
+    let resp = post(Some(EDITOR)).await.unwrap();
+    assert_eq!(resp.status(), 200, "{:?}", resp.text().await);
+    let resp = app
+        .http
+        .get(app.url("/skill-service/api/v1/skills"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+
+    // WebSocket: credentials in connection_init; without them the connection is refused.
+    let q = "subscription { jobUpdates(jobName: \"x\") { status } }";
+    let refused = ws::connect_with_payload(app.addr, json!({})).await;
+    assert!(refused.is_err(), "{refused:?}");
+    let (items, ending) = ws::subscribe_with_payload(
+        app.addr,
+        q,
+        json!({"Authorization": format!("Bearer {READER}")}),
+    )
+    .await;
+    assert_eq!(error_code(&items[0]), "NOT_FOUND", "{items:#?} {ending:?}");
+}
+
+#[tokio::test]
+async fn bodies_over_the_limit_are_refused_with_json() {
+    let app = TestApp::start().await;
+    let big = format!(
+        "{{\"query\": \"{{ skills {{ name }} }}\", \"variables\": {{\"pad\": \"{}\"}}}}",
+        "x".repeat(3 * 1024 * 1024)
+    );
+    let resp = app
+        .http
+        .post(app.url("/graphql"))
+        .header("content-type", "application/json")
+        .body(big.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 413);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(error_code(&body), "PAYLOAD_TOO_LARGE");
+    let resp = app
+        .http
+        .post(app.url("/integrations/file-load-tasks"))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 413);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["success"], false);
+    // The service is fine afterwards.
+    let data = app.data("{ skills { name } }", json!({})).await;
+    assert_eq!(data["skills"], json!([]));
+}
+
+#[test]
+fn an_open_service_refuses_a_public_address() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_skillgraph"))
+        .args(["serve", "--bind", "0.0.0.0:0"])
+        .env_remove("SKILLGRAPH_API_KEYS")
+        .env_remove("SKILLGRAPH_ALLOW_ANONYMOUS")
+        .env("SKILLGRAPH_DB_STARTUP_TIMEOUT_MS", "1000")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("refusing to serve 0.0.0.0:0"), "{stderr}");
+}
