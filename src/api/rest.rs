@@ -54,12 +54,10 @@ impl FromRequestParts<Http> for Caller {
 
 impl Caller {
     /// The caller if it has at least `role`; a 403 otherwise.
-    fn at_least(&self, role: Role) -> Result<&Identity, Response> {
+    fn at_least(&self, role: Role) -> Result<&Identity, Forbidden> {
         if self.0.role < role {
-            return Err(fail(
-                StatusCode::FORBIDDEN,
-                format!("{} may not do this: it needs the {role} role", self.0.name),
-            ));
+            let why = format!("{} may not do this: it needs the {role} role", self.0.name);
+            return Err(Forbidden(why));
         }
         Ok(&self.0)
     }
@@ -67,6 +65,15 @@ impl Caller {
     fn sees(&self, http: &Http, job: &Job) -> bool {
         self.0
             .sees_job_of(&job.created_by, http.state.auth.jobs_visible_to_all)
+    }
+}
+
+/// A caller without the role an action needs (403).
+struct Forbidden(String);
+
+impl IntoResponse for Forbidden {
+    fn into_response(self) -> Response {
+        fail(StatusCode::FORBIDDEN, self.0)
     }
 }
 
@@ -157,7 +164,7 @@ async fn import_credential_engine(
     };
     let who = match caller.at_least(Role::Editor) {
         Ok(who) => who,
-        Err(denied) => return denied,
+        Err(denied) => return denied.into_response(),
     };
     let uris = match body::<ImportBody>(&bytes) {
         Ok(b) => b.competency_frameworks,
@@ -292,7 +299,7 @@ async fn create_file_load_task(
     };
     let who = match caller.at_least(Role::Editor) {
         Ok(who) => who,
-        Err(denied) => return denied,
+        Err(denied) => return denied.into_response(),
     };
     let b = match body::<FileLoadBody>(&bytes) {
         Ok(b) => b,
