@@ -220,6 +220,14 @@ pub struct AuthConfig {
     /// is open (admin) on a loopback bind only; elsewhere this must be given.
     #[arg(long, env = "SKILLGRAPH_ALLOW_ANONYMOUS")]
     pub allow_anonymous: Option<String>,
+    /// Origins whose web pages may call the service (CORS, and WebSocket upgrades), e.g.
+    /// `https://app.example.com`; comma-separated. Same-origin pages need no entry.
+    #[arg(
+        long = "cors-origin",
+        env = "SKILLGRAPH_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
     /// Let non-admins list and follow every job, not only their own.
     #[arg(long, env = "SKILLGRAPH_JOBS_VISIBLE_TO_ALL")]
     pub jobs_visible_to_all: bool,

@@ -377,3 +377,84 @@ fn an_open_service_refuses_a_public_address() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("refusing to serve 0.0.0.0:0"), "{stderr}");
 }
+
+#[tokio::test]
+async fn pages_on_other_sites_cannot_act_through_a_browser() {
+    let app = TestApp::start_with(|c| {
+        with_keys(c);
+        c.auth.cors_origins = vec!["https://app.example.com".into()];
+    })
+    .await;
+    let mutation = json!({"query": "mutation { importCredentialEngine(competencyFrameworks: [\"http://127.0.0.1:1/resources/x\"]) { name } }"});
+    // What a form or `fetch(..., {mode: 'no-cors'})` on another site can send: no preflight.
+    for kind in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ] {
+        let resp = app
+            .http
+            .post(app.url("/graphql"))
+            .header("origin", "https://evil.example")
+            .header("content-type", kind)
+            .bearer_auth(ADMIN)
+            .body(mutation.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 400, "{kind}");
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(error_code(&body), "BAD_REQUEST", "{kind}");
+        let resp = app
+            .http
+            .post(app.url("/skill-service/api/v1/import/credential-engine"))
+            .header("content-type", kind)
+            .bearer_auth(ADMIN)
+            .body(r#"{"competency_frameworks": ["http://127.0.0.1:1/resources/x"]}"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 400, "REST {kind}");
+    }
+    let (_, jobs) = gql_as(&app, Some(ADMIN), "{ jobs { totalCount } }", json!({})).await;
+    assert_eq!(jobs["data"]["jobs"]["totalCount"], 0, "nothing was started");
+
+    // CORS answers the configured origin only.
+    let preflight = |origin: &'static str| {
+        app.http
+            .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type",
+            )
+            .send()
+    };
+    let ok = preflight("https://app.example.com").await.unwrap();
+    assert_eq!(
+        ok.headers()["access-control-allow-origin"],
+        "https://app.example.com"
+    );
+    let foreign = preflight("https://evil.example").await.unwrap();
+    assert!(foreign
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+
+    // A WebSocket opened by a page on another site is refused; the configured one is not.
+    let upgrade = |origin: &'static str| async move {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut req = format!("ws://{}/graphql", app.addr)
+            .into_client_request()
+            .unwrap();
+        req.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        req.headers_mut().insert("Origin", origin.parse().unwrap());
+        tokio_tungstenite::connect_async(req).await.map(|_| ())
+    };
+    assert!(upgrade("https://evil.example").await.is_err());
+    assert!(upgrade("https://app.example.com").await.is_ok());
+}

@@ -16,6 +16,7 @@ use futures::StreamExt;
 use serde_json::json;
 
 use super::auth::UNAUTHENTICATED;
+use super::cross_site;
 use super::document_rules::ViaGet;
 use super::errors::{BAD_REQUEST, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE};
 use super::{graphiql, loaders, Http};
@@ -28,6 +29,9 @@ pub async fn post(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    if !cross_site::post_is_safe(&headers) {
+        return bad_request(cross_site::CSRF_MESSAGE);
+    }
     let body = match body {
         Ok(b) => b,
         Err(e) => return rejected_body(e),

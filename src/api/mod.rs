@@ -1,6 +1,7 @@
 //! HTTP surface: GraphQL (queries, mutations, WebSocket subscriptions), GraphiQL, health, metrics.
 mod actions;
 pub mod auth;
+mod cross_site;
 mod document_rules;
 pub mod errors;
 mod extension;
@@ -126,6 +127,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .merge(rest::routes())
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(cross_site::cors(&state.config.auth.cors_origins))
         // gzip or br as the client accepts; event streams and tiny bodies are left alone.
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(metrics::http))
@@ -154,6 +156,18 @@ async fn graphql_get(State(http): State<Http>, req: axum::extract::Request) -> R
     let upgrade = WebSocketUpgrade::from_request_parts(&mut parts, &()).await;
     let protocol = GraphQLProtocol::from_request_parts(&mut parts, &()).await;
     match (upgrade, protocol) {
+        (Ok(_), Ok(_))
+            if !cross_site::origin_allowed(
+                &parts.headers,
+                &http.state.config.auth.cors_origins,
+            ) =>
+        {
+            (
+                StatusCode::FORBIDDEN,
+                "WebSocket from an origin that is not allowed",
+            )
+                .into_response()
+        }
         (Ok(upgrade), Ok(protocol)) => {
             let bearer = graphql_http::authorization(&parts.headers).map(String::from);
             let (schema, state) = (http.schema.clone(), http.state.clone());

@@ -35,6 +35,18 @@ pub fn routes() -> Router<Http> {
             "/integrations/file-load-tasks/{task_id}",
             get(get_file_load_task),
         )
+        .route_layer(axum::middleware::from_fn(refuse_cross_site_posts))
+}
+
+/// A POST a foreign page could send without a preflight is refused (400), as on `/graphql`.
+async fn refuse_cross_site_posts(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if req.method() == axum::http::Method::POST && !super::cross_site::post_is_safe(req.headers()) {
+        return fail(StatusCode::BAD_REQUEST, super::cross_site::CSRF_MESSAGE);
+    }
+    next.run(req).await
 }
 
 /// The caller of a REST request: 401 (in the seed's JSON shape) without valid credentials.
