@@ -23,9 +23,10 @@ pub struct DbConfig {
         long = "neo4j-password",
         env = "SKILLGRAPH_NEO4J_PASSWORD",
         default_value = "",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = secret
     )]
-    pub password: String,
+    pub password: SecretString,
     #[arg(
         long = "neo4j-database",
         env = "SKILLGRAPH_NEO4J_DATABASE",

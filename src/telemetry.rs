@@ -15,6 +15,13 @@ const CAPPED: [&str; 6] = [
     "aws_smithy_types",
 ];
 
+/// Whether an event may be logged at all: the AWS SDK's crates at `warn` or above only,
+/// whatever `RUST_LOG` says, however specific its target (their debug output can carry request
+/// headers, credentials included).
+pub fn aws_capped(meta: &tracing::Metadata<'_>) -> bool {
+    !meta.target().starts_with("aws") || *meta.level() <= tracing::Level::WARN
+}
+
 /// `RUST_LOG` (or `default`) with the AWS crates capped.
 pub fn filter(default: &str) -> EnvFilter {
     let mut filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
@@ -67,8 +74,9 @@ pub fn init_logs(format: LogFormat, otlp_endpoint: Option<&str>) -> anyhow::Resu
             .boxed(),
     };
     // `RUST_LOG` filters the log lines only: traces keep their own level.
-    let registry =
-        tracing_subscriber::registry().with(logs.with_filter(filter("info,neo4rs=warn")));
+    use tracing_subscriber::filter::{filter_fn, FilterExt};
+    let logs_filter = filter("info,neo4rs=warn").and(filter_fn(aws_capped));
+    let registry = tracing_subscriber::registry().with(logs.with_filter(logs_filter));
     #[cfg(feature = "otlp")]
     {
         use opentelemetry::trace::TracerProvider as _;
@@ -124,4 +132,45 @@ pub fn metrics() -> &'static PrometheusHandle {
             .install_recorder()
             .expect("one metrics recorder per process")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn aws_debug_events_are_dropped_whatever_rust_log_says() {
+        use tracing::Level;
+        let meta = |target: &'static str, level: Level| {
+            struct Cs;
+            impl tracing::callsite::Callsite for Cs {
+                fn set_interest(&self, _: tracing::subscriber::Interest) {}
+                fn metadata(&self) -> &tracing::Metadata<'_> {
+                    unimplemented!()
+                }
+            }
+            static CS: Cs = Cs;
+            tracing::Metadata::new(
+                "e",
+                target,
+                level,
+                None,
+                None,
+                None,
+                tracing::field::FieldSet::new(&[], tracing::callsite::Identifier(&CS)),
+                tracing::metadata::Kind::EVENT,
+            )
+        };
+        assert!(!super::aws_capped(&meta(
+            "aws_sigv4::http_request",
+            Level::DEBUG
+        )));
+        assert!(!super::aws_capped(&meta(
+            "aws_smithy_runtime::client",
+            Level::TRACE
+        )));
+        assert!(super::aws_capped(&meta(
+            "aws_sdk_s3::operation",
+            Level::WARN
+        )));
+        assert!(super::aws_capped(&meta("skillgraph::jobs", Level::DEBUG)));
+    }
 }

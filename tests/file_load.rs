@@ -254,6 +254,7 @@ async fn invalid_requests_are_rejected_without_a_task() {
         ("s3://bucket", "k", "object key"),
         ("s3://UPPER/k.csv", "k", "bucket name"),
         ("s3://bucket/k.csv", "", "awsAccessKeyId"),
+        ("s3://bucket/../other/x.csv", "k", "`..`"),
     ] {
         let body = create_task(&app, uri, key, "secret", None).await;
         assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");

@@ -329,6 +329,22 @@ mod tests {
     }
 
     #[test]
+    fn secrets_never_show_in_debug_output() {
+        let mut config = crate::config::Config::from_env_and_defaults();
+        config.auth = self::config(&["ci:admin:key-0123456789abcdef"]);
+        config.auth.jwt_hs256_secret = Some("hs-secret-0123456789".to_string().into());
+        config.db.password = "db-password-0123".to_string().into();
+        let shown = format!("{config:?}");
+        for secret in [
+            "key-0123456789abcdef",
+            "hs-secret-0123456789",
+            "db-password-0123",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+    }
+
+    #[test]
     fn an_open_service_only_on_loopback() {
         let open = config(&[]);
         assert!(Auth::from_config(&open, "127.0.0.1:8080".parse().unwrap()).is_ok());

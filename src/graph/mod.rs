@@ -95,7 +95,7 @@ impl Graph {
         let config = ConfigBuilder::default()
             .uri(cfg.uri.as_str())
             .user(cfg.user.as_str())
-            .password(cfg.password.as_str())
+            .password(secrecy::ExposeSecret::expose_secret(&cfg.password))
             .db(cfg.database.as_str())
             .max_connections(cfg.max_connections)
             .connection_timeout(Duration::from_millis(cfg.connect_timeout_ms))

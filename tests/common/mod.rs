@@ -56,7 +56,7 @@ pub fn test_config(database: &str) -> Config {
     let mut config = Config::from_env_and_defaults();
     config.db.uri = env("SKILLGRAPH_NEO4J_URI", "127.0.0.1:7687");
     config.db.user = env("SKILLGRAPH_NEO4J_USER", "root");
-    config.db.password = env("SKILLGRAPH_NEO4J_PASSWORD", "skillgraph-test");
+    config.db.password = env("SKILLGRAPH_NEO4J_PASSWORD", "skillgraph-test").into();
     config.db.database = database.to_string();
     config.db.max_connections = 8;
     config.bind = "127.0.0.1:0".parse().unwrap();

@@ -40,6 +40,10 @@ pub enum BadLocation {
     NoKey(String),
     #[error("{0:?} is not a valid S3 bucket name")]
     Bucket(String),
+    /// A key that path-style addressing could resolve outside the bucket it names, or that no
+    /// one means: `..` or `.` segments, empty segments, control characters.
+    #[error("{0:?}: the object key must not contain `..` or `.` segments, empty segments or control characters")]
+    Key(String),
 }
 
 impl S3Location {
@@ -59,6 +63,12 @@ impl S3Location {
         }
         if key.is_empty() {
             return Err(BadLocation::NoKey(uri.into()));
+        }
+        let bad_segment = key
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..");
+        if bad_segment || key.chars().any(char::is_control) {
+            return Err(BadLocation::Key(uri.into()));
         }
         Ok(Self {
             bucket: bucket.into(),
@@ -162,6 +172,24 @@ fn explain<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>, at: &S3Location) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_that_could_leave_the_bucket_are_refused() {
+        for uri in [
+            "s3://bucket/../other/x.csv",
+            "s3://bucket/a/./x.csv",
+            "s3://bucket//x.csv",
+            "s3://bucket/a/",
+            "s3://bucket/a\nb.csv",
+            "s3://bucket/a\u{7f}.csv",
+        ] {
+            assert!(
+                matches!(S3Location::parse(uri), Err(BadLocation::Key(_))),
+                "{uri}"
+            );
+        }
+        assert!(S3Location::parse("s3://bucket/dir/file..v2.csv").is_ok());
+    }
 
     #[test]
     fn locations_parse_and_reject_bad_uris() {
