@@ -68,6 +68,10 @@ pub struct Limits {
     /// Largest page a list query may ask for.
     #[arg(long, env = "SKILLGRAPH_MAX_PAGE_SIZE", default_value_t = 100)]
     pub max_page_size: usize,
+    /// Longest a GraphQL request (not a subscription) may run before it is answered with an
+    /// error, in milliseconds.
+    #[arg(long, env = "SKILLGRAPH_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
+    pub request_timeout_ms: u64,
     /// Largest request body (and WebSocket message) accepted, in bytes.
     #[arg(long, env = "SKILLGRAPH_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
     pub max_body_bytes: usize,

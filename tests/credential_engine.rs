@@ -47,7 +47,7 @@ async fn wait_for_end(app: &TestApp, name: &str) -> Value {
 async fn skill_by_uri(app: &TestApp, text: &str, uri: &str) -> Value {
     let d = app
         .data(
-            "query($t:String){ skills(limit:100, filter:{text:$t}){ uuid name description keywords author creator referenceId sourceUri sourceName ctid language type{ id name } modifiedTime
+            "query($t:String){ skills(limit:10, filter:{text:$t}){ uuid name description keywords author creator referenceId sourceUri sourceName ctid language type{ id name } modifiedTime
                 framework{ name } parentNodes{ name sourceUri parentNodes{ name } } childNodes{ name }
                 alignments{ skillAlignment{ source aligned{ id uuid name alignmentType sourceUri } suggested{ name } } roleAlignment{ onet{ code name framework } } }
                 occupations{ occupationsMajorGroup{ code } occupationsMinorGroup{ code } broadOccupation{ code } detailedOccupation{ code name } } } }",

@@ -14,7 +14,7 @@ const INTROSPECTION: &str = include_str!("fixtures/introspection.graphql");
 fn nested(n: usize) -> String {
     format!(
         "{{ skills {{ {} name {} }} }}",
-        "parentNodes { ".repeat(n),
+        "parentNodes(first: 1) { ".repeat(n),
         "}".repeat(n)
     )
 }

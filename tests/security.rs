@@ -458,3 +458,73 @@ async fn pages_on_other_sites_cannot_act_through_a_browser() {
     assert!(upgrade("https://evil.example").await.is_err());
     assert!(upgrade("https://app.example.com").await.is_ok());
 }
+
+fn rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn nested_lists_cost_what_they_can_return() {
+    use skillgraph::graph::writes::{self, ChildEdges, SkillRow};
+    let app = TestApp::start().await;
+    let g = app.graph();
+    // One skill with 300 children, as in the attack that took the process to its memory cap.
+    let skill = |i: usize| SkillRow {
+        uri: format!("urn:n:{i}"),
+        framework_uri: None,
+        props: skillgraph::model::SkillProps {
+            name: Some(format!("N {i:03}")),
+            ..Default::default()
+        },
+    };
+    let rows: Vec<SkillRow> = (0..=300).map(skill).collect();
+    writes::upsert_skills(g, &rows).await.unwrap();
+    let edges: Vec<ChildEdges> = (1..=300)
+        .map(|i| ChildEdges {
+            child: format!("urn:n:{i}"),
+            parents: vec!["urn:n:0".into()],
+        })
+        .collect();
+    writes::set_parents(g, &edges).await.unwrap();
+    let uuid =
+        app.data("{ skills(limit: 1) { uuid } }", json!({})).await["skills"][0]["uuid"].clone();
+
+    let before = rss_kib();
+    let down_up = format!(
+        "query($u: ID!) {{ skill(uuid: $u) {{ {} name {} }} }}",
+        "childNodes { parentNodes { ".repeat(4),
+        "} }".repeat(4)
+    );
+    let body = app.gql(&down_up, json!({"u": uuid})).await;
+    assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{body:#}");
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("complex"));
+    let grown = rss_kib().saturating_sub(before);
+    assert!(grown < 50 * 1024, "the process grew by {grown} KiB");
+
+    // A nested list gives at most `first` items, and `first` is bounded.
+    let one_level = app
+        .data(
+            "query($u: ID!) { skill(uuid: $u) { childNodes(first: 100) { name } } }",
+            json!({"u": uuid}),
+        )
+        .await;
+    assert_eq!(
+        one_level["skill"]["childNodes"].as_array().unwrap().len(),
+        100
+    );
+    let body = app
+        .gql(
+            "query($u: ID!) { skill(uuid: $u) { childNodes(first: 300) { name } } }",
+            json!({"u": uuid}),
+        )
+        .await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+}

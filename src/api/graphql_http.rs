@@ -4,6 +4,7 @@
 //! Server-Sent Events in the graphql-sse "distinct connections" protocol when the client accepts
 //! `text/event-stream`. Browsers asking for HTML get GraphiQL.
 use std::convert::Infallible;
+use std::time::Duration;
 
 use async_graphql::{BatchRequest, BatchResponse, ServerError};
 use axum::body::Bytes;
@@ -18,7 +19,7 @@ use serde_json::json;
 use super::auth::UNAUTHENTICATED;
 use super::cross_site;
 use super::document_rules::ViaGet;
-use super::errors::{BAD_REQUEST, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE};
+use super::errors::{BAD_REQUEST, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, TIMEOUT};
 use super::{graphiql, loaders, Http};
 
 /// Most operations one batched POST may carry.
@@ -103,7 +104,13 @@ async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Respon
                 .collect(),
         ),
     };
-    let response = http.schema.execute_batch(batch).await;
+    let deadline = Duration::from_millis(http.state.config.limits.request_timeout_ms);
+    let Ok(response) = tokio::time::timeout(deadline, http.schema.execute_batch(batch)).await
+    else {
+        let message = format!("the request did not finish within {deadline:?}");
+        let body = json!({"errors": [{"message": message, "extensions": {"code": TIMEOUT}}]});
+        return (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();
+    };
     let status = match &response {
         BatchResponse::Single(r) if has_code(&r.errors, METHOD_NOT_ALLOWED) => {
             StatusCode::METHOD_NOT_ALLOWED

@@ -39,13 +39,30 @@ impl Skill {
         let found = load(&loaders(ctx)?.frameworks, &self.stored.uuid).await?;
         Ok(found.into_iter().next())
     }
-    /// Broader skills (`CHILD_OF` targets).
-    async fn parent_nodes(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
-        load(&loaders(ctx)?.parents, &self.stored.uuid).await
+    /// Broader skills (`CHILD_OF` targets), the first `first` by name. Weighed by `first` in
+    /// the query's complexity, so deep nesting costs what it can return.
+    #[graphql(complexity = "(first.max(1) as usize).saturating_mul(child_complexity)")]
+    async fn parent_nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 5)] first: i32,
+    ) -> Result<Vec<Skill>> {
+        let first = nested_bound(ctx, first)?;
+        let mut found = load(&loaders(ctx)?.parents, &self.stored.uuid).await?;
+        found.truncate(first);
+        Ok(found)
     }
-    /// Narrower skills.
-    async fn child_nodes(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
-        load(&loaders(ctx)?.children, &self.stored.uuid).await
+    /// Narrower skills, the first `first` by name (weighed like `parentNodes`).
+    #[graphql(complexity = "(first.max(1) as usize).saturating_mul(child_complexity)")]
+    async fn child_nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+    ) -> Result<Vec<Skill>> {
+        let first = nested_bound(ctx, first)?;
+        let mut found = load(&loaders(ctx)?.children, &self.stored.uuid).await?;
+        found.truncate(first);
+        Ok(found)
     }
     /// Alignments to other skills, occupations and credentials, grouped as the seed API does.
     async fn alignments(&self) -> Alignments {
@@ -468,6 +485,12 @@ impl SkillQuery {
         let (edges, page_info) = edges(rows, start, first);
         Ok(FrameworkConnection { edges, page_info })
     }
+}
+
+/// `first` of a nested list: 0 to the page-size limit.
+fn nested_bound(ctx: &Context<'_>, first: i32) -> Result<usize> {
+    let max = state(ctx)?.config.limits.max_page_size;
+    Ok(window(first, None, max)?.1)
 }
 
 pub(super) fn state<'a>(ctx: &Context<'a>) -> Result<&'a AppState> {
