@@ -75,6 +75,12 @@ pub struct Limits {
     /// Largest request body (and WebSocket message) accepted, in bytes.
     #[arg(long, env = "SKILLGRAPH_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// Most root fields (aliases included) one GraphQL operation may select.
+    #[arg(long, env = "SKILLGRAPH_MAX_ROOT_FIELDS", default_value_t = 20)]
+    pub max_root_fields: usize,
+    /// Most fields a GraphQL document may select, with its fragments expanded.
+    #[arg(long, env = "SKILLGRAPH_MAX_QUERY_FIELDS", default_value_t = 2000)]
+    pub max_query_fields: usize,
     /// Deepest selection set a GraphQL query may have.
     #[arg(long, env = "SKILLGRAPH_MAX_QUERY_DEPTH", default_value_t = 12)]
     pub max_query_depth: usize,

@@ -528,3 +528,38 @@ async fn nested_lists_cost_what_they_can_return() {
         .await;
     assert_eq!(error_code(&body), "BAD_USER_INPUT");
 }
+
+#[tokio::test]
+async fn aliases_and_expanded_fields_are_limited() {
+    let app = TestApp::start().await;
+    // 500 aliases of a text-filtered count: each cheap alone, ruinous together.
+    let aliases: String = (0..500)
+        .map(|i| {
+            format!("a{i}: skillConnection(first: 0, filter: {{text: \"x{i}\"}}) {{ totalCount }} ")
+        })
+        .collect();
+    let body = app.gql(&format!("{{ {aliases} }}"), json!({})).await;
+    assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{body:#}");
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("root fields"));
+    // Twenty are fine.
+    let twenty: String = (0..20)
+        .map(|i| format!("a{i}: skillConnection(first: 0) {{ totalCount }} "))
+        .collect();
+    let data = app.data(&format!("{{ {twenty} }}"), json!({})).await;
+    assert_eq!(data["a19"]["totalCount"], 0);
+    // A fragment that doubles at every level is refused without being expanded.
+    let mut q = String::from("query { ...F30 } fragment F0 on SkillEdge { cursor }");
+    for i in 1..=30 {
+        q.push_str(&format!(
+            " fragment F{i} on SkillEdge {{ a: node {{ __typename }} ...F{p} b: cursor ...F{p} }}",
+            p = i - 1
+        ));
+    }
+    let started = std::time::Instant::now();
+    let body = app.gql(&q, json!({})).await;
+    assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{body:#}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}

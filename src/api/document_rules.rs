@@ -19,20 +19,17 @@ pub const MAX_INTROSPECTION_DEPTH: usize = 20;
 /// Marks a request that came as GET.
 pub struct ViaGet;
 
+#[derive(Clone, Copy)]
 pub struct DocumentRules {
     pub max_depth: usize,
+    pub max_root_fields: usize,
+    pub max_fields: usize,
 }
 
 impl ExtensionFactory for DocumentRules {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(DocumentRulesExtension {
-            max_depth: self.max_depth,
-        })
+        Arc::new(*self)
     }
-}
-
-struct DocumentRulesExtension {
-    max_depth: usize,
 }
 
 fn coded(message: String, code: &'static str) -> ServerError {
@@ -44,7 +41,7 @@ fn coded(message: String, code: &'static str) -> ServerError {
 }
 
 #[async_trait::async_trait]
-impl Extension for DocumentRulesExtension {
+impl Extension for DocumentRules {
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -52,7 +49,19 @@ impl Extension for DocumentRulesExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
+        // The rules see the document before async-graphql does: its own recursion check
+        // expands every fragment path, which a document that doubles at each level turns into
+        // billions of steps. Parsing twice costs about a millisecond for a large query.
+        if let Ok(doc) = async_graphql::parser::parse_query(query) {
+            self.check(ctx, &doc)?;
+        }
         let doc = next.run(ctx, query, variables).await?;
+        Ok(doc)
+    }
+}
+
+impl DocumentRules {
+    fn check(&self, ctx: &ExtensionContext<'_>, doc: &ExecutableDocument) -> ServerResult<()> {
         let mutation = doc
             .operations
             .iter()
@@ -61,13 +70,33 @@ impl Extension for DocumentRulesExtension {
             let message = "mutations must be sent with POST".to_string();
             return Err(coded(message, METHOD_NOT_ALLOWED));
         }
-        let depths = Depths::of(&doc);
+        let depths = Depths::of(doc);
         let too_deep = |what: &str, depth: usize, max: usize| {
             let message = format!("{what} is nested too deep: depth {depth}, at most {max}");
             coded(message, GRAPHQL_VALIDATION_FAILED)
         };
         if depths.data > self.max_depth {
             return Err(too_deep("Query", depths.data, self.max_depth));
+        }
+        if depths.root_fields > self.max_root_fields {
+            let message = format!(
+                "Query has {} root fields (aliases included), at most {}",
+                depths.root_fields, self.max_root_fields
+            );
+            return Err(coded(message, GRAPHQL_VALIDATION_FAILED));
+        }
+        if depths.fields > self.max_fields {
+            let message = format!(
+                "Query selects {}{} fields with its fragments expanded, at most {}",
+                if depths.fields > MAX_COUNTED {
+                    "over "
+                } else {
+                    ""
+                },
+                depths.fields.min(MAX_COUNTED),
+                self.max_fields
+            );
+            return Err(coded(message, GRAPHQL_VALIDATION_FAILED));
         }
         if depths.introspection > MAX_INTROSPECTION_DEPTH {
             return Err(too_deep(
@@ -76,17 +105,24 @@ impl Extension for DocumentRulesExtension {
                 MAX_INTROSPECTION_DEPTH,
             ));
         }
-        Ok(doc)
+        Ok(())
     }
 }
 
 /// The deepest data field and the deepest introspection field (counted from `__schema` or
-/// `__type`) of every operation in a document.
+/// `__type`) of every operation in a document, the most root fields (aliases included) of one
+/// operation, and the data fields of all operations with fragments expanded (counting stops
+/// past `MAX_COUNTED`, so a fragment bomb cannot make the count itself expensive).
 #[derive(Debug, Default, PartialEq)]
 pub struct Depths {
     pub data: usize,
     pub introspection: usize,
+    pub root_fields: usize,
+    pub fields: usize,
 }
+
+/// Expanded fields counted at most; a document past it is refused anyway.
+const MAX_COUNTED: usize = 100_000;
 
 impl Depths {
     pub fn of(doc: &ExecutableDocument) -> Self {
@@ -96,8 +132,11 @@ impl Depths {
                 doc,
                 visiting: HashSet::new(),
                 out: &mut out,
+                roots: 0,
             };
             walk.set(&op.node.selection_set.node, 0, None);
+            let roots = walk.roots;
+            out.root_fields = out.root_fields.max(roots);
         }
         out
     }
@@ -108,12 +147,17 @@ struct Walk<'a> {
     /// Fragments being expanded, so a (invalid) cycle cannot recurse forever.
     visiting: HashSet<&'a str>,
     out: &'a mut Depths,
+    /// Root fields of the operation being walked.
+    roots: usize,
 }
 
 impl<'a> Walk<'a> {
     /// `depth`: data fields above; `introspection`: introspection fields above, once inside.
     fn set(&mut self, set: &'a SelectionSet, depth: usize, introspection: Option<usize>) {
         for item in &set.items {
+            if self.out.fields > MAX_COUNTED {
+                return;
+            }
             match &item.node {
                 Selection::Field(f) => {
                     let name = f.node.name.node.as_str();
@@ -124,7 +168,13 @@ impl<'a> Walk<'a> {
                     };
                     match inside {
                         Some(d) => self.out.introspection = self.out.introspection.max(d),
-                        None => self.out.data = self.out.data.max(depth + 1),
+                        None => {
+                            self.out.data = self.out.data.max(depth + 1);
+                            self.out.fields += 1;
+                            if depth == 0 {
+                                self.roots += 1;
+                            }
+                        }
                     }
                     let below = if inside.is_some() { depth } else { depth + 1 };
                     self.set(&f.node.selection_set.node, below, inside);
@@ -165,15 +215,29 @@ mod tests {
     #[test]
     fn introspection_is_counted_apart() {
         let q = "{ skills { name } __schema { types { fields { type { ofType { ofType { name } } } } } } }";
-        assert_eq!(
-            depths(q),
-            Depths {
-                data: 2,
-                introspection: 7
-            }
-        );
+        let d = depths(q);
+        assert_eq!((d.data, d.introspection), (2, 7));
         // `__typename` is an ordinary (leaf) field.
         assert_eq!(depths("{ a { __typename } }").data, 2);
+    }
+
+    #[test]
+    fn root_fields_and_expanded_fields_are_counted() {
+        let d = depths(
+            "{ a: skills { name } b: skills { name } ...R } fragment R on Q { c: job { name } }",
+        );
+        assert_eq!((d.root_fields, d.fields), (3, 6));
+        // Each level doubles the fields: a bomb is cut off, not expanded.
+        let mut q = String::from("query { ...F0 } fragment F0 on Q { a b }");
+        for i in 1..40 {
+            q.push_str(&format!(
+                " fragment F{i} on Q {{ x: f {{ ...F{} }} y: f {{ ...F{} }} }}",
+                i - 1,
+                i - 1
+            ));
+        }
+        q = q.replacen("{ ...F0 }", "{ ...F39 }", 1);
+        assert!(depths(&q).fields > MAX_COUNTED);
     }
 
     #[test]

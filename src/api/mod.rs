@@ -92,6 +92,8 @@ pub fn schema(state: AppState) -> AppSchema {
     let mut builder = schema_builder()
         .extension(document_rules::DocumentRules {
             max_depth: limits.max_query_depth,
+            max_root_fields: limits.max_root_fields,
+            max_fields: limits.max_query_fields,
         })
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
             PERSISTED_QUERIES,
