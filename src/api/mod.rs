@@ -6,6 +6,8 @@ mod document_rules;
 pub mod errors;
 mod extension;
 pub mod file_load;
+#[cfg(test)]
+mod fuzz;
 mod graphiql;
 mod graphql_http;
 pub mod jobs;

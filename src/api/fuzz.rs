@@ -1,0 +1,104 @@
+//! Property tests of what any caller can send: cursors and page sizes, request bodies, and
+//! GraphQL documents (valid-looking ones built from the schema's own words, and noise). Nothing
+//! may panic; every answer is an error with a code or data. `PROPTEST_CASES=200000` runs for
+//! minutes; CI runs the default 256 cases a property.
+use proptest::prelude::*;
+
+use super::pagination::window;
+
+/// Words of the schema and of GraphQL, so generated documents get past the parser often.
+const WORDS: &[&str] = &[
+    "{",
+    "}",
+    "(",
+    ")",
+    ":",
+    "...",
+    "on",
+    "query",
+    "mutation",
+    "subscription",
+    "fragment",
+    "skills",
+    "skillConnection",
+    "first",
+    "after",
+    "limit",
+    "skip",
+    "filter",
+    "text",
+    "node",
+    "id",
+    "name",
+    "parentNodes",
+    "childNodes",
+    "alignments",
+    "skillAlignment",
+    "aligned",
+    "jobs",
+    "job",
+    "jobName",
+    "cancelJob",
+    "__schema",
+    "__type",
+    "types",
+    "ofType",
+    "__typename",
+    "$v",
+    "Int",
+    "String",
+    "1",
+    "-1",
+    "99999999999",
+    "\"o:18446744073709551615\"",
+    "\"x\"",
+    "a:",
+    "b:",
+    "@include(if: true)",
+    "F",
+    "Skill",
+    ",",
+];
+
+fn document() -> impl Strategy<Value = String> {
+    prop_oneof![
+        proptest::collection::vec(proptest::sample::select(WORDS), 0..80).prop_map(|w| w.join(" ")),
+        "\\PC{0,300}",
+    ]
+}
+
+proptest! {
+    #[test]
+    fn cursors_and_page_sizes_never_panic(cursor in "\\PC{0,40}", n in any::<u64>(), first in any::<i32>()) {
+        let _ = window(first, Some(&cursor), 100);
+        let numeric = format!("o:{n}");
+        match window(first, Some(&numeric), 100) {
+            Ok((start, size)) => prop_assert!(start <= super::pagination::MAX_OFFSET && size <= 100),
+            Err(_) => {}
+        }
+    }
+
+    #[test]
+    fn any_document_gets_data_or_coded_errors(doc in document()) {
+        let schema = super::schema_builder()
+            .extension(super::document_rules::DocumentRules {
+                max_depth: 12,
+                max_root_fields: 20,
+                max_fields: 2000,
+            })
+            .limit_complexity(5000)
+            .finish();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let response = rt.block_on(schema.execute(doc.as_str()));
+        for e in &response.errors {
+            let code = e.extensions.as_ref().and_then(|x| x.get("code"));
+            prop_assert!(code.is_some(), "{doc:?}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn any_body_is_parsed_or_refused(body in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let _ = serde_json::from_slice::<async_graphql::Request>(&body);
+        let _ = serde_json::from_slice::<Vec<async_graphql::Request>>(&body);
+    }
+}
