@@ -169,6 +169,16 @@ async fn callers_see_and_cancel_their_own_jobs_and_admins_all() {
     assert_eq!(any["data"]["cancelJob"]["cancelRequested"], true, "{any:#}");
 }
 
+/// The token is refused: 401 with `UNAUTHENTICATED`.
+async fn assert_unauthenticated(app: &TestApp, token: &str, query: &str, why: &str) {
+    let (status, body) = gql_as(app, Some(token), query, json!({})).await;
+    assert_eq!(
+        (status, code(&body)),
+        (401, Some("UNAUTHENTICATED")),
+        "{why}: {body:#}"
+    );
+}
+
 fn token(claims: Value, key: &EncodingKey, header: Header) -> String {
     encode(&header, &claims, key).unwrap()
 }
@@ -233,12 +243,7 @@ async fn jwts_are_checked_for_signature_expiry_issuer_and_audience() {
             ),
         ),
     ] {
-        let (status, body) = gql_as(&app, Some(&t), q, json!({})).await;
-        assert_eq!(
-            (status, code(&body)),
-            (401, Some("UNAUTHENTICATED")),
-            "{why}: {body:#}"
-        );
+        assert_unauthenticated(&app, &t, q, why).await;
     }
 }
 
@@ -279,12 +284,7 @@ async fn jwts_signed_by_the_identity_providers_published_keys() {
             token(claims.clone(), &unknown, header("known-1")),
         ),
     ] {
-        let (status, body) = gql_as(&app, Some(&t), q, json!({})).await;
-        assert_eq!(
-            (status, code(&body)),
-            (401, Some("UNAUTHENTICATED")),
-            "{why}: {body:#}"
-        );
+        assert_unauthenticated(&app, &t, q, why).await;
     }
 }
 

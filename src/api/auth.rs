@@ -40,9 +40,14 @@ pub struct Identity {
 }
 
 impl Identity {
+    /// Whether this caller may see every job, whoever created it.
+    pub fn sees_all_jobs(&self, visible_to_all: bool) -> bool {
+        visible_to_all || self.role == Role::Admin
+    }
+
     /// Whether this caller may see (and follow) a job created by `created_by`.
     pub fn sees_job_of(&self, created_by: &str, visible_to_all: bool) -> bool {
-        visible_to_all || self.role == Role::Admin || self.name == created_by
+        self.sees_all_jobs(visible_to_all) || self.name == created_by
     }
 }
 

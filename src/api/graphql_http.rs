@@ -81,28 +81,21 @@ async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Respon
         Ok(who) => who,
         Err(e) => return unauthenticated(e.to_string()),
     };
-    let batch = match batch {
-        BatchRequest::Single(r) => BatchRequest::Single(r.data(who)),
-        BatchRequest::Batch(items) => {
-            BatchRequest::Batch(items.into_iter().map(|r| r.data(who.clone())).collect())
-        }
+    // Each operation gets the caller and loaders of its own (a batch's operations are
+    // separate requests).
+    let prepare = |r: async_graphql::Request| {
+        r.data(who.clone())
+            .data(loaders::Loaders::new(&http.state.graph))
     };
-    let loaders = loaders::Loaders::new(&http.state.graph);
-    if accepts(headers, "text/event-stream") {
-        return match batch {
-            BatchRequest::Single(r) => events(http, r.data(loaders)),
-            BatchRequest::Batch(_) => bad_request("event streams take one operation"),
-        };
-    }
     let batch = match batch {
-        BatchRequest::Single(r) => BatchRequest::Single(r.data(loaders)),
-        // One set of loaders per operation: each is its own request.
-        BatchRequest::Batch(items) => BatchRequest::Batch(
-            items
-                .into_iter()
-                .map(|r| r.data(loaders::Loaders::new(&http.state.graph)))
-                .collect(),
-        ),
+        BatchRequest::Single(r) if accepts(headers, "text/event-stream") => {
+            return events(http, prepare(r));
+        }
+        BatchRequest::Batch(_) if accepts(headers, "text/event-stream") => {
+            return bad_request("event streams take one operation");
+        }
+        BatchRequest::Single(r) => BatchRequest::Single(prepare(r)),
+        BatchRequest::Batch(items) => BatchRequest::Batch(items.into_iter().map(prepare).collect()),
     };
     let deadline = Duration::from_millis(http.state.config.limits.request_timeout_ms);
     let Ok(response) = tokio::time::timeout(deadline, http.schema.execute_batch(batch)).await

@@ -83,7 +83,7 @@ impl JobQuery {
             job_type: r#type,
             status,
             // A non-admin lists its own jobs, unless the service says otherwise.
-            created_by: (!who.sees_job_of("", state.auth.jobs_visible_to_all))
+            created_by: (!who.sees_all_jobs(state.auth.jobs_visible_to_all))
                 .then(|| who.name.clone()),
         };
         let rows = state

@@ -145,6 +145,19 @@ fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, Invalid> {
     })
 }
 
+/// What both starting routes check first: a readable body, an editor, and a body of shape `T`.
+fn editor_request<T: DeserializeOwned>(
+    caller: &Caller,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<(&Identity, T), Box<Response>> {
+    let bytes = bytes.map_err(|e| Box::new(fail(e.status(), e.body_text())))?;
+    let who = caller
+        .at_least(Role::Editor)
+        .map_err(|denied| Box::new(denied.into_response()))?;
+    let body = body::<T>(&bytes).map_err(|e| Box::new(e.into_response()))?;
+    Ok((who, body))
+}
+
 #[derive(Deserialize)]
 struct ImportBody {
     competency_frameworks: Vec<String>,
@@ -170,18 +183,11 @@ async fn import_credential_engine(
     caller: Caller,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let bytes = match bytes {
-        Ok(b) => b,
-        Err(e) => return fail(e.status(), e.body_text()),
+    let (who, body) = match editor_request::<ImportBody>(&caller, bytes) {
+        Ok(r) => r,
+        Err(refused) => return *refused,
     };
-    let who = match caller.at_least(Role::Editor) {
-        Ok(who) => who,
-        Err(denied) => return denied.into_response(),
-    };
-    let uris = match body::<ImportBody>(&bytes) {
-        Ok(b) => b.competency_frameworks,
-        Err(e) => return e.into_response(),
-    };
+    let uris = body.competency_frameworks;
     match http.state.start_credential_engine_import(who, &uris).await {
         Ok(job) => ok(
             "Successfully initiated the job with type 'credential_engine_ingestion'. Please use the job name to track the job status",
@@ -305,17 +311,9 @@ async fn create_file_load_task(
     caller: Caller,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let bytes = match bytes {
-        Ok(b) => b,
-        Err(e) => return fail(e.status(), e.body_text()),
-    };
-    let who = match caller.at_least(Role::Editor) {
-        Ok(who) => who,
-        Err(denied) => return denied.into_response(),
-    };
-    let b = match body::<FileLoadBody>(&bytes) {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
+    let (who, b) = match editor_request::<FileLoadBody>(&caller, bytes) {
+        Ok(r) => r,
+        Err(refused) => return *refused,
     };
     let c = b.credentials;
     let credentials = AwsCredentials {
