@@ -19,7 +19,8 @@ const ROUNDS: usize = 3;
 /// Seconds for the whole import of the framework through the service.
 async fn end_to_end(reg: &common::ce_server::Registry) -> f64 {
     let app =
-        common::TestApp::start_with(|c| c.ingest.ce_allowed_hosts = vec!["127.0.0.1".into()]).await;
+        common::TestApp::start_with(|c| c.ingest.ce_allowed_hosts = common::ce_server::allowed())
+            .await;
     let t = Instant::now();
     let started = app
         .data(

@@ -91,6 +91,26 @@ pub struct Limits {
     /// working. Introspection is on by default and has a depth limit of its own.
     #[arg(long, env = "SKILLGRAPH_DISABLE_INTROSPECTION")]
     pub disable_introspection: bool,
+    /// Most lexical tokens a GraphQL document may have (checked before it is parsed).
+    #[arg(long, env = "SKILLGRAPH_MAX_QUERY_TOKENS", default_value_t = 15_000)]
+    pub max_query_tokens: usize,
+    /// Largest GraphQL response body, in bytes; a larger result is replaced by an error.
+    #[arg(long, env = "SKILLGRAPH_MAX_RESPONSE_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_response_bytes: usize,
+    /// Query cost (complexity) one caller may spend per second, with bursts of five seconds'
+    /// worth (at least one query of the largest complexity); 0 turns the limit off.
+    #[arg(long, env = "SKILLGRAPH_RATE_COST_PER_SECOND", default_value_t = 2_000)]
+    pub rate_cost_per_second: u32,
+    /// Mutations (jobs started or cancelled) one caller may make per minute; 0: no limit.
+    #[arg(
+        long,
+        env = "SKILLGRAPH_RATE_MUTATIONS_PER_MINUTE",
+        default_value_t = 60
+    )]
+    pub rate_mutations_per_minute: u32,
+    /// Operations of one caller running at once; more wait (up to the request timeout).
+    #[arg(long, env = "SKILLGRAPH_MAX_IN_FLIGHT_PER_CALLER", default_value_t = 4)]
+    pub max_in_flight_per_caller: usize,
 }
 
 #[derive(Args, Clone, Debug)]
@@ -141,6 +161,23 @@ pub struct IngestConfig {
     /// Largest response body accepted from the registry, in bytes.
     #[arg(long = "http-max-bytes", env = "SKILLGRAPH_HTTP_MAX_BYTES", default_value_t = 64 * 1024 * 1024)]
     pub http_max_bytes: usize,
+    /// Bytes all registry documents of one framework may weigh together (the framework, its
+    /// @graph document, every competency crawled). A job imports one framework at a time, so
+    /// this bounds the memory of a job's fetches.
+    #[arg(
+        long = "ce-max-framework-bytes",
+        env = "SKILLGRAPH_CE_MAX_FRAMEWORK_BYTES",
+        default_value_t = 256 * 1024 * 1024
+    )]
+    pub ce_max_framework_bytes: usize,
+    /// Most competencies one framework may bring; a framework listing more (and so asking for
+    /// more fetches) is skipped with an error before they are fetched.
+    #[arg(
+        long = "ce-max-competencies",
+        env = "SKILLGRAPH_CE_MAX_COMPETENCIES",
+        default_value_t = 50_000
+    )]
+    pub ce_max_competencies: usize,
     /// Competencies fetched concurrently when a framework has no @graph document.
     #[arg(
         long = "ce-fetch-concurrency",

@@ -6,6 +6,7 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio_util::task::TaskTracker;
 
+use crate::api::caller_limits::CallerLimits;
 use crate::api::{self, AppState};
 use crate::config::Config;
 use crate::graph::{migrate, Graph};
@@ -51,6 +52,7 @@ pub async fn prepare_with(
         auth: Arc::new(auth),
         allowlist: Arc::new(HostAllowlist::new(&config.ingest.ce_allowed_hosts)),
         sockets: TaskTracker::new(),
+        caller_limits: Arc::new(CallerLimits::new(&config.limits)),
         jobs,
         graph,
         config: Arc::new(config),

@@ -29,7 +29,7 @@ async fn in_terminal(args: &[String]) -> (i32, String) {
 
 async fn app() -> TestApp {
     TestApp::start_with(|c| {
-        c.ingest.ce_allowed_hosts = vec!["127.0.0.1".into()];
+        c.ingest.ce_allowed_hosts = ce_server::allowed();
         c.ingest.http_backoff_ms = 10;
     })
     .await

@@ -28,7 +28,7 @@ struct Live {
 async fn live() -> Live {
     let (_, reg) = ce_server::start(0).await;
     let app = TestApp::start_with(|c| {
-        c.ingest.ce_allowed_hosts = vec!["127.0.0.1".into()];
+        c.ingest.ce_allowed_hosts = ce_server::allowed();
         c.ingest.http_backoff_ms = 10;
     })
     .await;

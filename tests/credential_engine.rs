@@ -13,7 +13,7 @@ const JOB_FIELDS: &str = "name type status message finished input
 
 async fn app_for_registry(tweak: impl FnOnce(&mut skillgraph::config::Config)) -> TestApp {
     TestApp::start_with(|c| {
-        c.ingest.ce_allowed_hosts = vec!["127.0.0.1".into()];
+        c.ingest.ce_allowed_hosts = ce_server::allowed();
         c.ingest.http_backoff_ms = 10;
         c.ingest.http_timeout_secs = 5;
         tweak(c);
@@ -276,15 +276,25 @@ async fn reimport_updates_in_place_without_duplicates() {
 
 #[tokio::test]
 async fn invalid_input_is_rejected_without_creating_a_job() {
-    let (_, reg) = ce_server::start(0).await;
-    let app = app_for_registry(|_| {}).await;
+    let (addr, reg) = ce_server::start(0).await;
+    // A bare host name allows HTTPS on 443 only, whatever serves on its other ports.
+    let app = app_for_registry(|c| c.ingest.ce_allowed_hosts.push("localhost".into())).await;
     let m = common::IMPORT;
+    let port = addr.port();
     for (uris, needle) in [
         (json!([]), "at least one"),
         (json!(["not a uri"]), "not a valid URI"),
         (
             json!(["https://example.com/resources/ce-1"]),
-            "host not allowed",
+            "not allowed",
+        ),
+        (
+            json!([format!("http://localhost:{port}/resources/ce-fw-a")]),
+            "not allowed (allowed: ",
+        ),
+        (
+            json!([format!("http://127.0.0.1:{}/resources/ce-fw-a", port ^ 1)]),
+            "not allowed",
         ),
         (json!(["file:///etc/passwd"]), "http(s)"),
     ] {

@@ -256,7 +256,7 @@ async fn graphiql_loads_nothing_from_outside() {
 async fn server_sent_events_carry_a_subscription_to_its_end() {
     let (_, reg) = ce_server::start(0).await;
     let app = TestApp::start_with(|c| {
-        c.ingest.ce_allowed_hosts = vec!["127.0.0.1".into()];
+        c.ingest.ce_allowed_hosts = ce_server::allowed();
         c.ingest.http_backoff_ms = 10;
     })
     .await;

@@ -17,7 +17,7 @@ const FIELDS: &str = "name status message finished attempts runner startedTime f
     errors { target line message } errorsDropped";
 
 fn registry_config(c: &mut skillgraph::config::Config) {
-    c.ingest.ce_allowed_hosts = vec!["127.0.0.1".into()];
+    c.ingest.ce_allowed_hosts = ce_server::allowed();
     c.ingest.http_backoff_ms = 10;
 }
 

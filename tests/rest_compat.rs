@@ -59,7 +59,7 @@ async fn wait_job(app: &TestApp, job_name: &str) -> Value {
 async fn credential_engine_seed_flow() {
     let (_, reg) = ce_server::start(0).await;
     let app = TestApp::start_with(|c| {
-        c.ingest.ce_allowed_hosts.push("127.0.0.1".into());
+        c.ingest.ce_allowed_hosts.extend(ce_server::allowed());
         // Tests never leave the machine: the registry's host resolves to loopback, where
         // nothing serves HTTPS, so the fetch fails fast and locally.
         c.ingest.ce_resolve = vec!["credentialengineregistry.org=127.0.0.1".into()];

@@ -26,7 +26,10 @@ fn with_keys(c: &mut skillgraph::config::Config) {
     c.auth.jwt_hs256_secret = Some(HS256_SECRET.to_string().into());
     c.auth.jwt_audience = Some("skillgraph".into());
     c.auth.jwt_issuer = Some("https://idp.test".into());
-    c.ingest.ce_allowed_hosts = vec!["127.0.0.1".into()];
+    // The registries of this test, and a port where nothing listens (imports that must be
+    // accepted or refused for who asks, not for where they point).
+    c.ingest.ce_allowed_hosts = ce_server::allowed();
+    c.ingest.ce_allowed_hosts.push("127.0.0.1:1".into());
     c.ingest.http_backoff_ms = 10;
 }
 

@@ -1,6 +1,7 @@
 //! The actions both front doors (GraphQL and the REST compatibility routes) start; each is
 //! implemented once, here.
 use super::auth::Identity;
+use super::caller_limits::Limited;
 use super::AppState;
 use crate::graph::GraphError;
 use crate::ingest::credential_engine::{self, ImportInput};
@@ -13,6 +14,8 @@ pub enum StartError {
     #[error("{0}")]
     BadInput(String),
     #[error(transparent)]
+    Limited(#[from] Limited),
+    #[error(transparent)]
     Graph(#[from] GraphError),
 }
 
@@ -23,6 +26,7 @@ impl AppState {
         who: &Identity,
         frameworks: &[String],
     ) -> Result<Job, StartError> {
+        self.caller_limits.charge_mutation(&who.name)?;
         let uris = credential_engine::validate(frameworks, &self.allowlist)
             .map_err(|e| StartError::BadInput(e.to_string()))?;
         let spec = JobSpec::CredentialEngine(ImportInput {
@@ -37,6 +41,7 @@ impl AppState {
         who: &Identity,
         req: FileLoadRequest,
     ) -> Result<Job, StartError> {
+        self.caller_limits.charge_mutation(&who.name)?;
         let spec = JobSpec::FileLoad(req.input());
         let job = self
             .jobs

@@ -3,7 +3,9 @@
 //!   graphql-js (used by GraphiQL, codegen and every schema tool) nests `ofType` nine levels under
 //!   `__schema`, deeper than a sensible limit for data queries. Introspection is answered from
 //!   memory, so its subtrees get a limit of their own instead of counting against the data limit;
-//! - no mutation by GET (a link or an image tag must never change anything).
+//! - no mutation by GET (a link or an image tag must never change anything);
+//! - bounded lexical tokens (counted before parsing), root fields (aliases included) and fields
+//!   with fragments expanded.
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -11,7 +13,7 @@ use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, N
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::{ServerError, ServerResult, Variables};
 
-use super::errors::{GRAPHQL_VALIDATION_FAILED, METHOD_NOT_ALLOWED};
+use super::errors::{GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, METHOD_NOT_ALLOWED};
 
 /// Depth allowed below `__schema` / `__type`; the graphql-js query needs 13.
 pub const MAX_INTROSPECTION_DEPTH: usize = 20;
@@ -24,6 +26,7 @@ pub struct DocumentRules {
     pub max_depth: usize,
     pub max_root_fields: usize,
     pub max_fields: usize,
+    pub max_tokens: usize,
 }
 
 impl ExtensionFactory for DocumentRules {
@@ -52,6 +55,10 @@ impl Extension for DocumentRules {
         // The rules see the document before async-graphql does: its own recursion check
         // expands every fragment path, which a document that doubles at each level turns into
         // billions of steps. Parsing twice costs about a millisecond for a large query.
+        if tokens(query, self.max_tokens) > self.max_tokens {
+            let message = format!("the document has over {} tokens", self.max_tokens);
+            return Err(coded(message, GRAPHQL_PARSE_FAILED));
+        }
         if let Ok(doc) = async_graphql::parser::parse_query(query) {
             self.check(ctx, &doc)?;
         }
@@ -107,6 +114,72 @@ impl DocumentRules {
         }
         Ok(())
     }
+}
+
+/// Lexical tokens of a GraphQL document (punctuators, names, numbers, strings), counted up to
+/// one past `stop_at`. Whitespace, commas and comments are not tokens.
+pub fn tokens(query: &str, stop_at: usize) -> usize {
+    let b = query.as_bytes();
+    let (mut i, mut n) = (0, 0);
+    while i < b.len() && n <= stop_at {
+        let rest = &b[i..];
+        i += match b[i] {
+            b' ' | b'\t' | b'\n' | b'\r' | b',' => 1,
+            b'#' => rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len()),
+            b'"' if rest.starts_with(b"\"\"\"") => {
+                n += 1;
+                3 + block_string_len(&rest[3..])
+            }
+            b'"' => {
+                n += 1;
+                1 + string_len(&rest[1..])
+            }
+            b'.' if rest.starts_with(b"...") => {
+                n += 1;
+                3
+            }
+            c if c.is_ascii_alphanumeric() || c == b'_' || c == b'-' => {
+                n += 1;
+                let word =
+                    |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'+' | b'-');
+                rest.iter().position(|c| !word(c)).unwrap_or(rest.len())
+            }
+            _ => {
+                n += 1;
+                1
+            }
+        };
+    }
+    n
+}
+
+/// Bytes up to and including the closing quote of a string (or to the end of its line).
+fn string_len(s: &[u8]) -> usize {
+    let mut i = 0;
+    while i < s.len() {
+        match s[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            b'\n' => return i,
+            _ => i += 1,
+        }
+    }
+    s.len()
+}
+
+/// Bytes up to and including the closing `"""` of a block string.
+fn block_string_len(s: &[u8]) -> usize {
+    let mut i = 0;
+    while i < s.len() {
+        if s[i..].starts_with(b"\\\"\"\"") {
+            i += 4;
+        } else if s[i..].starts_with(b"\"\"\"") {
+            return i + 3;
+        } else {
+            i += 1;
+        }
+    }
+    s.len()
 }
 
 /// The deepest data field and the deepest introspection field (counted from `__schema` or
@@ -238,6 +311,18 @@ mod tests {
         }
         q = q.replacen("{ ...F0 }", "{ ...F39 }", 1);
         assert!(depths(&q).fields > MAX_COUNTED);
+    }
+
+    #[test]
+    fn tokens_are_counted_as_the_lexer_sees_them() {
+        assert_eq!(
+            tokens("{ a(x: -1.5e+3, y: \"s, t\") { ...F } } # c d e", 99),
+            15
+        );
+        assert_eq!(tokens("query Q($v: [Int!]) { b }", 99), 14);
+        assert_eq!(tokens("{ a(t: \"\"\" x \\\"\"\" y \"\"\") }", 99), 8);
+        let long = format!("{{ a(ids: [{}]) }}", "1,".repeat(50_000));
+        assert_eq!(tokens(&long, 1000), 1001, "counting stops past the limit");
     }
 
     #[test]

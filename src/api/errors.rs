@@ -8,6 +8,8 @@ pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
 pub const BAD_REQUEST: &str = "BAD_REQUEST";
 /// The request body is over the limit (HTTP 413).
 pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
+/// The response is over `SKILLGRAPH_MAX_RESPONSE_BYTES`.
+pub const RESPONSE_TOO_LARGE: &str = "RESPONSE_TOO_LARGE";
 /// The request ran past its deadline (HTTP 503).
 pub const TIMEOUT: &str = "TIMEOUT";
 /// A mutation sent with GET (HTTP 405).

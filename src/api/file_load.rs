@@ -5,7 +5,7 @@ use super::auth::{self, Role};
 use super::errors::{bad_input, db};
 use super::jobs::start_error;
 use super::node;
-use super::pagination::{edges, page_bounds, window, Edge, PageInfo};
+use super::pagination::{edges, list_cost, page_bounds, window, Edge, PageInfo, COUNT_COST};
 use super::skills::state;
 use crate::graph::events;
 use crate::ingest::file_load::s3::AwsCredentials;
@@ -122,6 +122,7 @@ pub struct SkillEventConnection {
 #[ComplexObject]
 impl SkillEventConnection {
     /// Number of events matching the filter, over all pages.
+    #[graphql(complexity = "COUNT_COST")]
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
         events::count(&state(ctx)?.graph, self.employee.as_deref())
             .await
@@ -147,7 +148,7 @@ impl FileLoadQuery {
     }
 
     /// Skill events, newest first, optionally of one employee.
-    #[graphql(complexity = "(first.max(1) as usize).saturating_mul(child_complexity)")]
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
     async fn skill_events(
         &self,
         ctx: &Context<'_>,

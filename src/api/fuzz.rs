@@ -84,6 +84,7 @@ proptest! {
                 max_depth: 12,
                 max_root_fields: 20,
                 max_fields: 2000,
+                max_tokens: 15_000,
             })
             .limit_complexity(5000)
             .finish();

@@ -17,9 +17,12 @@ use futures::StreamExt;
 use serde_json::json;
 
 use super::auth::UNAUTHENTICATED;
+use super::caller_limits::RATE_LIMITED;
 use super::cross_site;
 use super::document_rules::ViaGet;
-use super::errors::{BAD_REQUEST, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, TIMEOUT};
+use super::errors::{
+    BAD_REQUEST, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, RESPONSE_TOO_LARGE, TIMEOUT,
+};
 use super::{graphiql, loaders, Http};
 
 /// Most operations one batched POST may carry.
@@ -104,10 +107,15 @@ async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Respon
         let body = json!({"errors": [{"message": message, "extensions": {"code": TIMEOUT}}]});
         return (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();
     };
+    let limited = match &response {
+        BatchResponse::Single(r) => rate_limited(&r.errors),
+        BatchResponse::Batch(_) => None,
+    };
     let status = match &response {
         BatchResponse::Single(r) if has_code(&r.errors, METHOD_NOT_ALLOWED) => {
             StatusCode::METHOD_NOT_ALLOWED
         }
+        _ if limited.is_some() => StatusCode::TOO_MANY_REQUESTS,
         _ => StatusCode::OK,
     };
     let kind = if accepts(headers, "application/graphql-response+json") {
@@ -115,19 +123,55 @@ async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Respon
     } else {
         "application/json"
     };
-    let body = serde_json::to_vec(&response).expect("responses serialise");
+    let body = capped(
+        serde_json::to_vec(&response).expect("responses serialise"),
+        http.state.config.limits.max_response_bytes,
+    );
     let mut out = (status, [(header::CONTENT_TYPE, kind)], body).into_response();
     if status == StatusCode::METHOD_NOT_ALLOWED {
         out.headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
     }
+    if let Some(secs) = limited {
+        out.headers_mut().insert(header::RETRY_AFTER, secs.into());
+    }
     out
+}
+
+/// A response body over the limit is replaced by an error saying so: the client learns to ask
+/// for less instead of receiving (and the server sending) an unbounded document.
+fn capped(body: Vec<u8>, max: usize) -> Vec<u8> {
+    if body.len() <= max {
+        return body;
+    }
+    let message = format!(
+        "the response ({} bytes) is over the limit of {max} bytes; ask for fewer items or fields",
+        body.len()
+    );
+    let error =
+        json!({"errors": [{"message": message, "extensions": {"code": RESPONSE_TOO_LARGE}}]});
+    serde_json::to_vec(&error).expect("errors serialise")
+}
+
+/// Seconds to wait, when an operation was refused by a per-caller limit.
+fn rate_limited(errors: &[ServerError]) -> Option<u64> {
+    errors.iter().find_map(|e| {
+        let ext = e.extensions.as_ref()?;
+        (ext.get("code")? == &async_graphql::Value::from(RATE_LIMITED)).then(|| {
+            match ext.get("retryAfter") {
+                Some(async_graphql::Value::Number(n)) => n.as_u64().unwrap_or(1),
+                _ => 1,
+            }
+        })
+    })
 }
 
 /// Every result as a `next` event, then `complete` (graphql-sse, distinct connections mode).
 fn events(http: &Http, request: async_graphql::Request) -> Response {
-    let results = http.schema.execute_stream(request).map(|r| {
-        let data = serde_json::to_string(&r).expect("responses serialise");
+    let max = http.state.config.limits.max_response_bytes;
+    let results = http.schema.execute_stream(request).map(move |r| {
+        let data = capped(serde_json::to_vec(&r).expect("responses serialise"), max);
+        let data = String::from_utf8(data).expect("JSON is UTF-8");
         Ok::<_, Infallible>(Event::default().event("next").data(data))
     });
     let done = futures::stream::once(async { Ok(Event::default().event("complete").data("")) });

@@ -6,7 +6,7 @@ use super::actions::StartError;
 use super::auth::{self, Role};
 use super::errors::{bad_input, coded, db, not_found};
 use super::node;
-use super::pagination::{edges, window, Edge, PageInfo};
+use super::pagination::{edges, list_cost, window, Edge, PageInfo, COUNT_COST};
 use super::skills::state;
 use crate::jobs::model::{Job, JobStatus, JobType};
 use crate::jobs::{CancelError, JobListing};
@@ -46,6 +46,7 @@ pub struct JobConnection {
 #[ComplexObject]
 impl JobConnection {
     /// Number of jobs matching the filter, over all pages.
+    #[graphql(complexity = "COUNT_COST")]
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
         state(ctx)?.jobs.count(&self.filter).await.map_err(db)
     }
@@ -67,7 +68,7 @@ impl JobQuery {
     }
 
     /// Jobs, newest first, optionally of one type and status.
-    #[graphql(complexity = "(first.max(1) as usize).saturating_mul(child_complexity)")]
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
     async fn jobs(
         &self,
         ctx: &Context<'_>,
@@ -132,7 +133,12 @@ impl JobMutation {
                 format!("{} may cancel its own jobs only", who.name),
             ));
         }
-        match state(ctx)?.jobs.cancel(&job_name).await {
+        let state = state(ctx)?;
+        state
+            .caller_limits
+            .charge_mutation(&who.name)
+            .map_err(|e| e.to_error())?;
+        match state.jobs.cancel(&job_name).await {
             Ok(job) => Ok(job),
             Err(CancelError::NotFound(n)) => Err(not_found(format!("no job named {n}"))),
             Err(e @ CancelError::AlreadyEnded(..)) => {
@@ -154,6 +160,7 @@ pub(super) async fn visible(ctx: &Context<'_>, job_name: &str) -> Result<Option<
 pub(super) fn start_error(e: StartError) -> async_graphql::Error {
     match e {
         StartError::BadInput(msg) => bad_input(msg),
+        StartError::Limited(e) => e.to_error(),
         StartError::Graph(e) => db(e),
     }
 }

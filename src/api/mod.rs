@@ -1,6 +1,7 @@
 //! HTTP surface: GraphQL (queries, mutations, WebSocket subscriptions), GraphiQL, health, metrics.
 mod actions;
 pub mod auth;
+pub mod caller_limits;
 mod cross_site;
 mod document_rules;
 pub mod errors;
@@ -72,6 +73,8 @@ pub struct AppState {
     pub allowlist: Arc<HostAllowlist>,
     /// Open WebSocket connections, so shutdown can let them send their last messages.
     pub sockets: TaskTracker,
+    /// Rates and slots per caller.
+    pub caller_limits: Arc<caller_limits::CallerLimits>,
 }
 
 /// The schema without runtime data: enough to print the SDL.
@@ -96,7 +99,9 @@ pub fn schema(state: AppState) -> AppSchema {
             max_depth: limits.max_query_depth,
             max_root_fields: limits.max_root_fields,
             max_fields: limits.max_query_fields,
+            max_tokens: limits.max_query_tokens,
         })
+        .extension(caller_limits::CallerLimitsExtension)
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
             PERSISTED_QUERIES,
         )))

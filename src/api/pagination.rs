@@ -6,6 +6,16 @@ use super::errors::bad_input;
 use crate::jobs::model::Job;
 use crate::model::{Framework, Skill, SkillEvent};
 
+/// Complexity of `totalCount`: counting reads every match, not one page.
+pub const COUNT_COST: usize = 50;
+/// Complexity a text filter adds to a listing: a substring scan of names and descriptions.
+pub const TEXT_FILTER_COST: usize = 100;
+
+/// Complexity of a list field: each of its `first` items costs what its selection costs.
+pub fn list_cost(first: i32, child_complexity: usize) -> usize {
+    (first.max(1) as usize).saturating_mul(child_complexity)
+}
+
 /// Farthest offset a cursor may point at.
 pub const MAX_OFFSET: usize = i32::MAX as usize;
 

@@ -4,7 +4,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -125,6 +125,12 @@ fn unavailable(e: impl std::fmt::Display) -> Response {
 fn start_failed(e: StartError) -> Response {
     match e {
         StartError::BadInput(msg) => invalid(msg),
+        StartError::Limited(e) => {
+            let mut out = fail(StatusCode::TOO_MANY_REQUESTS, e.to_string());
+            out.headers_mut()
+                .insert(header::RETRY_AFTER, e.retry_after_secs().into());
+            out
+        }
         StartError::Graph(e) => unavailable(e),
     }
 }

@@ -7,7 +7,9 @@ use async_graphql::{
 use super::errors::{coded, db, INTERNAL_SERVER_ERROR};
 use super::loaders::Loaders;
 use super::node;
-use super::pagination::{edges, page_bounds, window, Edge, PageInfo};
+use super::pagination::{
+    edges, list_cost, page_bounds, window, Edge, PageInfo, COUNT_COST, TEXT_FILTER_COST,
+};
 use super::AppState;
 use crate::graph::skills::{self, AlignmentEdge, SkillFilter};
 use crate::graph::GraphError;
@@ -41,7 +43,7 @@ impl Skill {
     }
     /// Broader skills (`CHILD_OF` targets), the first `first` by name. Weighed by `first` in
     /// the query's complexity, so deep nesting costs what it can return.
-    #[graphql(complexity = "(first.max(1) as usize).saturating_mul(child_complexity)")]
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
     async fn parent_nodes(
         &self,
         ctx: &Context<'_>,
@@ -53,7 +55,7 @@ impl Skill {
         Ok(found)
     }
     /// Narrower skills, the first `first` by name (weighed like `parentNodes`).
-    #[graphql(complexity = "(first.max(1) as usize).saturating_mul(child_complexity)")]
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
     async fn child_nodes(
         &self,
         ctx: &Context<'_>,
@@ -346,6 +348,16 @@ pub struct SkillFilterInput {
     pub framework: Option<String>,
 }
 
+/// What a listing's filter adds to its complexity: a text filter scans names and descriptions.
+fn text_cost(filter: &Option<SkillFilterInput>) -> usize {
+    let text = filter.as_ref().and_then(|f| f.text.as_deref());
+    if text.is_some_and(|t| !t.trim().is_empty()) {
+        TEXT_FILTER_COST
+    } else {
+        0
+    }
+}
+
 impl From<Option<SkillFilterInput>> for SkillFilter {
     fn from(f: Option<SkillFilterInput>) -> Self {
         let f = f.unwrap_or_default();
@@ -371,6 +383,7 @@ pub struct SkillConnection {
 #[ComplexObject]
 impl SkillConnection {
     /// Number of skills matching the filter, over all pages.
+    #[graphql(complexity = "COUNT_COST")]
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
         skills::count(&state(ctx)?.graph, &self.filter)
             .await
@@ -393,6 +406,7 @@ pub struct FrameworkConnection {
 #[ComplexObject]
 impl FrameworkConnection {
     /// Number of frameworks, over all pages.
+    #[graphql(complexity = "COUNT_COST")]
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
         skills::frameworks_count(&state(ctx)?.graph)
             .await
@@ -410,7 +424,7 @@ pub struct SkillQuery;
 #[Object]
 impl SkillQuery {
     /// Skills ordered by name, offset-paginated.
-    #[graphql(complexity = "(limit.max(1) as usize).saturating_mul(child_complexity)")]
+    #[graphql(complexity = "list_cost(limit, child_complexity) + text_cost(&filter)")]
     async fn skills(
         &self,
         ctx: &Context<'_>,
@@ -430,7 +444,7 @@ impl SkillQuery {
     }
 
     /// Skills ordered by name as a cursor connection with `totalCount`.
-    #[graphql(complexity = "(first.max(1) as usize).saturating_mul(child_complexity)")]
+    #[graphql(complexity = "list_cost(first, child_complexity) + text_cost(&filter)")]
     async fn skill_connection(
         &self,
         ctx: &Context<'_>,
@@ -466,7 +480,7 @@ impl SkillQuery {
     }
 
     /// Competency frameworks ordered by name, with their number of skills.
-    #[graphql(complexity = "(first.max(1) as usize).saturating_mul(child_complexity)")]
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
     async fn frameworks(
         &self,
         ctx: &Context<'_>,

@@ -58,9 +58,19 @@ impl Registry {
     }
 }
 
+/// Every registry started in this process, as allowlist entries (`127.0.0.1:port`): the
+/// service allows a bare host name on HTTPS port 443 only, so tests pin their ports.
+static STARTED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Allowlist entries of the registries started so far in this process.
+pub fn allowed() -> Vec<String> {
+    STARTED.lock().unwrap().clone()
+}
+
 pub async fn start(big_size: usize) -> (SocketAddr, Arc<Registry>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    STARTED.lock().unwrap().push(addr.to_string());
     let registry = Arc::new(Registry {
         base: format!("http://127.0.0.1:{}", addr.port()),
         big_size,

@@ -54,7 +54,10 @@ impl Service {
                 env("SKILLGRAPH_NEO4J_PASSWORD", "skillgraph-test"),
             )
             .env("SKILLGRAPH_NEO4J_DATABASE", database)
-            .env("SKILLGRAPH_CE_ALLOWED_HOSTS", "127.0.0.1")
+            .env(
+                "SKILLGRAPH_CE_ALLOWED_HOSTS",
+                super::ce_server::allowed().join(","),
+            )
             .env("SKILLGRAPH_HTTP_BACKOFF_MS", "10")
             .env("SKILLGRAPH_S3_ENDPOINT", super::s3::endpoint())
             .env("SKILLGRAPH_JOB_LEASE_MS", "2000")

@@ -1,11 +1,13 @@
 //! HTTP client for the Credential Engine Registry: host allowlist (also on redirects), timeouts,
 //! retries with exponential backoff on 429/5xx and transport errors, and a response size limit.
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
 use futures::StreamExt;
 use reqwest::{header, StatusCode};
+use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
@@ -13,7 +15,7 @@ use crate::config::IngestConfig;
 
 #[derive(Debug, Clone, thiserror::Error, PartialEq)]
 pub enum FetchError {
-    #[error("{0}: host not allowed (allowed: {1})")]
+    #[error("{0}: not allowed (allowed: {1})")]
     HostNotAllowed(String, String),
     #[error("{0}: not found (HTTP 404)")]
     NotFound(String),
@@ -25,12 +27,16 @@ pub enum FetchError {
     TooLarge(String, usize),
     #[error("{0}: not JSON: {1}")]
     NotJson(String, String),
+    /// The documents of one framework together outweigh its budget.
+    #[error("{0}: the framework's documents together exceed {1} bytes")]
+    OverBudget(String, usize),
     /// The caller's cancellation token fired while waiting.
     #[error("interrupted")]
     Interrupted,
 }
 
-/// Hosts the importer may contact. Entries are host names, or `host:port` to pin a port.
+/// Hosts the importer may contact. A bare host name allows HTTPS on port 443 only; `host:port`
+/// pins a port, over HTTP or HTTPS (for registries served elsewhere, and for tests).
 #[derive(Debug, Clone)]
 pub struct HostAllowlist(Vec<String>);
 
@@ -46,20 +52,57 @@ impl HostAllowlist {
     }
 
     pub fn allows(&self, url: &Url) -> bool {
-        if !matches!(url.scheme(), "http" | "https") {
-            return false;
-        }
-        let Some(host) = url.host_str().map(str::to_ascii_lowercase) else {
+        let https = match url.scheme() {
+            "https" => true,
+            "http" => false,
+            _ => return false,
+        };
+        let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
             return false;
         };
-        let with_port = url.port_or_known_default().map(|p| format!("{host}:{p}"));
+        let host = host.to_ascii_lowercase();
+        let pinned = format!("{host}:{port}");
         self.0
             .iter()
-            .any(|h| *h == host || Some(h) == with_port.as_ref())
+            .any(|h| *h == pinned || (*h == host && https && port == 443))
     }
 
+    /// The entries as they are applied: `https://host` for bare names, `host:port` for pins.
     pub fn describe(&self) -> String {
-        self.0.join(", ")
+        let entry = |h: &String| match h.rsplit_once(':') {
+            Some((_, port)) if port.parse::<u16>().is_ok() => h.clone(),
+            _ => format!("https://{h}"),
+        };
+        self.0.iter().map(entry).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// Bytes the documents of one framework may still weigh, shared by its concurrent fetches.
+/// Bytes of a failed attempt are given back; those of a document received stay spent.
+#[derive(Debug)]
+pub struct Budget {
+    left: AtomicUsize,
+    total: usize,
+}
+
+impl Budget {
+    pub fn new(total: usize) -> Self {
+        Self {
+            left: AtomicUsize::new(total),
+            total,
+        }
+    }
+
+    fn take(&self, n: usize) -> bool {
+        self.left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(n)
+            })
+            .is_ok()
+    }
+
+    fn give_back(&self, n: usize) {
+        self.left.fetch_add(n, Ordering::Relaxed);
     }
 }
 
@@ -127,21 +170,27 @@ impl RegistryClient {
         &self.allow
     }
 
-    /// GETs a JSON document, retrying transient failures; gives up at once when `cancel` fires,
-    /// even in the middle of a request or a backoff.
-    pub async fn get_json(
+    /// GETs a JSON document as `T`, retrying transient failures and spending its bytes from
+    /// `budget`; gives up at once when `cancel` fires, even in the middle of a request or a
+    /// backoff.
+    pub async fn get_json<T: DeserializeOwned>(
         &self,
         url: &str,
+        budget: &Budget,
         cancel: &CancellationToken,
-    ) -> Result<serde_json::Value, FetchError> {
+    ) -> Result<T, FetchError> {
         tokio::select! {
             biased;
             _ = cancel.cancelled() => Err(FetchError::Interrupted),
-            r = self.get_json_retrying(url) => r,
+            r = self.get_json_retrying(url, budget) => r,
         }
     }
 
-    async fn get_json_retrying(&self, url: &str) -> Result<serde_json::Value, FetchError> {
+    async fn get_json_retrying<T: DeserializeOwned>(
+        &self,
+        url: &str,
+        budget: &Budget,
+    ) -> Result<T, FetchError> {
         let parsed =
             Url::parse(url).map_err(|e| FetchError::Transport(url.into(), e.to_string()))?;
         if !self.allow.allows(&parsed) {
@@ -156,7 +205,7 @@ impl RegistryClient {
             .with_min_delay(self.backoff)
             .with_max_times(self.retries as usize)
             .with_jitter();
-        let body = (|| self.get_once(parsed.clone()))
+        let body = (|| self.get_once(parsed.clone(), budget))
             .retry(policy)
             .when(|failed| is_transient(&failed.error))
             .adjust(|failed, backoff| backoff.map(|b| failed.retry_after.unwrap_or(b)))
@@ -168,7 +217,7 @@ impl RegistryClient {
         serde_json::from_slice(&body).map_err(|e| FetchError::NotJson(url.into(), e.to_string()))
     }
 
-    async fn get_once(&self, url: Url) -> Result<Vec<u8>, Failed> {
+    async fn get_once(&self, url: Url, budget: &Budget) -> Result<Vec<u8>, Failed> {
         let u = url.to_string();
         let resp = self
             .http
@@ -192,19 +241,28 @@ impl RegistryClient {
                 retry_after,
             });
         }
-        if resp
-            .content_length()
-            .is_some_and(|n| n as usize > self.max_bytes)
-        {
+        let length = resp.content_length().unwrap_or(0) as usize;
+        if length > self.max_bytes {
             return Err(FetchError::TooLarge(u, self.max_bytes).into());
         }
-        // The length header may be absent or wrong: count while streaming.
-        let mut body = Vec::new();
+        // The length header may be absent or wrong: count while streaming. Reserving the
+        // announced length up front avoids the copies of a doubling buffer.
+        let mut body = Vec::with_capacity(length);
         let mut stream = resp.bytes_stream();
+        let failed = |body: &Vec<u8>, e: FetchError| {
+            budget.give_back(body.len());
+            Failed::from(e)
+        };
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| Failed::from(transport(&u, &e)))?;
+            let chunk = match chunk {
+                Ok(c) => c,
+                Err(e) => return Err(failed(&body, transport(&u, &e))),
+            };
             if body.len() + chunk.len() > self.max_bytes {
-                return Err(FetchError::TooLarge(u, self.max_bytes).into());
+                return Err(failed(&body, FetchError::TooLarge(u, self.max_bytes)));
+            }
+            if !budget.take(chunk.len()) {
+                return Err(failed(&body, FetchError::OverBudget(u, budget.total)));
             }
             body.extend_from_slice(&chunk);
         }
@@ -283,16 +341,23 @@ mod tests {
     }
 
     #[test]
-    fn allowlist_matches_hosts_and_pinned_ports_only() {
+    fn allowlist_matches_https_on_443_or_pinned_ports_only() {
         let a = HostAllowlist::new(&[
             "credentialengineregistry.org".into(),
             "127.0.0.1:8080".into(),
         ]);
         let ok = |u: &str| a.allows(&Url::parse(u).unwrap());
         assert!(ok("https://credentialengineregistry.org/resources/ce-1"));
-        assert!(ok("https://CredentialEngineRegistry.org/graph/ce-1"));
+        assert!(ok("https://CredentialEngineRegistry.org:443/graph/ce-1"));
+        // A bare host name is HTTPS on 443, nothing else.
+        assert!(!ok("http://credentialengineregistry.org/resources/ce-1"));
+        assert!(!ok("https://credentialengineregistry.org:8443/x"));
+        assert!(!ok("http://credentialengineregistry.org:443/x"));
+        // A pinned port is that port only, over either scheme.
         assert!(ok("http://127.0.0.1:8080/x"));
+        assert!(ok("https://127.0.0.1:8080/x"));
         assert!(!ok("http://127.0.0.1:8081/x"));
+        assert!(!ok("https://127.0.0.1/x"));
         assert!(!ok(
             "https://evil.credentialengineregistry.org.example.com/"
         ));

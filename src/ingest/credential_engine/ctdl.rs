@@ -11,6 +11,35 @@ pub const SOURCE: &str = "credential_engine";
 pub const FRAMEWORK_TYPE: &str = "ceasn:CompetencyFramework";
 pub const COMPETENCY_TYPE: &str = "ceasn:Competency";
 
+/// Every property the mapping reads on a framework or competency node; a registry document
+/// is parsed keeping only these (see `document.rs`).
+pub const PROPERTIES: &[&str] = &[
+    "@id",
+    "@type",
+    "ceasn:author",
+    "ceasn:broadAlignment",
+    "ceasn:codedNotation",
+    "ceasn:competencyCategory",
+    "ceasn:competencyLabel",
+    "ceasn:competencyText",
+    "ceasn:conceptKeyword",
+    "ceasn:creator",
+    "ceasn:description",
+    "ceasn:exactAlignment",
+    "ceasn:hasChild",
+    "ceasn:hasTopChild",
+    "ceasn:inLanguage",
+    "ceasn:isChildOf",
+    "ceasn:majorAlignment",
+    "ceasn:minorAlignment",
+    "ceasn:name",
+    "ceasn:narrowAlignment",
+    "ceasn:publisher",
+    "ceasn:publisherName",
+    "ceterms:ctid",
+    "ceterms:occupationType",
+];
+
 /// CTDL-ASN alignment properties and the strength each one asserts.
 const ALIGNMENTS: [(&str, &str); 5] = [
     ("ceasn:exactAlignment", "exact"),

@@ -2,6 +2,7 @@
 //! the skill graph.
 pub mod client;
 pub mod ctdl;
+mod document;
 
 use std::collections::HashSet;
 
@@ -16,7 +17,8 @@ use crate::graph::writes::{self, SkillEdges};
 use crate::graph::Graph;
 use crate::ingest::report::checkpoint;
 use crate::ingest::{Counter, Problem, Report, Stop};
-use client::{FetchError, HostAllowlist, RegistryClient};
+use client::{Budget, FetchError, HostAllowlist, RegistryClient};
+use document::Document;
 
 /// What an import job is asked to do (its persisted input).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -38,7 +40,7 @@ pub enum BadImport {
     NotUri(String, url::ParseError),
     #[error("{0:?} must be an http(s) URI")]
     NotHttp(String),
-    #[error("{0:?}: host not allowed (allowed: {1})")]
+    #[error("{0:?}: not allowed (allowed: {1})")]
     HostNotAllowed(String, String),
 }
 
@@ -74,6 +76,8 @@ pub struct Importer {
     language: String,
     batch: usize,
     concurrency: usize,
+    max_bytes: usize,
+    max_competencies: usize,
 }
 
 /// Why one framework was not imported: skip it (the job goes on with the next), or stop.
@@ -108,6 +112,8 @@ impl Importer {
             language: cfg.ce_language.clone(),
             batch: cfg.write_batch_size.max(1),
             concurrency: cfg.fetch_concurrency.max(1),
+            max_bytes: cfg.ce_max_framework_bytes,
+            max_competencies: cfg.ce_max_competencies,
         }
     }
 
@@ -162,16 +168,25 @@ impl Importer {
 
     /// The framework document and all its competencies. The registry serves a framework with
     /// its competencies as one `@graph` document under `/graph/`; that is tried first, then the
-    /// competencies are crawled one by one from `ceasn:hasTopChild` / `ceasn:hasChild`.
+    /// competencies are crawled one by one from `ceasn:hasTopChild` / `ceasn:hasChild`. All the
+    /// documents together are bounded in bytes and in competencies.
     async fn fetch_framework(
         &self,
         uri: &str,
         report: &dyn Report,
         cancel: &CancellationToken,
     ) -> Result<(Value, Vec<Value>), FrameworkError> {
-        let doc = self.client.get_json(uri, cancel).await?;
+        let budget = Budget::new(self.max_bytes);
+        let get = |u: String| {
+            let budget = &budget;
+            async move {
+                let doc: Result<Document, _> = self.client.get_json(&u, budget, cancel).await;
+                doc.map(|d| d.0)
+            }
+        };
+        let doc = get(uri.to_string()).await?;
         if doc.get("@graph").is_some() {
-            return split_graph(&doc, uri);
+            return self.split_graph(doc, uri);
         }
         if !ctdl::has_type(&doc, ctdl::FRAMEWORK_TYPE) {
             return Err(FrameworkError::Skip(format!(
@@ -180,24 +195,32 @@ impl Importer {
             )));
         }
         if let Some(graph_uri) = graph_uri(uri) {
-            match self.client.get_json(&graph_uri, cancel).await {
-                Ok(g) if g.get("@graph").is_some() => return split_graph(&g, uri),
+            match get(graph_uri).await {
+                Ok(g) if g.get("@graph").is_some() => return self.split_graph(g, uri),
                 Ok(_) => {}
                 Err(FetchError::Interrupted) => return Err(Stop::Interrupted.into()),
+                Err(e @ FetchError::OverBudget(..)) => return Err(e.into()),
                 Err(e) => tracing::debug!(error = %e, "no @graph document; crawling competencies"),
             }
         }
-        let competencies = self.crawl(&doc, report, cancel).await?;
+        let competencies = self.crawl(&doc, &get, uri, report, cancel).await?;
         Ok((doc, competencies))
     }
 
-    /// Breadth-first fetch of the hierarchy, `concurrency` requests at a time.
-    async fn crawl(
+    /// Breadth-first fetch of the hierarchy, `concurrency` requests at a time; refused before
+    /// fetching once the framework names more competencies than allowed.
+    async fn crawl<F, Fut>(
         &self,
         framework: &Value,
+        get: &F,
+        uri: &str,
         report: &dyn Report,
         cancel: &CancellationToken,
-    ) -> Result<Vec<Value>, FrameworkError> {
+    ) -> Result<Vec<Value>, FrameworkError>
+    where
+        F: Fn(String) -> Fut,
+        Fut: std::future::Future<Output = Result<Value, FetchError>>,
+    {
         let mut seen: HashSet<String> = HashSet::new();
         let mut frontier: Vec<String> = ctdl::uris(framework.get("ceasn:hasTopChild"))
             .into_iter()
@@ -207,12 +230,10 @@ impl Importer {
         let mut found = vec![];
         while !frontier.is_empty() {
             checkpoint(cancel)?;
+            self.within_limit(uri, seen.len())?;
             let results: Vec<(String, Result<Value, FetchError>)> =
                 stream::iter(std::mem::take(&mut frontier))
-                    .map(|u| async move {
-                        let r = self.client.get_json(&u, cancel).await;
-                        (u, r)
-                    })
+                    .map(|u| async move { (u.clone(), get(u).await) })
                     .buffer_unordered(self.concurrency)
                     .collect()
                     .await;
@@ -227,42 +248,62 @@ impl Importer {
                         found.push(c);
                     }
                     Err(FetchError::Interrupted) => return Err(Stop::Interrupted.into()),
+                    Err(e @ FetchError::OverBudget(..)) => return Err(e.into()),
                     Err(e) => report.problem(Problem::about(u, e.to_string())),
                 }
             }
         }
         Ok(found)
     }
+
+    fn within_limit(&self, uri: &str, competencies: usize) -> Result<(), FrameworkError> {
+        if competencies > self.max_competencies {
+            return Err(FrameworkError::Skip(format!(
+                "{uri}: the framework has more than {} competencies \
+                 (SKILLGRAPH_CE_MAX_COMPETENCIES)",
+                self.max_competencies
+            )));
+        }
+        Ok(())
+    }
+
+    /// The framework and competency nodes of a `@graph` document, moved out of it.
+    fn split_graph(
+        &self,
+        mut doc: Value,
+        uri: &str,
+    ) -> Result<(Value, Vec<Value>), FrameworkError> {
+        let items = match doc["@graph"].take() {
+            Value::Array(items) => items,
+            _ => vec![],
+        };
+        let (frameworks, competencies): (Vec<Value>, Vec<Value>) = items
+            .into_iter()
+            .filter(|i| {
+                ctdl::has_type(i, ctdl::FRAMEWORK_TYPE) || ctdl::has_type(i, ctdl::COMPETENCY_TYPE)
+            })
+            .partition(|i| ctdl::has_type(i, ctdl::FRAMEWORK_TYPE));
+        self.within_limit(uri, competencies.len())?;
+        let wanted = |f: &&Value| {
+            ctdl::id(f).is_some_and(|id| {
+                graph_uri(id).as_deref() == graph_uri(uri).as_deref() || id == uri
+            })
+        };
+        let framework = frameworks
+            .iter()
+            .position(|f| wanted(&f))
+            .or((!frameworks.is_empty()).then_some(0))
+            .map(|i| frameworks.into_iter().nth(i).expect("index found above"))
+            .ok_or_else(|| {
+                FrameworkError::Skip(format!("{uri}: @graph holds no {}", ctdl::FRAMEWORK_TYPE))
+            })?;
+        Ok((framework, competencies))
+    }
 }
 
 fn graph_uri(uri: &str) -> Option<String> {
     uri.contains("/resources/")
         .then(|| uri.replacen("/resources/", "/graph/", 1))
-}
-
-fn split_graph(doc: &Value, uri: &str) -> Result<(Value, Vec<Value>), FrameworkError> {
-    let items = doc["@graph"].as_array().cloned().unwrap_or_default();
-    let frameworks: Vec<&Value> = items
-        .iter()
-        .filter(|i| ctdl::has_type(i, ctdl::FRAMEWORK_TYPE))
-        .collect();
-    let framework = frameworks
-        .iter()
-        .find(|f| {
-            ctdl::id(f).is_some_and(|id| {
-                graph_uri(id).as_deref() == graph_uri(uri).as_deref() || id == uri
-            })
-        })
-        .or(frameworks.first())
-        .map(|f| (*f).clone())
-        .ok_or_else(|| {
-            FrameworkError::Skip(format!("{uri}: @graph holds no {}", ctdl::FRAMEWORK_TYPE))
-        })?;
-    let competencies = items
-        .into_iter()
-        .filter(|i| ctdl::has_type(i, ctdl::COMPETENCY_TYPE))
-        .collect();
-    Ok((framework, competencies))
 }
 
 #[cfg(test)]

@@ -1,0 +1,259 @@
+//! Per-caller limits, so one caller cannot starve the others: a rate of query cost (each
+//! operation's complexity, per second), a rate of mutations (per minute), and a bounded number
+//! of operations in flight at once. Callers are told how long to wait (`retryAfter`, and
+//! `Retry-After` on HTTP).
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextValidation,
+};
+use async_graphql::{ErrorExtensions, Response, ServerError, ValidationResult};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::auth::Identity;
+use super::errors::coded;
+use super::AppState;
+use crate::config::Limits;
+
+pub const RATE_LIMITED: &str = "RATE_LIMITED";
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum Limited {
+    #[error("{what} rate limit reached; try again in {} ms", .wait.as_millis())]
+    Rate { what: &'static str, wait: Duration },
+    #[error("{0} operations of this caller are already running; try again shortly")]
+    Busy(usize),
+}
+
+impl Limited {
+    /// How long the caller should wait before trying again (whole seconds, at least one).
+    pub fn retry_after_secs(&self) -> u64 {
+        match self {
+            Limited::Rate { wait, .. } => wait.as_secs_f64().ceil().max(1.0) as u64,
+            Limited::Busy(_) => 1,
+        }
+    }
+
+    /// As a resolver's error.
+    pub fn to_error(&self) -> async_graphql::Error {
+        let secs = self.retry_after_secs();
+        coded(RATE_LIMITED, self.to_string()).extend_with(|_, e| e.set("retryAfter", secs))
+    }
+
+    pub fn to_server_error(&self) -> ServerError {
+        let mut e = ServerError::new(self.to_string(), None);
+        let ext = e.extensions.get_or_insert_with(Default::default);
+        ext.set("code", RATE_LIMITED);
+        ext.set("retryAfter", self.retry_after_secs());
+        e
+    }
+}
+
+/// Keyed by caller name; a caller's state is dropped once it is indistinguishable from new.
+type Rate = DefaultKeyedRateLimiter<String>;
+
+pub struct CallerLimits {
+    cost: Option<Rate>,
+    mutations: Option<Rate>,
+    in_flight: usize,
+    /// How long an operation waits for one of its caller's slots before it is refused.
+    wait: Duration,
+    slots: Mutex<HashMap<String, Arc<Semaphore>>>,
+    /// Charges since the rate limiters last forgot idle callers.
+    charges: AtomicUsize,
+}
+
+/// Callers remembered before idle ones are forgotten.
+const PRUNE_EVERY: usize = 4096;
+
+impl CallerLimits {
+    pub fn new(limits: &Limits) -> Self {
+        let per_second = |rate: u32, burst: u32| {
+            NonZeroU32::new(rate).map(|r| {
+                let burst = NonZeroU32::new(burst.max(rate)).unwrap_or(r);
+                Rate::keyed(Quota::per_second(r).allow_burst(burst))
+            })
+        };
+        // A query of the highest complexity allowed must fit in the bucket, or it could never run.
+        let cost_burst =
+            (limits.max_query_complexity as u32).max(limits.rate_cost_per_second.saturating_mul(5));
+        let mutations = NonZeroU32::new(limits.rate_mutations_per_minute).map(|r| {
+            let burst = NonZeroU32::new(limits.rate_mutations_per_minute.div_ceil(6)).unwrap_or(r);
+            Rate::keyed(Quota::per_minute(r).allow_burst(burst))
+        });
+        Self {
+            cost: per_second(limits.rate_cost_per_second, cost_burst),
+            mutations,
+            in_flight: limits.max_in_flight_per_caller.max(1),
+            wait: Duration::from_millis(limits.request_timeout_ms),
+            slots: Mutex::default(),
+            charges: AtomicUsize::new(0),
+        }
+    }
+
+    /// Charges one operation's cost (its complexity) to the caller.
+    pub fn charge_cost(&self, caller: &str, cost: usize) -> Result<(), Limited> {
+        let n = NonZeroU32::new(cost.clamp(1, u32::MAX as usize) as u32).expect("at least one");
+        self.charge(self.cost.as_ref(), "query cost", caller, n)
+    }
+
+    /// Charges one mutation (a job started or cancelled) to the caller.
+    pub fn charge_mutation(&self, caller: &str) -> Result<(), Limited> {
+        self.charge(self.mutations.as_ref(), "mutation", caller, NonZeroU32::MIN)
+    }
+
+    fn charge(
+        &self,
+        rate: Option<&Rate>,
+        what: &'static str,
+        caller: &str,
+        n: NonZeroU32,
+    ) -> Result<(), Limited> {
+        let Some(rate) = rate else { return Ok(()) };
+        if self.charges.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
+            self.forget_idle();
+        }
+        let refused = |wait| Err(Limited::Rate { what, wait });
+        match rate.check_key_n(&caller.to_string(), n) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(not_until)) => refused(not_until.wait_time_from(DefaultClock::default().now())),
+            // More than the whole bucket: never possible for this caller as configured.
+            Err(_) => refused(Duration::from_secs(60)),
+        }
+    }
+
+    /// One of the caller's slots, waited for up to the request deadline.
+    pub async fn enter(&self, caller: &str) -> Result<OwnedSemaphorePermit, Limited> {
+        let slots = {
+            let mut all = self.slots.lock().expect("slot map lock");
+            if all.len() >= PRUNE_EVERY {
+                all.retain(|_, s| Arc::strong_count(s) > 1);
+            }
+            all.entry(caller.to_string())
+                .or_insert_with(|| Arc::new(Semaphore::new(self.in_flight)))
+                .clone()
+        };
+        match tokio::time::timeout(self.wait, slots.acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(Limited::Busy(self.in_flight)),
+        }
+    }
+
+    fn forget_idle(&self) {
+        for rate in [&self.cost, &self.mutations].into_iter().flatten() {
+            rate.retain_recent();
+            rate.shrink_to_fit();
+        }
+    }
+}
+
+/// Applies the limits to every GraphQL operation: cost once validated, a slot while it runs.
+pub struct CallerLimitsExtension;
+
+impl ExtensionFactory for CallerLimitsExtension {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(CallerLimitsExtension)
+    }
+}
+
+fn caller_and_limits<'a>(ctx: &'a ExtensionContext<'_>) -> Option<(&'a str, &'a CallerLimits)> {
+    let who = ctx.data_opt::<Identity>()?;
+    let state = ctx.data_opt::<AppState>()?;
+    Some((&who.name, &state.caller_limits))
+}
+
+#[async_trait::async_trait]
+impl Extension for CallerLimitsExtension {
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let result = next.run(ctx).await?;
+        if let Some((caller, limits)) = caller_and_limits(ctx) {
+            limits
+                .charge_cost(caller, result.complexity)
+                .map_err(|e| vec![e.to_server_error()])?;
+        }
+        Ok(result)
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let _slot = match caller_and_limits(ctx) {
+            Some((caller, limits)) => match limits.enter(caller).await {
+                Ok(slot) => Some(slot),
+                Err(e) => return Response::from_errors(vec![e.to_server_error()]),
+            },
+            None => None,
+        };
+        next.run(ctx, operation_name).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn limits(cost: u32, mutations: u32, in_flight: usize) -> CallerLimits {
+        let mut l = Config::from_env_and_defaults().limits;
+        l.rate_cost_per_second = cost;
+        l.rate_mutations_per_minute = mutations;
+        l.max_in_flight_per_caller = in_flight;
+        l.max_query_complexity = 100;
+        l.request_timeout_ms = 50;
+        CallerLimits::new(&l)
+    }
+
+    #[test]
+    fn cost_is_charged_per_caller_until_the_bucket_is_empty() {
+        let l = limits(10, 0, 1);
+        // The bucket holds the largest query allowed (100) and refills at 10 a second.
+        assert_eq!(l.charge_cost("a", 60), Ok(()));
+        assert_eq!(l.charge_cost("a", 40), Ok(()));
+        let refused = l.charge_cost("a", 20).unwrap_err();
+        assert!(
+            matches!(refused, Limited::Rate { wait, .. } if wait > Duration::from_millis(1500)),
+            "{refused:?}"
+        );
+        assert_eq!(refused.retry_after_secs(), 2);
+        assert_eq!(
+            l.charge_cost("b", 100),
+            Ok(()),
+            "another caller is not affected"
+        );
+    }
+
+    #[test]
+    fn mutations_are_limited_and_zero_turns_a_limit_off() {
+        let l = limits(0, 6, 1);
+        assert_eq!(l.charge_mutation("a"), Ok(()));
+        assert!(matches!(l.charge_mutation("a"), Err(Limited::Rate { .. })));
+        assert_eq!(l.charge_cost("a", u32::MAX as usize + 5), Ok(()));
+    }
+
+    #[tokio::test]
+    async fn a_caller_waits_for_its_own_slots_only() {
+        let l = limits(0, 0, 2);
+        let _one = l.enter("a").await.unwrap();
+        let two = l.enter("a").await.unwrap();
+        assert_eq!(l.enter("a").await.unwrap_err(), Limited::Busy(2));
+        assert!(l.enter("b").await.is_ok());
+        drop(two);
+        assert!(
+            l.enter("a").await.is_ok(),
+            "a slot given back is free again"
+        );
+    }
+}
