@@ -284,10 +284,7 @@ async fn invalid_input_is_rejected_without_creating_a_job() {
     for (uris, needle) in [
         (json!([]), "at least one"),
         (json!(["not a uri"]), "not a valid URI"),
-        (
-            json!(["https://example.com/resources/ce-1"]),
-            "not allowed",
-        ),
+        (json!(["https://example.com/resources/ce-1"]), "not allowed"),
         (
             json!([format!("http://localhost:{port}/resources/ce-fw-a")]),
             "not allowed (allowed: ",

@@ -566,3 +566,139 @@ async fn aliases_and_expanded_fields_are_limited() {
     assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{body:#}");
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
 }
+
+#[tokio::test]
+async fn counts_and_text_filters_cost_their_scans_not_their_page() {
+    let app = TestApp::start_with(|c| c.limits.max_query_complexity = 1000).await;
+    let complexity_refused = |body: &Value| {
+        error_code(body) == "GRAPHQL_VALIDATION_FAILED"
+            && body["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("complex"))
+    };
+    // Ten text-filtered counts: ten scans, over the limit though each selects one field.
+    let ten: String = (0..10)
+        .map(|i| {
+            format!("a{i}: skillConnection(first: 0, filter: {{text: \"x{i}\"}}) {{ totalCount }} ")
+        })
+        .collect();
+    let body = app.gql(&format!("{{ {ten} }}"), json!({})).await;
+    assert!(complexity_refused(&body), "{body:#}");
+    // Five are within it.
+    let five: String = (0..5)
+        .map(|i| {
+            format!("a{i}: skillConnection(first: 0, filter: {{text: \"x{i}\"}}) {{ totalCount }} ")
+        })
+        .collect();
+    let data = app.data(&format!("{{ {five} }}"), json!({})).await;
+    assert_eq!(data["a4"]["totalCount"], 0);
+    // A full page with its count: the count is paid once, not once per item.
+    let data = app
+        .data(
+            "{ skillConnection(first: 100) { totalCount nodes { name } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["skillConnection"]["totalCount"], 0);
+}
+
+#[tokio::test]
+async fn each_caller_has_its_own_rates_of_query_cost_and_mutations() {
+    let app = TestApp::start_with(|c| {
+        with_keys(c);
+        // A bucket of 1,000 (the largest query), refilled at one unit a second.
+        c.limits.max_query_complexity = 1000;
+        c.limits.rate_cost_per_second = 1;
+        c.limits.rate_mutations_per_minute = 1;
+    })
+    .await;
+    // Each costs 250: a hundred nodes at 2 (the node and its name), and the count once (50).
+    let page = "{ skillConnection(first: 100) { totalCount nodes { name } } }";
+    let mut served = 0;
+    let refused = loop {
+        let resp = app
+            .http
+            .post(app.url("/graphql"))
+            .bearer_auth(READER)
+            .json(&json!({"query": page}))
+            .send()
+            .await
+            .unwrap();
+        if resp.status() == 429 {
+            break resp;
+        }
+        assert_eq!(resp.status(), 200);
+        served += 1;
+        assert!(served <= 10, "never limited");
+    };
+    assert_eq!(served, 4, "the bucket holds four");
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait >= 1, "Retry-After {wait}");
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(code(&body), Some("RATE_LIMITED"), "{body:#}");
+    assert_eq!(body["errors"][0]["extensions"]["retryAfter"], wait);
+    // Another caller is served meanwhile.
+    let (status, body) = gql_as(&app, Some(ADMIN), page, json!({})).await;
+    assert_eq!((status, body.get("errors")), (200, None), "{body:#}");
+
+    // One mutation a minute: the second is refused, over GraphQL and REST alike.
+    let import = json!({"u": ["http://127.0.0.1:1/resources/x"]});
+    let (_, first) = gql_as(&app, Some(EDITOR), common::IMPORT, import.clone()).await;
+    assert!(
+        first["data"]["importCredentialEngine"]["name"].is_string(),
+        "{first:#}"
+    );
+    let (_, second) = gql_as(&app, Some(EDITOR), common::IMPORT, import).await;
+    assert_eq!(code(&second), Some("RATE_LIMITED"), "{second:#}");
+    let rest = app
+        .http
+        .post(app.url("/skill-service/api/v1/import/credential-engine"))
+        .bearer_auth(EDITOR)
+        .json(&json!({"competency_frameworks": ["http://127.0.0.1:1/resources/x"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rest.status(), 429);
+    assert!(rest.headers().contains_key("retry-after"));
+    let rest: Value = rest.json().await.unwrap();
+    assert_eq!(rest["success"], false, "{rest:#}");
+}
+
+#[tokio::test]
+async fn documents_with_too_many_tokens_and_responses_too_large_are_refused() {
+    let app = TestApp::start_with(|c| {
+        c.limits.max_query_tokens = 1000;
+        c.limits.max_response_bytes = 4096;
+    })
+    .await;
+    // 1,200 tokens in 2.4 KB: refused before it is parsed.
+    let many = format!("{{ __typename(x: [{}]) }}", "1,".repeat(1200));
+    let body = app.gql(&many, json!({})).await;
+    assert_eq!(error_code(&body), "GRAPHQL_PARSE_FAILED", "{body:#}");
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("over 1000 tokens"));
+    // Bytes are not tokens: a long string is one.
+    let long = format!(
+        "{{ a: __typename b: skills(filter: {{text: \"{}\"}}) {{ name }} }}",
+        "y".repeat(3000)
+    );
+    let data = app.data(&long, json!({})).await;
+    assert_eq!(data["a"], "QueryRoot");
+
+    // The schema's type list is over 4 KiB: replaced by an error saying so.
+    let body = app
+        .gql("{ __schema { types { name description } } }", json!({}))
+        .await;
+    assert_eq!(error_code(&body), "RESPONSE_TOO_LARGE", "{body:#}");
+    assert!(body.get("data").is_none());
+    let small = app
+        .data("{ __schema { queryType { name } } }", json!({}))
+        .await;
+    assert_eq!(small["__schema"]["queryType"]["name"], "QueryRoot");
+}

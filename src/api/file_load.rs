@@ -5,7 +5,7 @@ use super::auth::{self, Role};
 use super::errors::{bad_input, db};
 use super::jobs::start_error;
 use super::node;
-use super::pagination::{edges, list_cost, page_bounds, window, Edge, PageInfo, COUNT_COST};
+use super::pagination::{connection_cost, edges, page_bounds, window, Edge, PageInfo, COUNT_COST};
 use super::skills::state;
 use crate::graph::events;
 use crate::ingest::file_load::s3::AwsCredentials;
@@ -148,7 +148,7 @@ impl FileLoadQuery {
     }
 
     /// Skill events, newest first, optionally of one employee.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    #[graphql(complexity = "connection_cost(first, child_complexity, __field)")]
     async fn skill_events(
         &self,
         ctx: &Context<'_>,

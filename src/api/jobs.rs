@@ -6,7 +6,7 @@ use super::actions::StartError;
 use super::auth::{self, Role};
 use super::errors::{bad_input, coded, db, not_found};
 use super::node;
-use super::pagination::{edges, list_cost, window, Edge, PageInfo, COUNT_COST};
+use super::pagination::{connection_cost, edges, window, Edge, PageInfo, COUNT_COST};
 use super::skills::state;
 use crate::jobs::model::{Job, JobStatus, JobType};
 use crate::jobs::{CancelError, JobListing};
@@ -68,7 +68,7 @@ impl JobQuery {
     }
 
     /// Jobs, newest first, optionally of one type and status.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    #[graphql(complexity = "connection_cost(first, child_complexity, __field)")]
     async fn jobs(
         &self,
         ctx: &Context<'_>,

@@ -1,5 +1,6 @@
 //! Relay-style connections shared by the list queries (`edges { cursor node }`, `nodes`,
 //! `pageInfo`, `totalCount`), and the offset bounds of the seed REST listing.
+use async_graphql::parser::types::{Field, Selection};
 use async_graphql::{OutputType, Result, SimpleObject};
 
 use super::errors::bad_input;
@@ -14,6 +15,21 @@ pub const TEXT_FILTER_COST: usize = 100;
 /// Complexity of a list field: each of its `first` items costs what its selection costs.
 pub fn list_cost(first: i32, child_complexity: usize) -> usize {
     (first.max(1) as usize).saturating_mul(child_complexity)
+}
+
+/// Complexity of a connection field: its items cost `first` times their selection, each
+/// `totalCount` selected on it once (it is counted once, not per item). Resolvers pass the
+/// field as `__field`, the name async-graphql's complexity closure gives it.
+pub fn connection_cost(first: i32, child_complexity: usize, field: &Field) -> usize {
+    let counts = field
+        .selection_set
+        .node
+        .items
+        .iter()
+        .filter(|s| matches!(&s.node, Selection::Field(f) if f.node.name.node == "totalCount"))
+        .count();
+    let once = counts.saturating_mul(COUNT_COST);
+    list_cost(first, child_complexity.saturating_sub(once)).saturating_add(once)
 }
 
 /// Farthest offset a cursor may point at.

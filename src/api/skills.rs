@@ -8,7 +8,8 @@ use super::errors::{coded, db, INTERNAL_SERVER_ERROR};
 use super::loaders::Loaders;
 use super::node;
 use super::pagination::{
-    edges, list_cost, page_bounds, window, Edge, PageInfo, COUNT_COST, TEXT_FILTER_COST,
+    connection_cost, edges, list_cost, page_bounds, window, Edge, PageInfo, COUNT_COST,
+    TEXT_FILTER_COST,
 };
 use super::AppState;
 use crate::graph::skills::{self, AlignmentEdge, SkillFilter};
@@ -444,7 +445,9 @@ impl SkillQuery {
     }
 
     /// Skills ordered by name as a cursor connection with `totalCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity) + text_cost(&filter)")]
+    #[graphql(
+        complexity = "connection_cost(first, child_complexity, __field) + text_cost(&filter)"
+    )]
     async fn skill_connection(
         &self,
         ctx: &Context<'_>,
@@ -480,7 +483,7 @@ impl SkillQuery {
     }
 
     /// Competency frameworks ordered by name, with their number of skills.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    #[graphql(complexity = "connection_cost(first, child_complexity, __field)")]
     async fn frameworks(
         &self,
         ctx: &Context<'_>,

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -26,6 +27,10 @@ pub struct Registry {
     pub gen_size: AtomicUsize,
     /// How long `/graph/ce-gen-{k}` takes to answer, in ms: a slow registry.
     pub gen_delay_ms: AtomicU64,
+    /// Competencies of `/resources/ce-fw-heavy`, and the padding each one carries.
+    pub heavy: Mutex<(usize, Bytes)>,
+    /// Top children `/resources/ce-fw-wide` lists.
+    pub wide: AtomicUsize,
 }
 
 impl Registry {
@@ -47,6 +52,24 @@ impl Registry {
     }
     pub fn gen_uri(&self, k: usize) -> String {
         self.uri(&format!("/resources/ce-gen-{k}"))
+    }
+    /// `/resources/ce-fw-heavy` lists `n` competencies (crawled: it has no `@graph` document),
+    /// each carrying `bytes` of an unread property made of many small objects: cheap to skip,
+    /// about thirty times its size as a `serde_json::Value`.
+    pub fn heavy(&self, n: usize, bytes: usize) {
+        let item = br#"{"x":"y"},"#;
+        let mut pad = Vec::with_capacity(bytes + 16);
+        pad.push(b'[');
+        while pad.len() + item.len() < bytes {
+            pad.extend_from_slice(item);
+        }
+        pad.extend_from_slice(b"{}]");
+        *self.heavy.lock().unwrap() = (n, Bytes::from(pad));
+    }
+    /// Paths fetched (any number of times) that start with `prefix`.
+    pub fn paths_hit(&self, prefix: &str) -> usize {
+        let hits = self.hits.lock().unwrap();
+        hits.keys().filter(|p| p.starts_with(prefix)).count()
     }
     /// How many times the `@graph` documents of generated frameworks were fetched, in all.
     pub fn gen_fetches(&self) -> usize {
@@ -110,7 +133,43 @@ async fn serve(State(reg): State<Arc<Registry>>, uri: Uri) -> Response {
                 .to_string(),
         );
     }
+    if let Some(i) = path.strip_prefix("/resources/ce-heavy-") {
+        // Streamed from the shared padding, so the registry holds one copy whatever is asked.
+        let pad = reg.heavy.lock().unwrap().1.clone();
+        let head = format!(
+            r#"{{"@id": "{}", "@type": "ceasn:Competency", "ceasn:competencyText": "Heavy {i}", "ceasn:comment": "#,
+            reg.uri(&path)
+        );
+        let parts = [Bytes::from(head), pad, Bytes::from_static(b"}")];
+        let body = Body::from_stream(futures::stream::iter(parts.map(Ok::<_, std::io::Error>)));
+        return ([(header::CONTENT_TYPE, "application/ld+json")], body).into_response();
+    }
+    if let Some(i) = path.strip_prefix("/resources/ce-wide-") {
+        return json_ld(
+            json!({"@id": reg.uri(&path), "@type": "ceasn:Competency", "ceasn:competencyText": format!("Wide {i}")})
+                .to_string(),
+        );
+    }
+    let list = |prefix: &str, n: usize| -> Vec<String> {
+        (0..n).map(|i| reg.uri(&format!("{prefix}{i}"))).collect()
+    };
     match path.as_str() {
+        "/resources/ce-fw-heavy" => {
+            let n = reg.heavy.lock().unwrap().0;
+            return json_ld(
+                json!({"@id": reg.uri(&path), "@type": "ceasn:CompetencyFramework",
+                    "ceasn:name": "Heavy", "ceasn:hasTopChild": list("/resources/ce-heavy-", n)})
+                .to_string(),
+            );
+        }
+        "/resources/ce-fw-wide" => {
+            let n = reg.wide.load(Ordering::SeqCst);
+            return json_ld(
+                json!({"@id": reg.uri(&path), "@type": "ceasn:CompetencyFramework",
+                    "ceasn:name": "Wide", "ceasn:hasTopChild": list("/resources/ce-wide-", n)})
+                .to_string(),
+            );
+        }
         // A registry that accepts the connection and never answers.
         "/resources/ce-hang" => std::future::pending::<()>().await,
         "/resources/ce-fw-flaky" if hit == 1 => {
