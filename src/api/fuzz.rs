@@ -68,6 +68,16 @@ fn document() -> impl Strategy<Value = String> {
 }
 
 proptest! {
+    /// The token counter reads any text (strings, block strings, escapes and comments cut
+    /// anywhere) without panicking, never counts more tokens than bytes, and stops past its
+    /// limit.
+    #[test]
+    fn token_counting_never_panics(doc in "[\"#.a-z0-9 \\\\\n{}()-]{0,200}|\\PC{0,200}", limit in 0usize..64) {
+        let n = super::document_rules::tokens(&doc, limit);
+        prop_assert!(n <= limit + 1);
+        prop_assert!(n <= doc.len());
+    }
+
     #[test]
     fn cursors_and_page_sizes_never_panic(cursor in "\\PC{0,40}", n in any::<u64>(), first in any::<i32>()) {
         let _ = window(first, Some(&cursor), 100);
