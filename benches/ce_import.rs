@@ -50,7 +50,7 @@ async fn raw(reg: &common::ce_server::Registry) -> f64 {
     let graph = doc["@graph"].as_array().unwrap();
     let fw_uri = reg.uri("/resources/ce-fw-big");
     let fw = ctdl::framework_row(&graph[0], &fw_uri, "en-US");
-    let mapped = ctdl::map_competencies(&fw_uri, &graph[1..], "en-US");
+    let mapped = ctdl::map_competencies(&fw_uri, &[], &graph[1..], "en-US");
     let g = raw.graph();
     let t = Instant::now();
     writes::upsert_frameworks(g, &[fw]).await.unwrap();

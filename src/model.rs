@@ -23,8 +23,28 @@ pub struct SkillProps {
     pub type_id: Option<String>,
     #[graphql(skip)]
     pub type_name: Option<String>,
+    /// Organizations behind the skill: its publisher, or its framework's.
     pub organizations: Vec<String>,
     pub language: Option<String>,
+    /// Position in the publisher's list (CTDL `ceasn:listID`), as published.
+    pub list_id: Option<String>,
+    /// `list_id` with its numbers zero-padded, so that string order is list order.
+    #[graphql(skip)]
+    pub list_order: Option<String>,
+    /// When the source created the skill (CTDL `ceasn:dateCreated`), not when it was imported.
+    pub date_created: Option<String>,
+    /// When the source last changed the skill (CTDL `ceasn:dateModified`).
+    pub date_modified: Option<String>,
+    /// Education levels the skill is for (CTDL `ceasn:educationLevelType`).
+    pub education_levels: Vec<String>,
+    /// Proficiency or complexity levels (CTDL `ceasn:complexityLevel`).
+    pub complexity_levels: Vec<String>,
+    /// Relative weight in its framework, e.g. an exam domain's share (CTDL `ceasn:weight`).
+    pub weight: Option<f64>,
+    /// The publisher's notes (CTDL `ceasn:comment`).
+    pub comments: Vec<String>,
+    /// Industries the skill belongs to (CTDL `ceterms:industryType`).
+    pub industries: Vec<String>,
 }
 
 /// What every node imported from a source has: our uuid, its identity at the source, and when
@@ -83,6 +103,18 @@ pub struct FrameworkProps {
     pub publisher: Option<String>,
     pub source_name: Option<String>,
     pub language: Option<String>,
+    /// Publication status, e.g. `Published` or `Draft` (CTDL `ceasn:publicationStatusType`).
+    pub publication_status: Option<String>,
+    /// License URI (CTDL `ceasn:license`).
+    pub license: Option<String>,
+    /// Where the framework comes from (CTDL `ceasn:source`).
+    pub sources: Vec<String>,
+    /// Copyright year or date (CTDL `ceasn:dateCopyright`).
+    pub date_copyright: Option<String>,
+    /// When the source created and last changed the framework (`ceasn:dateCreated`,
+    /// `ceasn:dateModified`).
+    pub date_created: Option<String>,
+    pub date_modified: Option<String>,
 }
 
 /// A competency framework.

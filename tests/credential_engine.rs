@@ -117,7 +117,8 @@ async fn imports_frameworks_with_hierarchy_alignments_and_errors_watched_live() 
     let end = job(&app, &name).await;
     assert_eq!(end["status"], "SUCCEEDED");
     assert_eq!(end["progress"]["frameworksTotal"], 4);
-    assert_eq!(end["progress"]["frameworksDone"], 4);
+    // The missing one is in the errors, not among the frameworks done.
+    assert_eq!(end["progress"]["frameworksDone"], 3);
     // A: 4 competencies fetched one by one (one without text); B: 2; flaky: 1.
     assert_eq!(end["progress"]["competenciesTotal"], 7);
     assert_eq!(end["progress"]["competenciesDone"], 7);

@@ -265,10 +265,15 @@ impl Occupations {
                 add(&mut out.detailed_occupation, occ.code, occ.name);
                 continue;
             };
+            // A code names its own level and the groups above it, never the levels below.
             let at = |level: u8| (soc.level == level).then(|| occ.name.clone()).flatten();
             add(&mut out.occupations_major_group, soc.major(), at(0));
-            add(&mut out.occupations_minor_group, soc.minor(), at(1));
-            add(&mut out.broad_occupation, soc.broad(), at(2));
+            if soc.level >= 1 {
+                add(&mut out.occupations_minor_group, soc.minor(), at(1));
+            }
+            if soc.level >= 2 {
+                add(&mut out.broad_occupation, soc.broad(), at(2));
+            }
             if soc.level == 3 {
                 add(
                     &mut out.detailed_occupation,
@@ -569,6 +574,16 @@ mod tests {
             Some("Software Devs, QA, Testers")
         );
         assert_eq!(o.detailed_occupation.len(), 1);
+    }
+
+    #[test]
+    fn group_codes_are_not_listed_at_the_levels_below_them() {
+        let o = Occupations::from_codes([occ("11-0000", "Management"), occ("15-1200", "Computer")]);
+        let codes = |l: &[OccupationGroup]| l.iter().map(|g| g.code.clone()).collect::<Vec<_>>();
+        assert_eq!(codes(&o.occupations_major_group), ["11-0000", "15-0000"]);
+        assert_eq!(codes(&o.occupations_minor_group), ["15-1200"]);
+        assert!(o.broad_occupation.is_empty(), "{:?}", o.broad_occupation);
+        assert!(o.detailed_occupation.is_empty());
     }
 
     #[test]

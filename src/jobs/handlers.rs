@@ -150,7 +150,8 @@ impl Handler for CredentialEngineImport {
                 input.competency_frameworks.len() as i64,
             );
         }
-        let mut imported = done.len();
+        // Frameworks imported so far (a skipped one is in `done` and in the errors, not here).
+        let mut imported = ctx.progress().frameworks_done;
         for uri in input
             .competency_frameworks
             .iter()
@@ -158,14 +159,16 @@ impl Handler for CredentialEngineImport {
         {
             report::checkpoint(ctx.cancel())?;
             match self.0.import_framework(uri, report, ctx.cancel()).await {
-                Ok(()) => imported += 1,
+                Ok(()) => {
+                    imported += 1;
+                    report.add(Counter::FrameworksDone, 1);
+                }
                 Err(FrameworkError::Stop(stop)) => return Err(stop.into()),
                 Err(FrameworkError::Skip(why)) => {
                     tracing::warn!(%uri, %why, "framework skipped");
                     report.problem(Problem::about(uri, why));
                 }
             }
-            report.add(Counter::FrameworksDone, 1);
             ctx.mark_done(uri).await?;
         }
         if imported == 0 {

@@ -137,7 +137,7 @@ async fn serve(State(reg): State<Arc<Registry>>, uri: Uri) -> Response {
         // Streamed from the shared padding, so the registry holds one copy whatever is asked.
         let pad = reg.heavy.lock().unwrap().1.clone();
         let head = format!(
-            r#"{{"@id": "{}", "@type": "ceasn:Competency", "ceasn:competencyText": "Heavy {i}", "ceasn:comment": "#,
+            r#"{{"@id": "{}", "@type": "ceasn:Competency", "ceasn:competencyText": "Heavy {i}", "x-padding": "#,
             reg.uri(&path)
         );
         let parts = [Bytes::from(head), pad, Bytes::from_static(b"}")];

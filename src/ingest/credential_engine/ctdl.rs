@@ -16,37 +16,53 @@ pub const COMPETENCY_TYPE: &str = "ceasn:Competency";
 pub const PROPERTIES: &[&str] = &[
     "@id",
     "@type",
+    "ceasn:alignTo",
     "ceasn:author",
     "ceasn:broadAlignment",
     "ceasn:codedNotation",
     "ceasn:competencyCategory",
     "ceasn:competencyLabel",
+    "ceasn:comment",
     "ceasn:competencyText",
+    "ceasn:complexityLevel",
     "ceasn:conceptKeyword",
     "ceasn:creator",
+    "ceasn:dateCopyright",
+    "ceasn:dateCreated",
+    "ceasn:dateModified",
     "ceasn:description",
+    "ceasn:educationLevelType",
     "ceasn:exactAlignment",
     "ceasn:hasChild",
     "ceasn:hasTopChild",
     "ceasn:inLanguage",
     "ceasn:isChildOf",
+    "ceasn:license",
+    "ceasn:listID",
     "ceasn:majorAlignment",
     "ceasn:minorAlignment",
     "ceasn:name",
     "ceasn:narrowAlignment",
+    "ceasn:prerequisiteAlignment",
+    "ceasn:publicationStatusType",
     "ceasn:publisher",
     "ceasn:publisherName",
+    "ceasn:source",
+    "ceasn:weight",
     "ceterms:ctid",
+    "ceterms:industryType",
     "ceterms:occupationType",
 ];
 
-/// CTDL-ASN alignment properties and the strength each one asserts.
-const ALIGNMENTS: [(&str, &str); 5] = [
+/// CTDL-ASN alignment properties and the alignment type each one asserts.
+const ALIGNMENTS: [(&str, &str); 7] = [
     ("ceasn:exactAlignment", "exact"),
     ("ceasn:majorAlignment", "major"),
     ("ceasn:minorAlignment", "minor"),
     ("ceasn:broadAlignment", "broad"),
     ("ceasn:narrowAlignment", "narrow"),
+    ("ceasn:prerequisiteAlignment", "prerequisite"),
+    ("ceasn:alignTo", "align_to"),
 ];
 
 pub fn has_type(doc: &Value, ty: &str) -> bool {
@@ -131,8 +147,99 @@ pub fn framework_row(doc: &Value, uri: &str, lang: &str) -> FrameworkRow {
                 .or_else(|| uris(doc.get("ceasn:publisher")).into_iter().next()),
             source_name: Some(SOURCE.into()),
             language: text(doc.get("ceasn:inLanguage"), lang),
+            publication_status: uris(doc.get("ceasn:publicationStatusType"))
+                .first()
+                .map(|u| last_segment(u)),
+            license: uris(doc.get("ceasn:license")).into_iter().next(),
+            sources: uris(doc.get("ceasn:source")),
+            date_copyright: text(doc.get("ceasn:dateCopyright"), lang),
+            date_created: text(doc.get("ceasn:dateCreated"), lang),
+            date_modified: text(doc.get("ceasn:dateModified"), lang),
         },
     }
+}
+
+/// The term a vocabulary URI names: `.../publicationStatus/Published` is `Published`.
+fn last_segment(uri: &str) -> String {
+    let term = uri.trim_end_matches('/').rsplit(['/', '#', ':']).next();
+    term.filter(|t| !t.is_empty()).unwrap_or(uri).to_string()
+}
+
+/// Labels of concept or alignment values (`ceasn:educationLevelType`, `ceterms:industryType`,
+/// ...): an alignment object gives its name, else its code, else its target; a bare URI is kept.
+pub fn terms(v: Option<&Value>, lang: &str) -> Vec<String> {
+    match v {
+        Some(Value::Array(items)) => items.iter().flat_map(|i| terms(Some(i), lang)).collect(),
+        Some(Value::Object(o)) if o.contains_key("@value") || o.contains_key("@language") => {
+            texts(v, lang)
+        }
+        Some(Value::Object(o)) => text(o.get("ceterms:targetNodeName"), lang)
+            .or_else(|| text(o.get("ceterms:codedNotation"), lang))
+            .or_else(|| uris(o.get("ceterms:targetNode")).into_iter().next())
+            .or_else(|| o.get("@id").and_then(Value::as_str).map(str::to_string))
+            .into_iter()
+            .collect(),
+        other => texts(other, lang),
+    }
+}
+
+/// A number given as a JSON number or a string (`"25"`, `"12.5"`).
+fn number(v: Option<&Value>) -> Option<f64> {
+    match v? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        Value::Array(a) => number(a.first()),
+        _ => None,
+    }
+}
+
+/// `listID` with every run of digits padded to ten, so `"1.10"` sorts after `"1.2"`.
+pub fn list_order(list_id: &str) -> String {
+    let mut out = String::new();
+    let mut digits = String::new();
+    for ch in list_id.chars().chain(std::iter::once('\0')) {
+        if ch.is_ascii_digit() {
+            digits.push(ch);
+            continue;
+        }
+        if !digits.is_empty() {
+            out.push_str(&format!("{digits:0>10}"));
+            digits.clear();
+        }
+        if ch != '\0' {
+            out.push(ch.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+/// One node per `@id`: a competency listed twice (some publishers do) is kept once, with the
+/// `ceasn:hasChild` lists of both.
+pub fn distinct(competencies: Vec<Value>) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::with_capacity(competencies.len());
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for c in competencies {
+        let Some(key) = id(&c).map(str::to_string) else {
+            out.push(c);
+            continue;
+        };
+        match at.get(&key) {
+            Some(&i) => {
+                let mut children = uris(out[i].get("ceasn:hasChild"));
+                for child in uris(c.get("ceasn:hasChild")) {
+                    if !children.contains(&child) {
+                        children.push(child);
+                    }
+                }
+                out[i]["ceasn:hasChild"] = Value::from(children);
+            }
+            None => {
+                at.insert(key, out.len());
+                out.push(c);
+            }
+        }
+    }
+    out
 }
 
 /// Everything one framework import writes.
@@ -147,11 +254,19 @@ pub struct Mapped {
 }
 
 /// Maps the competencies of one framework. Hierarchy comes from `ceasn:isChildOf` on the child
-/// and `ceasn:hasChild` on the parent, whichever the publisher filled in.
-pub fn map_competencies(framework_uri: &str, competencies: &[Value], lang: &str) -> Mapped {
+/// and `ceasn:hasChild` on the parent, whichever the publisher filled in; a parent that is the
+/// framework itself makes a top-level skill. Skills without a publisher of their own carry the
+/// framework's (`publishers`).
+pub fn map_competencies(
+    framework_uri: &str,
+    publishers: &[String],
+    competencies: &[Value],
+    lang: &str,
+) -> Mapped {
     let mut out = Mapped::default();
     let mut parents: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut kept: Vec<String> = vec![];
+    let is_framework = |p: &str| p.trim_end_matches('/') == framework_uri.trim_end_matches('/');
     for c in competencies {
         let Some(uri) = id(c) else {
             out.rejected
@@ -163,10 +278,12 @@ pub fn map_competencies(framework_uri: &str, competencies: &[Value], lang: &str)
                 .push((uri.into(), "competency has no ceasn:competencyText".into()));
             continue;
         };
-        let label = text(c.get("ceasn:competencyLabel"), lang);
-        let (name, description) = match label {
-            Some(label) => (label, Some(full_text)),
-            None => (full_text, None),
+        // The text is always the description; the label, where there is one, is the name.
+        let name = text(c.get("ceasn:competencyLabel"), lang).unwrap_or_else(|| full_text.clone());
+        let list_id = text(c.get("ceasn:listID"), lang);
+        let organizations = match uris(c.get("ceasn:publisher")) {
+            own if !own.is_empty() => own,
+            _ => publishers.to_vec(),
         };
         out.skills.push(SkillRow {
             uri: uri.into(),
@@ -174,7 +291,7 @@ pub fn map_competencies(framework_uri: &str, competencies: &[Value], lang: &str)
             props: SkillProps {
                 ctid: text(c.get("ceterms:ctid"), lang),
                 name: Some(name),
-                description,
+                description: Some(full_text),
                 keywords: texts(c.get("ceasn:conceptKeyword"), lang),
                 author: Some(texts(c.get("ceasn:author"), lang).join(", "))
                     .filter(|s| !s.is_empty()),
@@ -183,8 +300,17 @@ pub fn map_competencies(framework_uri: &str, competencies: &[Value], lang: &str)
                 source_name: Some(SOURCE.into()),
                 type_id: Some(COMPETENCY_TYPE.into()),
                 type_name: text(c.get("ceasn:competencyCategory"), lang),
-                organizations: uris(c.get("ceasn:publisher")),
+                organizations,
                 language: text(c.get("ceasn:inLanguage"), lang),
+                list_order: list_id.as_deref().map(list_order),
+                list_id,
+                date_created: text(c.get("ceasn:dateCreated"), lang),
+                date_modified: text(c.get("ceasn:dateModified"), lang),
+                education_levels: terms(c.get("ceasn:educationLevelType"), lang),
+                complexity_levels: terms(c.get("ceasn:complexityLevel"), lang),
+                weight: number(c.get("ceasn:weight")),
+                comments: texts(c.get("ceasn:comment"), lang),
+                industries: terms(c.get("ceterms:industryType"), lang),
             },
         });
         kept.push(uri.to_string());
@@ -195,14 +321,14 @@ pub fn map_competencies(framework_uri: &str, competencies: &[Value], lang: &str)
         for child in uris(c.get("ceasn:hasChild")) {
             parents.entry(child).or_default().insert(uri.into());
         }
-        for (prop, strength) in ALIGNMENTS {
+        for (prop, alignment_type) in ALIGNMENTS {
             for to in uris(c.get(prop)) {
                 out.alignments.push(AlignmentRow {
                     from: uri.into(),
                     to,
                     source: SOURCE.into(),
                     kind: "aligned".into(),
-                    alignment_type: strength.into(),
+                    alignment_type: alignment_type.into(),
                     score: None,
                 });
             }
@@ -218,7 +344,7 @@ pub fn map_competencies(framework_uri: &str, competencies: &[Value], lang: &str)
             ChildEdges {
                 parents: ps
                     .into_iter()
-                    .filter(|p| p != framework_uri && *p != child)
+                    .filter(|p| !is_framework(p) && *p != child)
                     .collect(),
                 child,
             }
@@ -236,7 +362,11 @@ fn occupations(c: &Value, uri: &str, lang: &str) -> Vec<OccupationRow> {
     };
     list.iter()
         .filter_map(|o| {
-            let code = text(o.get("ceterms:codedNotation"), lang)?;
+            // A code, or the SOC code in an O*NET target URL, or the target itself.
+            let target = uris(o.get("ceterms:targetNode")).into_iter().next();
+            let code = text(o.get("ceterms:codedNotation"), lang)
+                .or_else(|| target.as_deref().and_then(soc_in))
+                .or(target)?;
             Some(OccupationRow {
                 from: uri.into(),
                 code,
@@ -249,6 +379,14 @@ fn occupations(c: &Value, uri: &str, lang: &str) -> Vec<OccupationRow> {
             })
         })
         .collect()
+}
+
+/// The O*NET-SOC code a URL ends with (`.../summary/15-1252.00`).
+fn soc_in(url: &str) -> Option<String> {
+    let last = url.trim_end_matches('/').rsplit('/').next()?;
+    let b = last.as_bytes();
+    let soc = b.len() >= 7 && b[2] == b'-' && b[..2].iter().chain(&b[3..7]).all(u8::is_ascii_digit);
+    soc.then(|| last.to_string())
 }
 
 #[cfg(test)]
@@ -292,7 +430,7 @@ mod tests {
             json!({"@id": "c2", "ceasn:competencyText": "C2", "ceasn:isChildOf": ["p"]}),
             json!({"@id": "bad", "ceasn:competencyLabel": "no text"}),
         ];
-        let m = map_competencies("F", &comps, "en");
+        let m = map_competencies("F", &[], &comps, "en");
         let parents: HashMap<_, _> = m
             .parents
             .iter()
@@ -308,6 +446,66 @@ mod tests {
                 "bad".to_string(),
                 "competency has no ceasn:competencyText".to_string()
             )]
+        );
+    }
+
+    #[test]
+    fn a_map_without_the_language_falls_back_to_the_documents_first() {
+        let v: Value = serde_json::from_str(r#"{"fr": "Bonjour", "de": "Hallo"}"#).unwrap();
+        assert_eq!(text(Some(&v), "es").as_deref(), Some("Bonjour"));
+    }
+
+    #[test]
+    fn the_publishers_terms_are_kept() {
+        let c = json!({"@id": "c", "ceasn:competencyText": {"en": "Do it"}, "ceasn:listID": "1.10",
+            "ceasn:isChildOf": "F/", "ceasn:weight": "12.5", "ceasn:comment": {"en": ["a", "b"]},
+            "ceasn:dateCreated": "2019-05-01", "ceasn:educationLevelType": [{"ceterms:targetNodeName": {"en": "Grade 9"}}],
+            "ceasn:complexityLevel": ["https://x/levels/Advanced"],
+            "ceterms:industryType": [{"ceterms:codedNotation": "5415", "ceterms:targetNodeName": "Computer Systems Design"}],
+            "ceasn:prerequisiteAlignment": ["p"], "ceasn:alignTo": {"@id": "t"},
+            "ceterms:occupationType": [{"ceterms:targetNode": "https://www.onetonline.org/link/summary/15-1252.00"}]});
+        let m = map_competencies("F", &["org".to_string()], &[c], "en");
+        let s = &m.skills[0].props;
+        assert_eq!(
+            (s.name.as_deref(), s.description.as_deref()),
+            (Some("Do it"), Some("Do it"))
+        );
+        assert_eq!(s.list_id.as_deref(), Some("1.10"));
+        assert_eq!(s.weight, Some(12.5));
+        assert_eq!(s.comments, ["a", "b"]);
+        assert_eq!(s.date_created.as_deref(), Some("2019-05-01"));
+        assert_eq!(s.education_levels, ["Grade 9"]);
+        assert_eq!(s.complexity_levels, ["https://x/levels/Advanced"]);
+        assert_eq!(s.industries, ["Computer Systems Design"]);
+        assert_eq!(s.organizations, ["org"], "the framework's publisher");
+        assert!(
+            m.parents[0].parents.is_empty(),
+            "the framework (with a slash) is no parent"
+        );
+        let types: Vec<_> = m
+            .alignments
+            .iter()
+            .map(|a| (a.to.as_str(), a.alignment_type.as_str()))
+            .collect();
+        assert_eq!(types, [("p", "prerequisite"), ("t", "align_to")]);
+        assert_eq!(m.occupations[0].code, "15-1252.00");
+    }
+
+    #[test]
+    fn list_ids_sort_as_numbers_and_duplicates_merge_their_children() {
+        let mut ids = vec!["1.10", "1.2", "10", "2", "A.1"];
+        ids.sort_by_key(|i| list_order(i));
+        assert_eq!(ids, ["1.2", "1.10", "2", "10", "A.1"]);
+        let d = distinct(vec![
+            json!({"@id": "x", "ceasn:hasChild": ["a"]}),
+            json!({"@id": "y"}),
+            json!({"@id": "x", "ceasn:hasChild": ["b", "a"]}),
+        ]);
+        assert_eq!(d.len(), 2);
+        assert_eq!(uris(d[0].get("ceasn:hasChild")), ["a", "b"]);
+        assert_eq!(
+            last_segment("https://credreg.net/ctdlasn/vocabs/publicationStatus/Published"),
+            "Published"
         );
     }
 }

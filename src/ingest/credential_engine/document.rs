@@ -31,10 +31,15 @@ impl<'de> Visitor<'de> for Nodes {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Document, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if key == "@graph" {
-                let nodes: Vec<Document> = map.next_value()?;
-                let nodes = nodes.into_iter().map(|d| d.0).filter(Value::is_object);
-                out.insert(key, Value::Array(nodes.collect()));
+            // The registry's envelope carries the document under `decoded_resource`.
+            if key == "@graph" || key == "decoded_resource" {
+                if key == "@graph" {
+                    let nodes: Vec<Document> = map.next_value()?;
+                    let nodes = nodes.into_iter().map(|d| d.0).filter(Value::is_object);
+                    out.insert(key, Value::Array(nodes.collect()));
+                } else {
+                    out.insert(key, map.next_value::<Document>()?.0);
+                }
             } else if ctdl::PROPERTIES.contains(&key.as_str()) {
                 out.insert(key, map.next_value()?);
             } else {
@@ -81,7 +86,7 @@ mod tests {
     fn unread_properties_are_dropped_at_every_level_of_a_graph() {
         let doc = slim(
             r#"{"@context": {"big": "x"}, "@id": "f", "ceasn:name": {"en": "F"}, "junk": [1,2,3],
-               "@graph": [{"@id": "c", "ceasn:competencyText": "T", "ceasn:comment": "long"}, "ref", 7]}"#,
+               "@graph": [{"@id": "c", "ceasn:competencyText": "T", "x-notes": "long"}, "ref", 7]}"#,
         );
         assert_eq!(
             doc,
@@ -105,7 +110,7 @@ mod tests {
                 _ => vec![v.clone()],
             };
             let (a, b) = (nodes(&whole), nodes(&kept));
-            let map = |n: &[Value]| format!("{:?}", ctdl::map_competencies("fw", n, "en-US"));
+            let map = |n: &[Value]| format!("{:?}", ctdl::map_competencies("fw", &[], n, "en-US"));
             assert_eq!(map(&a), map(&b));
             let fw = |n: &[Value]| format!("{:?}", ctdl::framework_row(&n[0], "fw", "en-US"));
             assert_eq!(fw(&a), fw(&b));

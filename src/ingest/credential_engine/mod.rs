@@ -130,8 +130,10 @@ impl Importer {
         cancel: &CancellationToken,
     ) -> Result<(), FrameworkError> {
         let (framework, competencies) = self.fetch_framework(uri, report, cancel).await?;
+        let competencies = ctdl::distinct(competencies);
         let fw = ctdl::framework_row(&framework, uri, &self.language);
-        let mapped = ctdl::map_competencies(&fw.uri, &competencies, &self.language);
+        let publishers = ctdl::uris(framework.get("ceasn:publisher"));
+        let mapped = ctdl::map_competencies(&fw.uri, &publishers, &competencies, &self.language);
         report.add(Counter::CompetenciesTotal, competencies.len() as i64);
         report.add(Counter::CompetenciesDone, mapped.rejected.len() as i64);
         for (what, why) in &mapped.rejected {
@@ -181,7 +183,7 @@ impl Importer {
             let budget = &budget;
             async move {
                 let doc: Result<Document, _> = self.client.get_json(&u, budget, cancel).await;
-                doc.map(|d| d.0)
+                doc.map(|d| unwrap_envelope(d.0))
             }
         };
         let doc = get(uri.to_string()).await?;
@@ -298,6 +300,15 @@ impl Importer {
                 FrameworkError::Skip(format!("{uri}: @graph holds no {}", ctdl::FRAMEWORK_TYPE))
             })?;
         Ok((framework, competencies))
+    }
+}
+
+/// The resource inside a registry envelope (`{"envelope_type": ..., "decoded_resource": {...}}`),
+/// or the document itself.
+fn unwrap_envelope(mut doc: Value) -> Value {
+    match doc.get_mut("decoded_resource").map(Value::take) {
+        Some(inner @ Value::Object(_)) => inner,
+        _ => doc,
     }
 }
 
