@@ -509,3 +509,113 @@ async fn a_job_whose_process_died_is_resumed_from_its_checkpoint() {
     assert_eq!(end["progress"]["competenciesTotal"], 6);
     assert_eq!(end["progress"]["competenciesDone"], 6);
 }
+
+/// A certification blueprint as publishers release it: in a registry envelope, with weights,
+/// list order, levels, comments, industries, a prerequisite, an occupation by target URL, a top
+/// domain whose `isChildOf` names the framework (with a slash), and a competency listed twice.
+#[tokio::test]
+async fn a_blueprint_keeps_every_term_the_publisher_gave() {
+    let (_, reg) = ce_server::start(0).await;
+    let app = app_for_registry(|_| {}).await;
+    let started = start_import(&app, &[reg.uri("/resources/ce-fw-blueprint")]).await;
+    let end = wait_for_end(&app, started["name"].as_str().unwrap()).await;
+    assert_eq!(end["status"], "SUCCEEDED", "{end:#}");
+    assert_eq!(
+        end["progress"]["competenciesTotal"], 5,
+        "the twice-listed one counts once"
+    );
+
+    let fw = app
+        .data(
+            "{ frameworks { nodes { name publisher publicationStatus license sources dateCopyright dateCreated dateModified } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        fw["frameworks"]["nodes"][0],
+        json!({"name": "Plan d'examen", "publisher": "Acme Certification Board",
+            "publicationStatus": "Published", "license": "https://creativecommons.org/licenses/by/4.0/",
+            "sources": ["https://example.org/blueprints/secops-2024.pdf"], "dateCopyright": "2024",
+            "dateCreated": "2023-11-02", "dateModified": "2024-03-15"}),
+        "a language map without en falls back to the document's first language"
+    );
+
+    let d = app
+        .data(
+            "{ skills(limit: 10, filter: {text: \"monitor\"}) { name description listId weight educationLevels
+                complexityLevels comments industries dateCreated organizations parentNodes { name }
+                childNodes { name listId childNodes { name } }
+                alignments { skillAlignment { aligned { name alignmentType } } }
+                occupations { detailedOccupation { code name } } } }",
+            json!({}),
+        )
+        .await;
+    let d1 = &d["skills"][0];
+    assert_eq!(d1["name"], "Security Operations");
+    assert_eq!(
+        d1["description"],
+        "Monitor, detect and respond to security events."
+    );
+    assert_eq!(d1["listId"], "2");
+    assert_eq!(d1["weight"], 40.0);
+    assert_eq!(d1["educationLevels"], json!(["Postsecondary"]));
+    assert_eq!(d1["complexityLevels"], json!(["Advanced"]));
+    assert_eq!(d1["comments"], json!(["About 40% of scored items."]));
+    assert_eq!(
+        d1["industries"],
+        json!(["Computer Systems Design Services"])
+    );
+    assert_eq!(d1["dateCreated"], "2023-11-02");
+    assert_eq!(
+        d1["organizations"],
+        json!(["https://example.org/orgs/acme"])
+    );
+    assert_eq!(d1["parentNodes"], json!([]), "top-level, not under a stub");
+    // List order (2.2 before 2.10), not name order.
+    let children: Vec<&str> = d1["childNodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["listId"].as_str().unwrap())
+        .collect();
+    assert_eq!(children, ["2.2", "2.10"], "{d1:#}");
+    assert_eq!(
+        d1["childNodes"][1]["childNodes"],
+        json!([{"name": "Correlate authentication failures"}]),
+        "children from both listings of the duplicate"
+    );
+    assert_eq!(
+        d1["alignments"]["skillAlignment"][0]["aligned"],
+        json!([{"name": "Security Fundamentals", "alignmentType": "prerequisite"}])
+    );
+    assert_eq!(
+        d1["occupations"]["detailedOccupation"],
+        json!([{"code": "15-1212", "name": "Information Security Analysts"}])
+    );
+    // Without a label the text is both the name and the description (GraphQL and REST).
+    let d0 = app
+        .data(
+            "{ skills(limit: 1, filter: {text: \"fundamentals\"}) { name description weight } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        d0["skills"][0],
+        json!({"name": "Security Fundamentals", "description": "Security Fundamentals", "weight": 60.0})
+    );
+    let rest: Value = app
+        .http
+        .get(app.url("/skill-service/api/v1/skills?skip=0&limit=10"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let listed = rest.to_string();
+    assert!(
+        listed.contains("\"description\":\"Security Fundamentals\""),
+        "{rest:#}"
+    );
+    assert!(listed.contains("https://example.org/orgs/acme"), "{rest:#}");
+}
