@@ -517,9 +517,17 @@ async fn a_job_whose_process_died_is_resumed_from_its_checkpoint() {
 async fn a_blueprint_keeps_every_term_the_publisher_gave() {
     let (_, reg) = ce_server::start(0).await;
     let app = app_for_registry(|_| {}).await;
-    let started = start_import(&app, &[reg.uri("/resources/ce-fw-blueprint")]).await;
+    let down = reg.uri("/resources/ce-down");
+    let started = start_import(&app, &[down.clone(), reg.uri("/resources/ce-fw-blueprint")]).await;
     let end = wait_for_end(&app, started["name"].as_str().unwrap()).await;
     assert_eq!(end["status"], "SUCCEEDED", "{end:#}");
+    assert_eq!(end["progress"]["frameworksDone"], 1, "the one imported");
+    // The error says the failure was retried, not only its last status.
+    assert_eq!(
+        end["errors"],
+        json!([{"target": down, "message": format!("{down}: HTTP 503 (gave up after 4 attempts)")}]),
+    );
+    assert_eq!(reg.hits("/resources/ce-down"), 4);
     assert_eq!(
         end["progress"]["competenciesTotal"], 5,
         "the twice-listed one counts once"

@@ -170,6 +170,10 @@ async fn serve(State(reg): State<Arc<Registry>>, uri: Uri) -> Response {
                 .to_string(),
             );
         }
+        // A registry that is down, however often it is asked.
+        "/resources/ce-down" => {
+            return (StatusCode::SERVICE_UNAVAILABLE, "down for maintenance").into_response()
+        }
         // A registry that accepts the connection and never answers.
         "/resources/ce-hang" => std::future::pending::<()>().await,
         "/resources/ce-fw-flaky" if hit == 1 => {

@@ -30,6 +30,12 @@ pub enum FetchError {
     /// The documents of one framework together outweigh its budget.
     #[error("{0}: the framework's documents together exceed {1} bytes")]
     OverBudget(String, usize),
+    /// A transient failure that persisted through every retry.
+    #[error("{error} (gave up after {attempts} attempts)")]
+    GaveUp {
+        error: Box<FetchError>,
+        attempts: usize,
+    },
     /// The caller's cancellation token fired while waiting.
     #[error("interrupted")]
     Interrupted,
@@ -205,7 +211,11 @@ impl RegistryClient {
             .with_min_delay(self.backoff)
             .with_max_times(self.retries as usize)
             .with_jitter();
-        let body = (|| self.get_once(parsed.clone(), budget))
+        let attempts = AtomicUsize::new(0);
+        let body = (|| {
+            attempts.fetch_add(1, Ordering::Relaxed);
+            self.get_once(parsed.clone(), budget)
+        })
             .retry(policy)
             .when(|failed| is_transient(&failed.error))
             .adjust(|failed, backoff| backoff.map(|b| failed.retry_after.unwrap_or(b)))
@@ -213,7 +223,13 @@ impl RegistryClient {
                 tracing::warn!(%url, error = %failed.error, ?delay, "registry fetch failed; retrying")
             })
             .await
-            .map_err(|failed| failed.error)?;
+            .map_err(|failed| match attempts.load(Ordering::Relaxed) {
+                n if n > 1 && is_transient(&failed.error) => FetchError::GaveUp {
+                    error: Box::new(failed.error),
+                    attempts: n,
+                },
+                _ => failed.error,
+            })?;
         serde_json::from_slice(&body).map_err(|e| FetchError::NotJson(url.into(), e.to_string()))
     }
 
@@ -299,6 +315,9 @@ fn retry_after(value: &str) -> Option<Duration> {
 }
 
 fn transport(url: &str, e: &reqwest::Error) -> FetchError {
+    if e.is_timeout() {
+        return FetchError::Transport(url.into(), "timed out".into());
+    }
     // The redirect policy's message sits in the source chain.
     let mut msg = e.to_string();
     let mut src = std::error::Error::source(e);
