@@ -11,17 +11,6 @@ const ROWS: usize = 2_000;
 /// Bytes of an ignored column per row: 2,000 rows x 100 KiB = ~200 MB.
 const PADDING: usize = 100 * 1024;
 
-/// Peak resident memory of this process so far, in bytes.
-fn peak_rss() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let kb: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap();
-    kb * 1024
-}
-
 #[tokio::test]
 async fn a_200_mb_file_streams_with_flat_memory() {
     let app = TestApp::start().await;
@@ -52,7 +41,7 @@ async fn a_200_mb_file_streams_with_flat_memory() {
     s3::put_file(&bucket, "big.csv", &path).await;
     std::fs::remove_file(&path).unwrap();
 
-    let before = peak_rss();
+    let before = common::peak_rss();
     let created = app
         .data(
             "mutation($i: FileLoadTaskInput!){ createFileLoadTask(input:$i){ name } }",
@@ -75,7 +64,7 @@ async fn a_200_mb_file_streams_with_flat_memory() {
         job["progress"],
         json!({"rowsRead": ROWS, "rowsLoaded": ROWS, "rowsRejected": 0})
     );
-    let grown = peak_rss().saturating_sub(before);
+    let grown = common::peak_rss().saturating_sub(before);
     assert!(
         grown < 64 * 1024 * 1024,
         "peak memory grew by {} MiB while loading a {} MiB file",

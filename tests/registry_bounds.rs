@@ -10,13 +10,7 @@ const FIELDS: &str = "status progress { competenciesDone } errors { target messa
 
 /// Peak resident memory of this process so far, in MiB.
 fn peak_rss_mib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let kib: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap();
-    kib / 1024
+    common::peak_rss() / (1024 * 1024)
 }
 
 async fn import(app: &TestApp, uri: &str) -> Value {

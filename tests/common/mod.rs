@@ -264,3 +264,14 @@ pub async fn two_alignments_to_one_skill(graph: &Graph, a: &str, b: &str) {
         writes::set_alignments(graph, &set).await.unwrap();
     }
 }
+
+/// Peak resident memory of this process so far, in bytes (Linux `VmHWM`).
+pub fn peak_rss() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    kib * 1024
+}
