@@ -17,7 +17,7 @@ use governor::{DefaultKeyedRateLimiter, Quota};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::auth::Identity;
-use super::errors::coded;
+use super::errors::{coded, server_error};
 use super::AppState;
 use crate::config::Limits;
 
@@ -47,10 +47,10 @@ impl Limited {
     }
 
     pub fn to_server_error(&self) -> ServerError {
-        let mut e = ServerError::new(self.to_string(), None);
-        let ext = e.extensions.get_or_insert_with(Default::default);
-        ext.set("code", RATE_LIMITED);
-        ext.set("retryAfter", self.retry_after_secs());
+        let mut e = server_error(RATE_LIMITED, self.to_string());
+        e.extensions
+            .get_or_insert_with(Default::default)
+            .set("retryAfter", self.retry_after_secs());
         e
     }
 }

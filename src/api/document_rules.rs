@@ -11,9 +11,11 @@ use std::sync::Arc;
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
-use async_graphql::{ServerError, ServerResult, Variables};
+use async_graphql::{ServerResult, Variables};
 
-use super::errors::{GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, METHOD_NOT_ALLOWED};
+use super::errors::{
+    server_error, GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, METHOD_NOT_ALLOWED,
+};
 
 /// Depth allowed below `__schema` / `__type`; the graphql-js query needs 13.
 pub const MAX_INTROSPECTION_DEPTH: usize = 20;
@@ -35,14 +37,6 @@ impl ExtensionFactory for DocumentRules {
     }
 }
 
-fn coded(message: String, code: &'static str) -> ServerError {
-    let mut e = ServerError::new(message, None);
-    e.extensions
-        .get_or_insert_with(Default::default)
-        .set("code", code);
-    e
-}
-
 #[async_trait::async_trait]
 impl Extension for DocumentRules {
     async fn parse_query(
@@ -52,13 +46,13 @@ impl Extension for DocumentRules {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
+        if tokens(query, self.max_tokens) > self.max_tokens {
+            let message = format!("the document has over {} tokens", self.max_tokens);
+            return Err(server_error(GRAPHQL_PARSE_FAILED, message));
+        }
         // The rules see the document before async-graphql does: its own recursion check
         // expands every fragment path, which a document that doubles at each level turns into
         // billions of steps. Parsing twice costs about a millisecond for a large query.
-        if tokens(query, self.max_tokens) > self.max_tokens {
-            let message = format!("the document has over {} tokens", self.max_tokens);
-            return Err(coded(message, GRAPHQL_PARSE_FAILED));
-        }
         if let Ok(doc) = async_graphql::parser::parse_query(query) {
             self.check(ctx, &doc)?;
         }
@@ -75,12 +69,12 @@ impl DocumentRules {
             .any(|(_, op)| op.node.ty == OperationType::Mutation);
         if mutation && ctx.data_opt::<ViaGet>().is_some() {
             let message = "mutations must be sent with POST".to_string();
-            return Err(coded(message, METHOD_NOT_ALLOWED));
+            return Err(server_error(METHOD_NOT_ALLOWED, message));
         }
         let depths = Depths::of(doc);
         let too_deep = |what: &str, depth: usize, max: usize| {
             let message = format!("{what} is nested too deep: depth {depth}, at most {max}");
-            coded(message, GRAPHQL_VALIDATION_FAILED)
+            server_error(GRAPHQL_VALIDATION_FAILED, message)
         };
         if depths.data > self.max_depth {
             return Err(too_deep("Query", depths.data, self.max_depth));
@@ -90,7 +84,7 @@ impl DocumentRules {
                 "Query has {} root fields (aliases included), at most {}",
                 depths.root_fields, self.max_root_fields
             );
-            return Err(coded(message, GRAPHQL_VALIDATION_FAILED));
+            return Err(server_error(GRAPHQL_VALIDATION_FAILED, message));
         }
         if depths.fields > self.max_fields {
             let message = format!(
@@ -103,7 +97,7 @@ impl DocumentRules {
                 depths.fields.min(MAX_COUNTED),
                 self.max_fields
             );
-            return Err(coded(message, GRAPHQL_VALIDATION_FAILED));
+            return Err(server_error(GRAPHQL_VALIDATION_FAILED, message));
         }
         if depths.introspection > MAX_INTROSPECTION_DEPTH {
             return Err(too_deep(

@@ -44,6 +44,11 @@ pub fn db(err: GraphError) -> async_graphql::Error {
     coded(code, err.public_message())
 }
 
+/// An error of the whole request (no resolver, no position), with its code.
+pub fn server_error(code: &'static str, message: impl Into<String>) -> ServerError {
+    ensure_code(ServerError::new(message, None), code)
+}
+
 /// Adds `code` to a server error that has none.
 pub fn ensure_code(mut err: ServerError, code: &'static str) -> ServerError {
     let has_code = err

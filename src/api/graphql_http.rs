@@ -155,14 +155,13 @@ fn capped(body: Vec<u8>, max: usize) -> Vec<u8> {
 
 /// Seconds to wait, when an operation was refused by a per-caller limit.
 fn rate_limited(errors: &[ServerError]) -> Option<u64> {
-    errors.iter().find_map(|e| {
-        let ext = e.extensions.as_ref()?;
-        (ext.get("code")? == &async_graphql::Value::from(RATE_LIMITED)).then(|| {
-            match ext.get("retryAfter") {
-                Some(async_graphql::Value::Number(n)) => n.as_u64().unwrap_or(1),
-                _ => 1,
-            }
-        })
+    let retry_after = with_code(errors, RATE_LIMITED)?
+        .extensions
+        .as_ref()
+        .and_then(|x| x.get("retryAfter"));
+    Some(match retry_after {
+        Some(async_graphql::Value::Number(n)) => n.as_u64().unwrap_or(1),
+        _ => 1,
     })
 }
 
@@ -206,7 +205,12 @@ fn accepts(headers: &HeaderMap, kind: &str) -> bool {
 }
 
 fn has_code(errors: &[ServerError], code: &str) -> bool {
-    errors.iter().any(|e| {
+    with_code(errors, code).is_some()
+}
+
+/// The first error carrying `code`.
+fn with_code<'a>(errors: &'a [ServerError], code: &str) -> Option<&'a ServerError> {
+    errors.iter().find(|e| {
         e.extensions
             .as_ref()
             .and_then(|x| x.get("code"))

@@ -150,8 +150,6 @@ impl Handler for CredentialEngineImport {
                 input.competency_frameworks.len() as i64,
             );
         }
-        // Frameworks imported so far (a skipped one is in `done` and in the errors, not here).
-        let mut imported = ctx.progress().frameworks_done;
         for uri in input
             .competency_frameworks
             .iter()
@@ -159,10 +157,8 @@ impl Handler for CredentialEngineImport {
         {
             report::checkpoint(ctx.cancel())?;
             match self.0.import_framework(uri, report, ctx.cancel()).await {
-                Ok(()) => {
-                    imported += 1;
-                    report.add(Counter::FrameworksDone, 1);
-                }
+                // A skipped framework is in `done` and in the errors, not among those done.
+                Ok(()) => report.add(Counter::FrameworksDone, 1),
                 Err(FrameworkError::Stop(stop)) => return Err(stop.into()),
                 Err(FrameworkError::Skip(why)) => {
                     tracing::warn!(%uri, %why, "framework skipped");
@@ -171,7 +167,7 @@ impl Handler for CredentialEngineImport {
             }
             ctx.mark_done(uri).await?;
         }
-        if imported == 0 {
+        if ctx.progress().frameworks_done == 0 {
             return Err(JobFailure::Failed(
                 "no framework could be imported; see errors".into(),
             ));

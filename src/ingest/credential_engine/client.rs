@@ -41,6 +41,14 @@ pub enum FetchError {
     Interrupted,
 }
 
+impl FetchError {
+    /// Whether this failure ends the whole framework (the job was interrupted, or the
+    /// framework's documents outgrew their budget) rather than only the one document.
+    pub fn ends_framework(&self) -> bool {
+        matches!(self, FetchError::Interrupted | FetchError::OverBudget(..))
+    }
+}
+
 /// Hosts the importer may contact. A bare host name allows HTTPS on port 443 only; `host:port`
 /// pins a port, over HTTP or HTTPS (for registries served elsewhere, and for tests).
 #[derive(Debug, Clone)]

@@ -176,7 +176,7 @@ pub fn terms(v: Option<&Value>, lang: &str) -> Vec<String> {
         Some(Value::Object(o)) => text(o.get("ceterms:targetNodeName"), lang)
             .or_else(|| text(o.get("ceterms:codedNotation"), lang))
             .or_else(|| uris(o.get("ceterms:targetNode")).into_iter().next())
-            .or_else(|| o.get("@id").and_then(Value::as_str).map(str::to_string))
+            .or_else(|| uris(o.get("@id")).into_iter().next())
             .into_iter()
             .collect(),
         other => texts(other, lang),

@@ -179,14 +179,7 @@ impl Importer {
         cancel: &CancellationToken,
     ) -> Result<(Value, Vec<Value>), FrameworkError> {
         let budget = Budget::new(self.max_bytes);
-        let get = |u: String| {
-            let budget = &budget;
-            async move {
-                let doc: Result<Document, _> = self.client.get_json(&u, budget, cancel).await;
-                doc.map(|d| unwrap_envelope(d.0))
-            }
-        };
-        let doc = get(uri.to_string()).await?;
+        let doc = self.fetch(uri, &budget, cancel).await?;
         if doc.get("@graph").is_some() {
             return self.split_graph(doc, uri);
         }
@@ -197,32 +190,27 @@ impl Importer {
             )));
         }
         if let Some(graph_uri) = graph_uri(uri) {
-            match get(graph_uri).await {
+            match self.fetch(&graph_uri, &budget, cancel).await {
                 Ok(g) if g.get("@graph").is_some() => return self.split_graph(g, uri),
                 Ok(_) => {}
-                Err(FetchError::Interrupted) => return Err(Stop::Interrupted.into()),
-                Err(e @ FetchError::OverBudget(..)) => return Err(e.into()),
+                Err(e) if e.ends_framework() => return Err(e.into()),
                 Err(e) => tracing::debug!(error = %e, "no @graph document; crawling competencies"),
             }
         }
-        let competencies = self.crawl(&doc, &get, uri, report, cancel).await?;
+        let competencies = self.crawl(&doc, &budget, uri, report, cancel).await?;
         Ok((doc, competencies))
     }
 
     /// Breadth-first fetch of the hierarchy, `concurrency` requests at a time; refused before
     /// fetching once the framework names more competencies than allowed.
-    async fn crawl<F, Fut>(
+    async fn crawl(
         &self,
         framework: &Value,
-        get: &F,
+        budget: &Budget,
         uri: &str,
         report: &dyn Report,
         cancel: &CancellationToken,
-    ) -> Result<Vec<Value>, FrameworkError>
-    where
-        F: Fn(String) -> Fut,
-        Fut: std::future::Future<Output = Result<Value, FetchError>>,
-    {
+    ) -> Result<Vec<Value>, FrameworkError> {
         let mut seen: HashSet<String> = HashSet::new();
         let mut frontier: Vec<String> = ctdl::uris(framework.get("ceasn:hasTopChild"))
             .into_iter()
@@ -235,7 +223,10 @@ impl Importer {
             self.within_limit(uri, seen.len())?;
             let results: Vec<(String, Result<Value, FetchError>)> =
                 stream::iter(std::mem::take(&mut frontier))
-                    .map(|u| async move { (u.clone(), get(u).await) })
+                    .map(|u| async move {
+                        let r = self.fetch(&u, budget, cancel).await;
+                        (u, r)
+                    })
                     .buffer_unordered(self.concurrency)
                     .collect()
                     .await;
@@ -249,13 +240,23 @@ impl Importer {
                         }
                         found.push(c);
                     }
-                    Err(FetchError::Interrupted) => return Err(Stop::Interrupted.into()),
-                    Err(e @ FetchError::OverBudget(..)) => return Err(e.into()),
+                    Err(e) if e.ends_framework() => return Err(e.into()),
                     Err(e) => report.problem(Problem::about(u, e.to_string())),
                 }
             }
         }
         Ok(found)
+    }
+
+    /// One registry document, kept lean and out of its envelope, spent from `budget`.
+    async fn fetch(
+        &self,
+        url: &str,
+        budget: &Budget,
+        cancel: &CancellationToken,
+    ) -> Result<Value, FetchError> {
+        let doc: Document = self.client.get_json(url, budget, cancel).await?;
+        Ok(unwrap_envelope(doc.0))
     }
 
     fn within_limit(&self, uri: &str, competencies: usize) -> Result<(), FrameworkError> {
@@ -291,14 +292,11 @@ impl Importer {
                 graph_uri(id).as_deref() == graph_uri(uri).as_deref() || id == uri
             })
         };
-        let framework = frameworks
-            .iter()
-            .position(|f| wanted(&f))
-            .or((!frameworks.is_empty()).then_some(0))
-            .map(|i| frameworks.into_iter().nth(i).expect("index found above"))
-            .ok_or_else(|| {
-                FrameworkError::Skip(format!("{uri}: @graph holds no {}", ctdl::FRAMEWORK_TYPE))
-            })?;
+        // The framework the URI names, else the first one.
+        let at = frameworks.iter().position(|f| wanted(&f)).unwrap_or(0);
+        let framework = frameworks.into_iter().nth(at).ok_or_else(|| {
+            FrameworkError::Skip(format!("{uri}: @graph holds no {}", ctdl::FRAMEWORK_TYPE))
+        })?;
         Ok((framework, competencies))
     }
 }
