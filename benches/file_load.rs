@@ -10,7 +10,8 @@ use std::time::Instant;
 
 use serde_json::json;
 use skillgraph::graph::events;
-use skillgraph::ingest::file_load::learning::{Columns, Validator};
+use skillgraph::ingest::file_load::records::{Caps, Item, Records};
+use skillgraph::ingest::file_load::schema::{Columns, EntityType, Validator};
 
 #[tokio::main]
 async fn main() {
@@ -73,18 +74,21 @@ async fn main() {
 
     // The same rows, validated the same way, written straight to a fresh database.
     let raw = common::TestApp::start().await;
-    let mut reader = csv::Reader::from_path(&path).unwrap();
-    let mut validator = Validator::new(Columns::from_header(reader.headers().unwrap()).unwrap());
-    let parsed: Vec<_> = reader
-        .records()
-        .map(|r| validator.check(&r.unwrap()).unwrap())
-        .collect();
+    let file = std::io::BufReader::new(std::fs::File::open(&path).unwrap());
+    let mut records = Records::new(file, caps(&raw));
+    let Some(Item::Record { fields: header, .. }) = records.next_item().unwrap() else {
+        panic!("no header")
+    };
+    let columns = Columns::from_header(EntityType::Learning, &header).unwrap();
+    let mut validator = Validator::new(columns);
+    let mut parsed = vec![];
+    while let Some(Item::Record { line, fields, .. }) = records.next_item().unwrap() {
+        parsed.push(validator.check(line, &fields).unwrap());
+    }
     let batch = raw.state.config.file_load.batch_size;
     let t = Instant::now();
     for chunk in parsed.chunks(batch) {
-        events::upsert_learning_events(raw.graph(), chunk)
-            .await
-            .unwrap();
+        events::upsert(raw.graph(), chunk).await.unwrap();
     }
     let raw_secs = t.elapsed().as_secs_f64();
     println!(
@@ -92,4 +96,12 @@ async fn main() {
         rows as f64 / raw_secs
     );
     std::fs::remove_file(&path).ok();
+}
+
+fn caps(app: &common::TestApp) -> Caps {
+    let c = &app.state.config.file_load;
+    Caps {
+        field_bytes: c.max_field_bytes,
+        record_bytes: c.max_record_bytes,
+    }
 }

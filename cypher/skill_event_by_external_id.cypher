@@ -1,2 +1,2 @@
-MATCH (ev:LearningEvent {external_id: $external_id})
+MATCH (ev:SkillEvent {external_id: $external_id})
 RETURN ev {.*} AS event

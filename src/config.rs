@@ -341,4 +341,19 @@ pub struct FileLoadConfig {
         default_value_t = 1000
     )]
     pub batch_size: usize,
+    /// Largest field a file load accepts; a row with a larger one is rejected, with its line.
+    #[arg(
+        long = "file-load-max-field-bytes",
+        env = "SKILLGRAPH_FILE_LOAD_MAX_FIELD_BYTES",
+        default_value_t = 1 << 20
+    )]
+    pub max_field_bytes: usize,
+    /// Largest record (row) a file load accepts; larger rows are skipped as they stream past
+    /// and reported, so one huge row costs no more memory than this.
+    #[arg(
+        long = "file-load-max-record-bytes",
+        env = "SKILLGRAPH_FILE_LOAD_MAX_RECORD_BYTES",
+        default_value_t = 4 << 20
+    )]
+    pub max_record_bytes: usize,
 }

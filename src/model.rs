@@ -132,35 +132,28 @@ pub struct Framework {
     pub skill_count: Option<i64>,
 }
 
-/// What a learning event row says (validated and normalised by the loader).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
-#[serde(default)]
-pub struct LearningEventProps {
-    pub language: Option<String>,
-    /// RFC 3339 UTC.
-    pub timestamp: Option<String>,
-    pub source: Option<String>,
-    pub course_id: Option<String>,
-    pub learning_title: Option<String>,
-    pub learning_description: Option<String>,
-}
-
-/// Something an employee did that evidences skills; today, learning.
+/// Something an employee did that evidences skills: one of the Skill Event API's types.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
 #[graphql(complex)]
 #[serde(default)]
 pub struct SkillEvent {
     pub external_id: String,
-    /// Inferred from the load task's entity type, not read from the file.
+    /// The load task's entity type (`learning`, `working_history`, ...), not read from the file.
     pub event_type: Option<String>,
     pub employee_external_id: Option<String>,
-    #[serde(flatten)]
-    #[graphql(flatten)]
-    pub props: LearningEventProps,
+    /// One of the API's values: auto, nl, fr, en, de.
+    pub language: Option<String>,
+    /// ISO 8601 UTC in one fixed width (`2025-05-02T00:00:00.000Z`), so text order is time order.
+    pub timestamp: Option<String>,
+    pub source: Option<String>,
     #[graphql(skip)]
     pub created_time: Option<String>,
     #[graphql(skip)]
     pub modified_time: Option<String>,
+    /// The type's content columns, as stored; typed per event type by the API.
+    #[graphql(skip)]
+    #[serde(flatten)]
+    pub content: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// An employee, known by the external id the skill events name.

@@ -234,7 +234,7 @@ async fn a_file_load_cut_short_by_a_kill_fails_saying_what_was_committed() {
         "{message}"
     );
     let g = common::connect(&db).await;
-    let stored = common::count(&g, "MATCH (e:LearningEvent) RETURN count(e) AS n").await;
+    let stored = common::count(&g, "MATCH (e:SkillEvent) RETURN count(e) AS n").await;
     assert!(stored >= loaded, "{stored} stored, {loaded} reported");
 }
 

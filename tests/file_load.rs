@@ -79,7 +79,7 @@ async fn run_task(app: &TestApp, uri: &str, key: &str, secret: &str) -> Value {
 
 const CSV: &str = "\
 employee_external_id,language,external_id,timestamp,course_id,learning_title,learning_description,source,ignored_column
-emp-1,en-US,ev-1,2024-05-01T10:00:00Z,course-42,,,lms,x
+emp-1,en,ev-1,2024-05-01T10:00:00Z,course-42,,,lms,x
 emp-1,en,ev-2,2024-05-02T10:00:00+02:00,,Intro to Rust,Ownership and borrowing,,y
 emp-2,fr,ev-3,2024-05-03T09:30:00Z,course-42,,,,z
 ,en,ev-4,2024-05-04T10:00:00Z,course-1,,,,
@@ -135,7 +135,7 @@ async fn loads_valid_rows_reports_bad_ones_and_reloads_idempotently() {
     let events = emp["employee"]["learningEvents"].as_array().unwrap();
     assert_eq!(events.len(), 2);
     assert_eq!(events[0]["externalId"], "ev-2", "newest first");
-    assert_eq!(events[0]["timestamp"], "2024-05-02T08:00:00Z");
+    assert_eq!(events[0]["timestamp"], "2024-05-02T08:00:00.000Z");
     assert_eq!(events[0]["learningTitle"], "Intro to Rust");
     assert_eq!(events[1]["courseId"], "course-42");
     assert_eq!(events[1]["source"], "lms");

@@ -3,6 +3,7 @@ use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, S
 
 use super::auth::{self, Role};
 use super::errors::{bad_input, db};
+use super::event_content::SkillEventContent;
 use super::jobs::start_error;
 use super::node;
 use super::pagination::{connection_cost, edges, page_bounds, window, Edge, PageInfo, COUNT_COST};
@@ -13,11 +14,25 @@ use crate::ingest::file_load::{self, FileLoadRequest};
 use crate::jobs::model::Job;
 use crate::model::{Employee, SkillEvent};
 
-/// The kinds of skill event a file may hold.
+/// The Skill Event API's event types; a file holds one of them.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "file_load::EntityType")]
 pub enum EntityType {
+    WorkingHistory,
+    EducationHistory,
+    ResumeDocument,
     Learning,
+    Feedback,
+    Goal,
+    Project,
+    Ticket,
+    Certificate,
+    SkillNotes,
+    SkillProfileFeedback,
+}
+
+fn type_name(t: Option<EntityType>) -> Option<&'static str> {
+    t.map(|t| file_load::EntityType::from(t).name())
 }
 
 /// How the service reaches the file.
@@ -93,9 +108,22 @@ impl Employee {
         #[graphql(default = 0)] skip: i32,
         #[graphql(default = 20)] limit: i32,
     ) -> Result<Vec<SkillEvent>> {
+        self.events(ctx, Some(EntityType::Learning), skip, limit)
+            .await
+    }
+
+    /// The employee's skill events, newest first, optionally of one type.
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        event_type: Option<EntityType>,
+        #[graphql(default = 0)] skip: i32,
+        #[graphql(default = 20)] limit: i32,
+    ) -> Result<Vec<SkillEvent>> {
         let state = state(ctx)?;
         let (skip, limit) = page_bounds(skip, limit, state.config.limits.max_page_size)?;
-        events::page(&state.graph, Some(&self.external_id), skip, limit)
+        let employee = Some(self.external_id.as_str());
+        events::page(&state.graph, employee, type_name(event_type), skip, limit)
             .await
             .map_err(db)
     }
@@ -107,6 +135,33 @@ impl SkillEvent {
     pub async fn id(&self) -> ID {
         node::id(node::Kind::SkillEvent, &self.external_id)
     }
+
+    /// The event's content, typed by its event type; null for a type this version does not know.
+    async fn content(&self) -> Option<SkillEventContent> {
+        let entity = self.event_type.as_deref()?.parse().ok()?;
+        Some(SkillEventContent::new(entity, &self.content))
+    }
+
+    #[graphql(deprecation = "use `content { ... on LearningContent { courseId } }`")]
+    async fn course_id(&self) -> Option<String> {
+        self.learning("course_id")
+    }
+
+    #[graphql(deprecation = "use `content { ... on LearningContent { learningTitle } }`")]
+    async fn learning_title(&self) -> Option<String> {
+        self.learning("learning_title")
+    }
+
+    #[graphql(deprecation = "use `content { ... on LearningContent { learningDescription } }`")]
+    async fn learning_description(&self) -> Option<String> {
+        self.learning("learning_description")
+    }
+}
+
+impl SkillEvent {
+    fn learning(&self, column: &str) -> Option<String> {
+        self.content.get(column)?.as_str().map(str::to_string)
+    }
 }
 
 /// One page of skill events.
@@ -117,6 +172,8 @@ pub struct SkillEventConnection {
     pub page_info: PageInfo,
     #[graphql(skip)]
     employee: Option<String>,
+    #[graphql(skip)]
+    event_type: Option<EntityType>,
 }
 
 #[ComplexObject]
@@ -124,7 +181,8 @@ impl SkillEventConnection {
     /// Number of events matching the filter, over all pages.
     #[graphql(complexity = "COUNT_COST")]
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
-        events::count(&state(ctx)?.graph, self.employee.as_deref())
+        let event_type = type_name(self.event_type);
+        events::count(&state(ctx)?.graph, self.employee.as_deref(), event_type)
             .await
             .map_err(db)
     }
@@ -147,7 +205,7 @@ impl FileLoadQuery {
         Ok(found)
     }
 
-    /// Skill events, newest first, optionally of one employee.
+    /// Skill events, newest first, optionally of one employee and of one type.
     #[graphql(complexity = "connection_cost(first, child_complexity, __field)")]
     async fn skill_events(
         &self,
@@ -155,18 +213,26 @@ impl FileLoadQuery {
         #[graphql(default = 20)] first: i32,
         after: Option<String>,
         employee_external_id: Option<String>,
+        event_type: Option<EntityType>,
     ) -> Result<SkillEventConnection> {
         let state = state(ctx)?;
         let (start, first) = window(first, after.as_deref(), state.config.limits.max_page_size)?;
         let employee = employee_external_id.as_deref();
-        let rows = events::page(&state.graph, employee, start, first + 1)
-            .await
-            .map_err(db)?;
+        let rows = events::page(
+            &state.graph,
+            employee,
+            type_name(event_type),
+            start,
+            first + 1,
+        )
+        .await
+        .map_err(db)?;
         let (edges, page_info) = edges(rows, start, first);
         Ok(SkillEventConnection {
             edges,
             page_info,
             employee: employee_external_id,
+            event_type,
         })
     }
 }

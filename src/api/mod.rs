@@ -5,6 +5,7 @@ pub mod caller_limits;
 mod cross_site;
 mod document_rules;
 pub mod errors;
+pub mod event_content;
 mod extension;
 pub mod file_load;
 #[cfg(test)]

@@ -35,6 +35,7 @@ macro_rules! cypher {
 
 cypher! {
     SCHEMA => ["schema.cypher"] () -> (),
+    RELABEL_LEARNING_EVENTS => ["relabel_learning_events.cypher"] () -> (n),
     HEALTH => ["health.cypher"] () -> (ok),
     SKILL_BY_UUID => ["skill_by_uuid.cypher"] (uuid) -> (skill),
     SKILL_PARENTS => ["skill_parents.cypher"] (uuids) -> (uuid, skill),
@@ -56,10 +57,10 @@ cypher! {
     UPSERT_CHILD_EDGES => ["upsert_child_edges.cypher"] (rows) -> (n),
     SET_ALIGNMENTS => ["set_alignments.cypher"] (rows) -> (n),
     SET_OCCUPATIONS => ["set_occupations.cypher"] (rows) -> (n),
-    UPSERT_LEARNING_EVENTS => ["upsert_learning_events.cypher"] (rows, now) -> (n),
+    UPSERT_SKILL_EVENTS => ["upsert_skill_events.cypher"] (rows, now) -> (n),
     EMPLOYEE_BY_EXTERNAL_ID => ["employee_by_external_id.cypher"] (external_id) -> (employee),
-    SKILL_EVENTS_PAGE => ["skill_events_page.cypher"] (employee, skip, limit) -> (event),
-    SKILL_EVENTS_COUNT => ["skill_events_count.cypher"] (employee) -> (total),
+    SKILL_EVENTS_PAGE => ["skill_events_page.cypher"] (employee, event_type, skip, limit) -> (event),
+    SKILL_EVENTS_COUNT => ["skill_events_count.cypher"] (employee, event_type) -> (total),
     SKILL_EVENT_BY_EXTERNAL_ID => ["skill_event_by_external_id.cypher"] (external_id) -> (event),
     JOB_CREATE => ["job_create.cypher"] (props) -> (job),
     JOB_BY_NAME => ["job_by_name.cypher"] (name) -> (job),

@@ -1,4 +1,5 @@
-//! Applies `cypher/schema.cypher`. Every statement is `IF NOT EXISTS`, so this is idempotent.
+//! Applies `cypher/schema.cypher` (every statement is `IF NOT EXISTS`), then the data
+//! migrations, each of which matches nothing once done: applying twice changes nothing.
 
 use super::{cypher, Graph, GraphResult};
 
@@ -10,5 +11,12 @@ pub async fn apply(graph: &Graph) -> GraphResult<usize> {
         graph.rows_unchecked(neo4rs::query(&stmt)).await?;
         applied += 1;
     }
-    Ok(applied)
+    let relabelled: i64 = (graph
+        .one(cypher::RELABEL_LEARNING_EVENTS.bind(), "n")
+        .await?)
+        .unwrap_or(0);
+    if relabelled > 0 {
+        tracing::info!(relabelled, "learning events now carry the SkillEvent label");
+    }
+    Ok(applied + 1)
 }

@@ -200,7 +200,13 @@ impl Handler for FileLoad {
         let location =
             S3Location::parse(&input.uri).map_err(|e| JobFailure::Failed(e.to_string()))?;
         self.0
-            .run(&location, &credentials, ctx.report(), ctx.cancel())
+            .run(
+                input.entity_type,
+                &location,
+                &credentials,
+                ctx.report(),
+                ctx.cancel(),
+            )
             .await
             .map_err(Into::into)
     }

@@ -1,9 +1,12 @@
 //! File load tasks: stream a CSV of skill events from S3, validate every row against the
 //! entity's schema, and write the valid rows to the graph in batches.
-pub mod learning;
+pub mod records;
 pub mod s3;
+pub mod schema;
 
-use std::io::Read;
+use std::future::Future;
+use std::io::BufRead;
+use std::pin::Pin;
 
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -12,16 +15,17 @@ use tokio_util::io::{ReaderStream, StreamReader, SyncIoBridge};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::FileLoadConfig;
-use crate::graph::{events, Graph};
+use crate::graph::events::EventRow;
+use crate::graph::{events, Graph, GraphError};
 use crate::ingest::report::{checkpoint, unless_cancelled};
 use crate::ingest::{Counter, Problem, Report, Stop};
+use records::{Caps, Item, Records};
 use s3::{AwsCredentials, S3Location};
+pub use schema::EntityType;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EntityType {
-    Learning,
-}
+/// A batch is sent when it holds this many bytes of fields, whatever its row count, so large
+/// rows do not make statements of gigabytes.
+const MAX_BATCH_BYTES: usize = 16 << 20;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -45,13 +49,13 @@ pub enum BadRequest {
 #[derive(Debug, thiserror::Error)]
 enum FileError {
     #[error("could not read the CSV header: {0}")]
-    Header(csv::Error),
+    Header(String),
     #[error("the file is empty or has no header row")]
     Empty,
     #[error(transparent)]
-    Columns(#[from] learning::HeaderError),
+    Columns(#[from] schema::HeaderError),
     #[error("reading the file failed: {0}")]
-    Read(csv::Error),
+    Read(#[from] std::io::Error),
 }
 
 /// A validated request. Only `input_json()` is stored; the credentials stay in memory.
@@ -108,10 +112,12 @@ pub struct LoadInput {
 }
 
 /// Rows parsed by the reader thread, handed to the writer.
+#[derive(Default)]
 struct Batch {
-    valid: Vec<crate::graph::events::LearningEventRow>,
+    valid: Vec<EventRow>,
     rejected: Vec<Problem>,
     read: i64,
+    bytes: usize,
 }
 
 #[derive(Clone)]
@@ -132,6 +138,7 @@ impl FileLoader {
     /// fires, even while an S3 read is waiting; every batch written before stays.
     pub async fn run(
         &self,
+        entity: EntityType,
         location: &S3Location,
         credentials: &AwsCredentials,
         report: &dyn Report,
@@ -154,17 +161,32 @@ impl FileLoader {
         // S3 stream, and hands batches to this task through a small bounded channel, so memory
         // stays flat however large the file is.
         let (tx, mut rx) = mpsc::channel::<Batch>(2);
-        let bridge = SyncIoBridge::new(body);
+        let bridge = std::io::BufReader::new(SyncIoBridge::new(body));
         let batch_size = self.config.batch_size.max(1);
-        let reader = tokio::task::spawn_blocking(move || parse(bridge, batch_size, tx));
+        let caps = Caps {
+            field_bytes: self.config.max_field_bytes,
+            record_bytes: self.config.max_record_bytes,
+        };
+        let reader =
+            tokio::task::spawn_blocking(move || parse(entity, bridge, caps, batch_size, tx));
 
         while let Some(batch) = unless_cancelled(cancel, rx.recv()).await? {
             checkpoint(cancel)?;
-            events::upsert_learning_events(&self.graph, &batch.valid).await?;
+            let write = |rows: &[EventRow]| {
+                let rows = rows.to_vec();
+                async move { events::upsert(&self.graph, &rows).await }
+            };
+            let refused = write_splitting(&batch.valid, &write).await?;
             report.add(Counter::RowsRead, batch.read);
-            report.add(Counter::RowsLoaded, batch.valid.len() as i64);
-            report.add(Counter::RowsRejected, batch.rejected.len() as i64);
-            for e in batch.rejected {
+            report.add(
+                Counter::RowsLoaded,
+                (batch.valid.len() - refused.len()) as i64,
+            );
+            report.add(
+                Counter::RowsRejected,
+                (batch.rejected.len() + refused.len()) as i64,
+            );
+            for e in batch.rejected.into_iter().chain(refused) {
                 report.problem(e);
             }
         }
@@ -176,64 +198,143 @@ impl FileLoader {
     }
 }
 
-/// Reads the whole CSV, sending a batch every `batch_size` rows. Errors only for problems with
-/// the file as a whole (unreadable, bad header); bad rows go into the batches.
-fn parse(input: impl Read, batch_size: usize, tx: mpsc::Sender<Batch>) -> Result<(), FileError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::Headers)
-        .from_reader(input);
-    let header = reader.headers().map_err(FileError::Header)?.clone();
+type Written<'a> = Pin<Box<dyn Future<Output = Result<Vec<Problem>, GraphError>> + Send + 'a>>;
+
+/// Writes `rows`; when the database refuses the batch (not when it is unreachable), writes each
+/// half on its own, down to single rows, so every row it accepts is loaded and each one it
+/// refuses is returned with its line.
+fn write_splitting<'a, W, F>(rows: &'a [EventRow], write: &'a W) -> Written<'a>
+where
+    W: Fn(&[EventRow]) -> F + Sync,
+    F: Future<Output = Result<(), GraphError>> + Send + 'a,
+{
+    Box::pin(async move {
+        match write(rows).await {
+            Ok(()) => Ok(vec![]),
+            Err(e) if e.is_unavailable() || rows.is_empty() => Err(e),
+            Err(e) if rows.len() == 1 => {
+                tracing::warn!(line = rows[0].line, error = %e, "the database refused a row");
+                Ok(vec![Problem::at_line(
+                    rows[0].line,
+                    format!("the database refused this row: {}", e.public_message()),
+                )])
+            }
+            Err(_) => {
+                let (a, b) = rows.split_at(rows.len() / 2);
+                let mut refused = write_splitting(a, write).await?;
+                refused.extend(write_splitting(b, write).await?);
+                Ok(refused)
+            }
+        }
+    })
+}
+
+/// Reads the whole CSV, sending a batch every `batch_size` rows (or [`MAX_BATCH_BYTES`]).
+/// Errors only for problems with the file as a whole (unreadable, bad header); bad rows go into
+/// the batches.
+fn parse(
+    entity: EntityType,
+    input: impl BufRead,
+    caps: Caps,
+    batch_size: usize,
+    tx: mpsc::Sender<Batch>,
+) -> Result<(), FileError> {
+    let mut records = Records::new(input, caps);
+    let header = match records.next_item()? {
+        None => return Err(FileError::Empty),
+        Some(Item::Rejected { reason, .. }) => return Err(FileError::Header(reason)),
+        Some(Item::Record { fields, .. }) => fields,
+    };
     if header.iter().all(|h| h.trim().is_empty()) {
         return Err(FileError::Empty);
     }
-    let mut validator = learning::Validator::new(learning::Columns::from_header(&header)?);
-    let mut batch = Batch {
-        valid: vec![],
-        rejected: vec![],
-        read: 0,
-    };
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line() + 1;
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                // Line of the record's start, as an editor shows it.
-                let line = record.position().map_or(line, |p| p.line()) as i64;
-                batch.read += 1;
-                match validator.check(&record) {
-                    Ok(row) => batch.valid.push(row),
-                    Err(reason) => batch
-                        .rejected
-                        .push(Problem::at_line(line, reason.to_string())),
+    let mut validator = schema::Validator::new(schema::Columns::from_header(entity, &header)?);
+    let mut batch = Batch::default();
+    while let Some(item) = records.next_item()? {
+        batch.read += 1;
+        match item {
+            Item::Record {
+                line,
+                fields,
+                bytes,
+            } => match validator.check(line, &fields) {
+                Ok(row) => {
+                    batch.bytes += bytes;
+                    batch.valid.push(row);
                 }
-            }
-            Err(e) if e.is_io_error() => return Err(FileError::Read(e)),
-            Err(e) => {
-                batch.read += 1;
-                let at = e.position().map_or(line, |p| p.line()) as i64;
-                batch
+                Err(reason) => batch
                     .rejected
-                    .push(Problem::at_line(at, format!("malformed CSV row: {e}")));
+                    .push(Problem::at_line(line as i64, reason.to_string())),
+            },
+            Item::Rejected { line, reason } => {
+                batch.rejected.push(Problem::at_line(line as i64, reason))
             }
         }
-        if batch.read as usize >= batch_size {
-            let full = std::mem::replace(
-                &mut batch,
-                Batch {
-                    valid: vec![],
-                    rejected: vec![],
-                    read: 0,
-                },
-            );
-            if tx.blocking_send(full).is_err() {
-                return Ok(()); // the writer stopped (cancelled or failed) and said why
-            }
+        let full = batch.read as usize >= batch_size || batch.bytes >= MAX_BATCH_BYTES;
+        if full && tx.blocking_send(std::mem::take(&mut batch)).is_err() {
+            return Ok(()); // the writer stopped (cancelled or failed) and said why
         }
     }
     if batch.read > 0 {
         let _ = tx.blocking_send(batch);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn rows(ids: &[&str]) -> Vec<EventRow> {
+        (ids.iter().enumerate())
+            .map(|(i, id)| EventRow {
+                employee_external_id: "e".into(),
+                external_id: id.to_string(),
+                course_id: None,
+                props: Default::default(),
+                line: i as i64 + 2,
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_refused_batch_is_split_until_only_the_refused_rows_are_left() {
+        let batch = rows(&["a", "b", "bad", "c", "d", "e", "bad2", "f", "g"]);
+        let written = std::sync::Mutex::new(vec![]);
+        let write = |rows: &[EventRow]| {
+            let rows = rows.to_vec();
+            let written = &written;
+            async move {
+                if rows.iter().any(|r| r.external_id.starts_with("bad")) {
+                    return Err(GraphError::Decode("refused".into()));
+                }
+                written
+                    .lock()
+                    .unwrap()
+                    .extend(rows.into_iter().map(|r| r.external_id));
+                Ok(())
+            }
+        };
+        let refused = write_splitting(&batch, &write).await.unwrap();
+        let lines: Vec<i64> = refused.iter().map(|p| p.line.unwrap()).collect();
+        assert_eq!(lines, [4, 8]);
+        assert!(refused[0].message.contains("the database refused this row"));
+        let mut loaded = written.into_inner().unwrap();
+        loaded.sort();
+        assert_eq!(loaded, ["a", "b", "c", "d", "e", "f", "g"]);
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_database_is_not_split_row_by_row() {
+        let batch = rows(&["a", "b", "c", "d"]);
+        let calls = AtomicUsize::new(0);
+        let write = |_: &[EventRow]| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async { Err(GraphError::Unavailable("down".into())) }
+        };
+        let err = write_splitting(&batch, &write).await.unwrap_err();
+        assert!(err.is_unavailable());
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
 }

@@ -1,0 +1,21 @@
+// Skill events keyed by external_id: loading the same file twice creates nothing new, and a
+// reloaded event takes the new row's values (its props name every column of its type, null for
+// the empty ones, which removes them) and moves to the employee and course the row names.
+// `SET ev = row.props` would also drop another type's columns, at twice the cost on ArcadeDB.
+UNWIND $rows AS row
+MERGE (ev:SkillEvent {external_id: row.external_id})
+ON CREATE SET ev.created_time = $now
+SET ev += row.props,
+    ev.employee_external_id = row.employee_external_id,
+    ev.modified_time = $now
+WITH row, ev
+MERGE (e:Employee {external_id: row.employee_external_id})
+ON CREATE SET e.created_time = $now
+MERGE (e)-[:HAS_EVENT]->(ev)
+WITH row, ev, e
+FOREACH (h IN [(ev)<-[h:HAS_EVENT]-(o) WHERE o <> e | h] | DELETE h)
+FOREACH (f IN [(ev)-[f:FOR_COURSE]->(c) WHERE row.course_id IS NULL OR c.id <> row.course_id | f] | DELETE f)
+FOREACH (link IN CASE WHEN row.course_id IS NULL THEN [] ELSE [1] END |
+  MERGE (c:Course {id: row.course_id})
+  MERGE (ev)-[:FOR_COURSE]->(c))
+RETURN count(ev) AS n
