@@ -89,8 +89,22 @@ pub struct Occupation {
 pub struct Credential {
     /// URI of the credential.
     pub uri: String,
+    #[serde(flatten)]
+    #[graphql(flatten)]
+    pub props: CredentialProps,
+}
+
+/// What a source asserts about a credential.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[serde(default)]
+pub struct CredentialProps {
     pub name: Option<String>,
+    /// The credential's class, e.g. `Certification`, `BachelorDegree` (CTDL `ceterms:`).
     pub credential_type: Option<String>,
+    /// Credential Engine Registry CTID, where the credential came from there.
+    pub ctid: Option<String>,
+    pub description: Option<String>,
+    pub source_name: Option<String>,
 }
 
 /// What a source asserts about a competency framework.

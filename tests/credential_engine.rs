@@ -627,3 +627,98 @@ async fn a_blueprint_keeps_every_term_the_publisher_gave() {
     );
     assert!(listed.contains("https://example.org/orgs/acme"), "{rest:#}");
 }
+
+#[tokio::test]
+async fn a_credential_links_the_skills_its_requirements_name() {
+    let (_, reg) = ce_server::start(0).await;
+    let app = app_for_registry(|_| {}).await;
+    let cred = reg.uri("/resources/ce-cred-secops");
+    let started = start_import(&app, std::slice::from_ref(&cred)).await;
+    let end = wait_for_end(&app, started["name"].as_str().unwrap()).await;
+    assert_eq!(end["status"], "SUCCEEDED", "{end:#}");
+    // The frameworks its requirements name were imported with it (blueprint: 5, B: 2).
+    assert_eq!(end["progress"]["competenciesTotal"], 7, "{end:#}");
+    let nowhere = reg.uri("/resources/ce-nowhere-1");
+    assert_eq!(
+        end["errors"],
+        json!([{"target": nowhere, "message": format!("required by {cred} but not in the graph")}])
+    );
+
+    let (names, d) = required(&app).await;
+    // Two competencies by targetNode, and every competency of B, required as a whole.
+    assert_eq!(
+        names,
+        [
+            "Information Systems",
+            "Secure configuration of systems",
+            "Security Fundamentals",
+            "Security Operations"
+        ],
+        "{d:#}"
+    );
+    let ops = (d["skills"].as_array().unwrap().iter())
+        .find(|s| s["name"] == "Security Operations")
+        .unwrap();
+    assert_eq!(
+        ops["certifications"],
+        json!([{"uri": cred, "name": "Certified Security Operations Analyst", "credentialType": "Certification"}])
+    );
+    assert_eq!(
+        ops["alignments"]["credentialAlignment"],
+        json!([{"name": "Certified Security Operations Analyst"}])
+    );
+
+    // The seed's REST shape lists the credential by name.
+    let rest: Value = app
+        .http
+        .get(app.url("/skill-service/api/v1/skills?skip=0&limit=20"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        rest.to_string()
+            .contains("Certified Security Operations Analyst"),
+        "{rest:#}"
+    );
+
+    // The publisher drops framework B from the requirements: a re-import removes those links.
+    reg.set_revision("-withdrawn");
+    let again = start_import(&app, std::slice::from_ref(&cred)).await;
+    let end = wait_for_end(&app, again["name"].as_str().unwrap()).await;
+    assert_eq!(end["status"], "SUCCEEDED", "{end:#}");
+    let (names, _) = required(&app).await;
+    assert_eq!(names, ["Security Fundamentals", "Security Operations"]);
+    assert_eq!(
+        app.count("MATCH (c:Credential) RETURN count(c) AS n").await,
+        1,
+        "merged by uri, not duplicated"
+    );
+}
+
+/// Names of the skills with a credential (sorted), checking that `certifications` and
+/// `alignments.credentialAlignment` agree; and the whole answer.
+async fn required(app: &TestApp) -> (Vec<String>, Value) {
+    let q = "{ skills(limit: 20) { name certifications { uri name credentialType }
+        alignments { credentialAlignment { name } } } }";
+    let d = app.data(q, json!({})).await;
+    let mut names = vec![];
+    for s in d["skills"].as_array().unwrap() {
+        let certs: Vec<&Value> = (s["certifications"].as_array().unwrap().iter())
+            .map(|c| &c["name"])
+            .collect();
+        let aligned: Vec<&Value> = (s["alignments"]["credentialAlignment"].as_array())
+            .unwrap()
+            .iter()
+            .map(|c| &c["name"])
+            .collect();
+        assert_eq!(certs, aligned, "{s:#}");
+        if !certs.is_empty() {
+            names.push(s["name"].as_str().unwrap().to_string());
+        }
+    }
+    names.sort();
+    (names, d)
+}

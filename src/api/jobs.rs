@@ -111,6 +111,9 @@ impl JobMutation {
     async fn import_credential_engine(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Registry URIs of competency frameworks or of `ceterms:` credentials (a credential also imports the frameworks its requirements name)."
+        )]
         competency_frameworks: Vec<String>,
     ) -> Result<Job> {
         let who = auth::require(ctx, Role::Editor)?;

@@ -133,10 +133,10 @@ pub async fn page(graph: &Graph, skip: usize, limit: usize) -> GraphResult<Vec<S
             let mut credential_alignment = BySource::new();
             let mut certifications = vec![];
             for (edge, c) in credentials.remove(uuid).unwrap_or_default() {
-                certifications.push(c.name.clone());
+                certifications.push(c.props.name.clone());
                 let item = SeedItem {
                     id: c.uri,
-                    name: c.name,
+                    name: c.props.name,
                     score: edge.score,
                 };
                 add(&mut credential_alignment, edge.source, item);

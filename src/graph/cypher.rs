@@ -57,6 +57,8 @@ cypher! {
     UPSERT_CHILD_EDGES => ["upsert_child_edges.cypher"] (rows) -> (n),
     SET_ALIGNMENTS => ["set_alignments.cypher"] (rows) -> (n),
     SET_OCCUPATIONS => ["set_occupations.cypher"] (rows) -> (n),
+    SET_CREDENTIAL_REQUIREMENTS => ["set_credential_requirements.cypher"]
+        (uri, props, source, skills, frameworks) -> (missing),
     UPSERT_SKILL_EVENTS => ["upsert_skill_events.cypher"] (rows, now) -> (n),
     EMPLOYEE_BY_EXTERNAL_ID => ["employee_by_external_id.cypher"] (external_id) -> (employee),
     SKILL_EVENTS_PAGE => ["skill_events_page.cypher"] (employee, event_type, skip, limit) -> (event),

@@ -3,12 +3,18 @@ use serde::Serialize;
 
 use super::cypher::{self, Statement};
 use super::{now, param, Graph, GraphResult};
-use crate::model::{FrameworkProps, SkillProps};
+use crate::model::{CredentialProps, FrameworkProps, SkillProps};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FrameworkRow {
     pub uri: String,
     pub props: FrameworkProps,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CredentialRow {
+    pub uri: String,
+    pub props: CredentialProps,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -174,4 +180,24 @@ async fn unwind<T: Serialize>(
         q = q.param("now", now());
     }
     graph.run_idempotent(q).await
+}
+
+/// Merges a credential and sets exactly the skills it requires (by skill URI, and every skill
+/// of the whole frameworks named): requirement edges from `source` to other skills are removed.
+/// Returns the skill URIs that are not in the graph.
+pub async fn set_credential_requirements(
+    graph: &Graph,
+    credential: &CredentialRow,
+    source: &str,
+    skills: &[String],
+    frameworks: &[String],
+) -> GraphResult<Vec<String>> {
+    let q = cypher::SET_CREDENTIAL_REQUIREMENTS
+        .bind()
+        .param("uri", credential.uri.as_str())
+        .param("props", param(&credential.props)?)
+        .param("source", source)
+        .param("skills", skills.to_vec())
+        .param("frameworks", frameworks.to_vec());
+    Ok(graph.one(q, "missing").await?.unwrap_or_default())
 }

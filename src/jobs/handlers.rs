@@ -156,7 +156,7 @@ impl Handler for CredentialEngineImport {
             .filter(|u| !done.contains(*u))
         {
             report::checkpoint(ctx.cancel())?;
-            match self.0.import_framework(uri, report, ctx.cancel()).await {
+            match self.0.import(uri, report, ctx.cancel()).await {
                 // A skipped framework is in `done` and in the errors, not among those done.
                 Ok(()) => report.add(Counter::FrameworksDone, 1),
                 Err(FrameworkError::Stop(stop)) => return Err(stop.into()),

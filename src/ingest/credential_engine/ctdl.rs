@@ -4,8 +4,10 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
-use crate::graph::writes::{AlignmentRow, ChildEdges, FrameworkRow, OccupationRow, SkillRow};
-use crate::model::{FrameworkProps, SkillProps};
+use crate::graph::writes::{
+    AlignmentRow, ChildEdges, CredentialRow, FrameworkRow, OccupationRow, SkillRow,
+};
+use crate::model::{CredentialProps, FrameworkProps, SkillProps};
 
 pub const SOURCE: &str = "credential_engine";
 pub const FRAMEWORK_TYPE: &str = "ceasn:CompetencyFramework";
@@ -50,8 +52,44 @@ pub const PROPERTIES: &[&str] = &[
     "ceasn:source",
     "ceasn:weight",
     "ceterms:ctid",
+    "ceterms:description",
     "ceterms:industryType",
+    "ceterms:name",
     "ceterms:occupationType",
+    "ceterms:requires",
+];
+
+/// CTDL credential classes an import accepts (`ceterms:Credential` and its subclasses).
+pub const CREDENTIAL_TYPES: &[&str] = &[
+    "ceterms:Credential",
+    "ceterms:AcademicCertificate",
+    "ceterms:ApprenticeshipCertificate",
+    "ceterms:AssociateDegree",
+    "ceterms:BachelorDegree",
+    "ceterms:Badge",
+    "ceterms:BasicTechnicalCertificate",
+    "ceterms:Certificate",
+    "ceterms:CertificateOfCompletion",
+    "ceterms:CertificateOfParticipation",
+    "ceterms:Certification",
+    "ceterms:Degree",
+    "ceterms:DigitalBadge",
+    "ceterms:Diploma",
+    "ceterms:DoctoralDegree",
+    "ceterms:GeneralEducationDevelopment",
+    "ceterms:JourneymanCertificate",
+    "ceterms:License",
+    "ceterms:MasterCertificate",
+    "ceterms:MasterDegree",
+    "ceterms:MicroCredential",
+    "ceterms:OpenBadge",
+    "ceterms:PreApprenticeshipCertificate",
+    "ceterms:ProfessionalCertificate",
+    "ceterms:ProfessionalDoctorate",
+    "ceterms:ProficiencyCertificate",
+    "ceterms:QualityAssuranceCredential",
+    "ceterms:ResearchDoctorate",
+    "ceterms:SecondarySchoolDiploma",
 ];
 
 /// CTDL-ASN alignment properties and the alignment type each one asserts.
@@ -134,6 +172,78 @@ pub fn uris(v: Option<&Value>) -> Vec<String> {
         Some(Value::Object(o)) => uris(o.get("@id")),
         _ => vec![],
     }
+}
+
+/// The credential class of a document (`Certification`, `BachelorDegree`, ...), if it is one.
+pub fn credential_type(doc: &Value) -> Option<&'static str> {
+    let ty = CREDENTIAL_TYPES.iter().find(|t| has_type(doc, t))?;
+    Some(ty.trim_start_matches("ceterms:"))
+}
+
+pub fn credential_row(doc: &Value, uri: &str, lang: &str) -> CredentialRow {
+    CredentialRow {
+        uri: id(doc).unwrap_or(uri).to_string(),
+        props: CredentialProps {
+            ctid: text(doc.get("ceterms:ctid"), lang),
+            name: text(doc.get("ceterms:name"), lang),
+            description: text(doc.get("ceterms:description"), lang),
+            credential_type: credential_type(doc).map(str::to_string),
+            source_name: Some(SOURCE.into()),
+        },
+    }
+}
+
+/// What a credential requires, as its condition profiles say (`ceterms:requires`, with their
+/// `ceterms:alternativeCondition`s): the competencies its `ceterms:targetCompetency` alignment
+/// objects name (`ceterms:targetNode`), and the frameworks it requires as a whole (an alignment
+/// object naming only a `ceterms:framework`). `frameworks_named` is every framework named, to be
+/// imported first so the competencies are in the graph.
+#[derive(Debug, Default, PartialEq)]
+pub struct Requirements {
+    pub competencies: Vec<String>,
+    pub whole_frameworks: Vec<String>,
+    pub frameworks_named: Vec<String>,
+}
+
+pub fn requirements(doc: &Value) -> Requirements {
+    fn profiles<'a>(v: Option<&'a Value>, out: &mut Vec<&'a Value>) {
+        match v {
+            Some(Value::Array(items)) => items.iter().for_each(|i| profiles(Some(i), out)),
+            Some(p @ Value::Object(o)) => {
+                out.push(p);
+                profiles(o.get("ceterms:alternativeCondition"), out);
+            }
+            _ => {}
+        }
+    }
+    let mut found = vec![];
+    profiles(doc.get("ceterms:requires"), &mut found);
+    let mut r = Requirements::default();
+    let alignments = found
+        .iter()
+        .flat_map(|p| match p.get("ceterms:targetCompetency") {
+            Some(Value::Array(a)) => a.iter().collect(),
+            Some(o @ Value::Object(_)) => vec![o],
+            _ => vec![],
+        });
+    for a in alignments {
+        let targets = uris(a.get("ceterms:targetNode"));
+        let frameworks = uris(a.get("ceterms:framework"));
+        if targets.is_empty() {
+            r.whole_frameworks.extend(frameworks.iter().cloned());
+        }
+        r.competencies.extend(targets);
+        r.frameworks_named.extend(frameworks);
+    }
+    for list in [
+        &mut r.competencies,
+        &mut r.whole_frameworks,
+        &mut r.frameworks_named,
+    ] {
+        let mut seen = BTreeSet::new();
+        list.retain(|u| seen.insert(u.clone()));
+    }
+    r
 }
 
 pub fn framework_row(doc: &Value, uri: &str, lang: &str) -> FrameworkRow {

@@ -121,15 +121,89 @@ impl Importer {
         self.client.allowlist()
     }
 
-    /// Fetches one framework with its competencies and merges it. Idempotent: running it again
-    /// (after a crash, say) updates the same nodes and edges.
-    pub async fn import_framework(
+    /// Imports what `uri` names: a competency framework, or a credential with the frameworks
+    /// its requirements name. Idempotent: running it again (after a crash, say) updates the same
+    /// nodes and edges.
+    pub async fn import(
         &self,
         uri: &str,
         report: &dyn Report,
         cancel: &CancellationToken,
     ) -> Result<(), FrameworkError> {
-        let (framework, competencies) = self.fetch_framework(uri, report, cancel).await?;
+        let budget = Budget::new(self.max_bytes);
+        let doc = self.fetch(uri, &budget, cancel).await?;
+        match credential_node(doc) {
+            Ok(credential) => {
+                self.import_credential(uri, credential, report, cancel)
+                    .await
+            }
+            Err(doc) => {
+                self.import_framework(uri, doc, budget, report, cancel)
+                    .await
+            }
+        }
+    }
+
+    /// Merges a credential and links it to the skills it requires, importing first the
+    /// frameworks its requirements name (on allowed hosts).
+    async fn import_credential(
+        &self,
+        uri: &str,
+        credential: Value,
+        report: &dyn Report,
+        cancel: &CancellationToken,
+    ) -> Result<(), FrameworkError> {
+        let row = ctdl::credential_row(&credential, uri, &self.language);
+        let needs = ctdl::requirements(&credential);
+        for fw in &needs.frameworks_named {
+            checkpoint(cancel)?;
+            if !Url::parse(fw).is_ok_and(|u| self.allowlist().allows(&u)) {
+                let why = format!(
+                    "not imported (host not allowed: {})",
+                    self.allowlist().describe()
+                );
+                report.problem(Problem::about(fw, why));
+                continue;
+            }
+            let budget = Budget::new(self.max_bytes);
+            let imported = match self.fetch(fw, &budget, cancel).await {
+                Ok(doc) => self.import_framework(fw, doc, budget, report, cancel).await,
+                Err(e) => Err(e.into()),
+            };
+            match imported {
+                Ok(()) => {}
+                Err(FrameworkError::Skip(why)) => report.problem(Problem::about(fw, why)),
+                Err(stop) => return Err(stop),
+            }
+        }
+        let (skills, frameworks) = (&needs.competencies, &needs.whole_frameworks);
+        let missing = writes::set_credential_requirements(
+            &self.graph,
+            &row,
+            ctdl::SOURCE,
+            skills,
+            frameworks,
+        )
+        .await?;
+        for m in missing {
+            let why = format!("required by {} but not in the graph", row.uri);
+            report.problem(Problem::about(m, why));
+        }
+        Ok(())
+    }
+
+    /// Merges the framework `doc` is (or holds), with its competencies.
+    async fn import_framework(
+        &self,
+        uri: &str,
+        doc: Value,
+        budget: Budget,
+        report: &dyn Report,
+        cancel: &CancellationToken,
+    ) -> Result<(), FrameworkError> {
+        let (framework, competencies) = self
+            .fetch_framework(doc, &budget, uri, report, cancel)
+            .await?;
         let competencies = ctdl::distinct(competencies);
         let fw = ctdl::framework_row(&framework, uri, &self.language);
         let publishers = ctdl::uris(framework.get("ceasn:publisher"));
@@ -174,30 +248,30 @@ impl Importer {
     /// documents together are bounded in bytes and in competencies.
     async fn fetch_framework(
         &self,
+        doc: Value,
+        budget: &Budget,
         uri: &str,
         report: &dyn Report,
         cancel: &CancellationToken,
     ) -> Result<(Value, Vec<Value>), FrameworkError> {
-        let budget = Budget::new(self.max_bytes);
-        let doc = self.fetch(uri, &budget, cancel).await?;
         if doc.get("@graph").is_some() {
             return self.split_graph(doc, uri);
         }
         if !ctdl::has_type(&doc, ctdl::FRAMEWORK_TYPE) {
             return Err(FrameworkError::Skip(format!(
-                "{uri}: not a {}",
+                "{uri}: neither a {} nor a ceterms: credential",
                 ctdl::FRAMEWORK_TYPE
             )));
         }
         if let Some(graph_uri) = graph_uri(uri) {
-            match self.fetch(&graph_uri, &budget, cancel).await {
+            match self.fetch(&graph_uri, budget, cancel).await {
                 Ok(g) if g.get("@graph").is_some() => return self.split_graph(g, uri),
                 Ok(_) => {}
                 Err(e) if e.ends_framework() => return Err(e.into()),
                 Err(e) => tracing::debug!(error = %e, "no @graph document; crawling competencies"),
             }
         }
-        let competencies = self.crawl(&doc, &budget, uri, report, cancel).await?;
+        let competencies = self.crawl(&doc, budget, uri, report, cancel).await?;
         Ok((doc, competencies))
     }
 
@@ -299,6 +373,20 @@ impl Importer {
         })?;
         Ok((framework, competencies))
     }
+}
+
+/// The credential a document is (or its `@graph` holds); else the document, unchanged.
+fn credential_node(mut doc: Value) -> Result<Value, Value> {
+    if ctdl::credential_type(&doc).is_some() {
+        return Ok(doc);
+    }
+    let found = match doc.get_mut("@graph") {
+        Some(Value::Array(items)) => (items.iter_mut())
+            .find(|i| ctdl::credential_type(i).is_some())
+            .map(Value::take),
+        _ => None,
+    };
+    found.ok_or(doc)
 }
 
 /// The resource inside a registry envelope (`{"envelope_type": ..., "decoded_resource": {...}}`),
