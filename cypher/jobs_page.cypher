@@ -1,8 +1,6 @@
-// Newest first; type, status and creator filters are optional.
-MATCH (j:Job)
-WHERE ($type IS NULL OR j.type = $type)
-  AND ($status IS NULL OR j.status = $status)
-  AND ($created_by IS NULL OR j.created_by = $created_by)
+// Newest first, after the (created_time, name) key of the previous page's last job.
+  AND j.created_time <= $after_time
+  AND (j.created_time < $after_time OR j.name > $after_name)
 WITH j
 ORDER BY j.created_time DESC, j.name
 SKIP $skip

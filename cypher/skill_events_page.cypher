@@ -1,7 +1,7 @@
-// Skill events, newest first; optionally of one employee and of one type.
-MATCH (ev:SkillEvent)
-WHERE ($employee IS NULL OR ev.employee_external_id = $employee)
-  AND ($event_type IS NULL OR ev.event_type = $event_type)
+// Newest first, after the (timestamp, external_id) key of the previous page's last event; the
+// timestamps have one fixed width, so their text order is their time order (range index).
+  AND ev.timestamp <= $after_time
+  AND (ev.timestamp < $after_time OR ev.external_id > $after_id)
 WITH ev
 ORDER BY ev.timestamp DESC, ev.external_id
 SKIP $skip

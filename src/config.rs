@@ -68,6 +68,10 @@ pub struct Limits {
     /// Largest page a list query may ask for.
     #[arg(long, env = "SKILLGRAPH_MAX_PAGE_SIZE", default_value_t = 100)]
     pub max_page_size: usize,
+    /// Largest offset (`skip`) of the offset listings (REST, `skills(skip:)`); deeper pages are
+    /// reached with the connections' cursors, which cost the same at any depth.
+    #[arg(long, env = "SKILLGRAPH_MAX_OFFSET", default_value_t = 10_000)]
+    pub max_offset: usize,
     /// Longest a GraphQL request (not a subscription) may run before it is answered with an
     /// error, in milliseconds.
     #[arg(long, env = "SKILLGRAPH_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]

@@ -6,7 +6,7 @@ use super::errors::{bad_input, db};
 use super::event_content::SkillEventContent;
 use super::jobs::start_error;
 use super::node;
-use super::pagination::{connection_cost, edges, page_bounds, window, Edge, PageInfo, COUNT_COST};
+use super::pagination::{connection_cost, edges, keyset, page_bounds, Edge, PageInfo, COUNT_COST};
 use super::skills::state;
 use crate::graph::events;
 use crate::ingest::file_load::s3::AwsCredentials;
@@ -121,9 +121,10 @@ impl Employee {
         #[graphql(default = 20)] limit: i32,
     ) -> Result<Vec<SkillEvent>> {
         let state = state(ctx)?;
-        let (skip, limit) = page_bounds(skip, limit, state.config.limits.max_page_size)?;
+        let limits = &state.config.limits;
+        let at = page_bounds(skip, limit, limits.max_page_size, limits.max_offset)?;
         let employee = Some(self.external_id.as_str());
-        events::page(&state.graph, employee, type_name(event_type), skip, limit)
+        events::page(&state.graph, employee, type_name(event_type), &at)
             .await
             .map_err(db)
     }
@@ -216,18 +217,12 @@ impl FileLoadQuery {
         event_type: Option<EntityType>,
     ) -> Result<SkillEventConnection> {
         let state = state(ctx)?;
-        let (start, first) = window(first, after.as_deref(), state.config.limits.max_page_size)?;
+        let at = keyset(first, after.as_deref(), state.config.limits.max_page_size)?;
         let employee = employee_external_id.as_deref();
-        let rows = events::page(
-            &state.graph,
-            employee,
-            type_name(event_type),
-            start,
-            first + 1,
-        )
-        .await
-        .map_err(db)?;
-        let (edges, page_info) = edges(rows, start, first);
+        let rows = events::page(&state.graph, employee, type_name(event_type), &at)
+            .await
+            .map_err(db)?;
+        let (edges, page_info) = edges(rows, &at);
         Ok(SkillEventConnection {
             edges,
             page_info,

@@ -6,7 +6,7 @@ use super::actions::StartError;
 use super::auth::{self, Role};
 use super::errors::{bad_input, coded, db, not_found};
 use super::node;
-use super::pagination::{connection_cost, edges, window, Edge, PageInfo, COUNT_COST};
+use super::pagination::{connection_cost, edges, keyset, Edge, PageInfo, COUNT_COST};
 use super::skills::state;
 use crate::jobs::model::{Job, JobStatus, JobType};
 use crate::jobs::{CancelError, JobListing};
@@ -78,7 +78,7 @@ impl JobQuery {
         after: Option<String>,
     ) -> Result<JobConnection> {
         let state = state(ctx)?;
-        let (start, first) = window(first, after.as_deref(), state.config.limits.max_page_size)?;
+        let at = keyset(first, after.as_deref(), state.config.limits.max_page_size)?;
         let who = auth::caller(ctx)?;
         let filter = JobListing {
             job_type: r#type,
@@ -87,12 +87,8 @@ impl JobQuery {
             created_by: (!who.sees_all_jobs(state.auth.jobs_visible_to_all))
                 .then(|| who.name.clone()),
         };
-        let rows = state
-            .jobs
-            .list(&filter, start, first + 1)
-            .await
-            .map_err(db)?;
-        let (edges, page_info) = edges(rows, start, first);
+        let rows = state.jobs.list(&filter, &at).await.map_err(db)?;
+        let (edges, page_info) = edges(rows, &at);
         Ok(JobConnection {
             edges,
             page_info,

@@ -3,7 +3,11 @@
 use async_graphql::parser::types::{Field, Selection};
 use async_graphql::{OutputType, Result, SimpleObject};
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
 use super::errors::bad_input;
+use crate::graph::listing::PageAt;
 use crate::jobs::model::Job;
 use crate::model::{Framework, Skill, SkillEvent};
 
@@ -32,9 +36,6 @@ pub fn connection_cost(first: i32, child_complexity: usize, field: &Field) -> us
     list_cost(first, child_complexity.saturating_sub(once)).saturating_add(once)
 }
 
-/// Farthest offset a cursor may point at.
-pub const MAX_OFFSET: usize = i32::MAX as usize;
-
 #[derive(SimpleObject)]
 #[graphql(
     concrete(name = "SkillEdge", params(Skill)),
@@ -47,16 +48,44 @@ pub struct Edge<T: OutputType> {
     pub node: T,
 }
 
-/// Where a page starts and how many items it has, from `first` and `after`: out-of-range or
-/// malformed values are `BAD_USER_INPUT`, never a wrap or a panic.
-pub fn window(first: i32, after: Option<&str>, max: usize) -> Result<(usize, usize)> {
-    let start = match after {
-        None => 0,
-        Some(c) => decode_cursor(c)?
-            .checked_add(1)
-            .filter(|s| *s <= MAX_OFFSET)
-            .ok_or_else(|| bad_input(format!("cursor {c:?} is out of range")))?,
-    };
+/// The sort key of a listed item: the two values its listing orders by (the second unique).
+/// A cursor is this key, so the next page seeks past it: pages do not shift when items are
+/// added before them, and a deep page costs what the first does.
+pub trait Keyed {
+    fn key(&self) -> (String, String);
+}
+
+impl Keyed for Skill {
+    fn key(&self) -> (String, String) {
+        let name = self.props.name.clone().unwrap_or_default();
+        (name, self.stored.uuid.to_string())
+    }
+}
+
+impl Keyed for Framework {
+    fn key(&self) -> (String, String) {
+        let name = self.props.name.clone().unwrap_or_default();
+        (name, self.stored.uuid.to_string())
+    }
+}
+
+impl Keyed for SkillEvent {
+    fn key(&self) -> (String, String) {
+        let time = self.timestamp.clone().unwrap_or_default();
+        (time, self.external_id.clone())
+    }
+}
+
+impl Keyed for Job {
+    fn key(&self) -> (String, String) {
+        (self.created_time.clone(), self.name.clone())
+    }
+}
+
+/// The page `first` and `after` ask for, fetching one item more than `first` (the extra one
+/// only says that another page follows). Out-of-range or malformed values are
+/// `BAD_USER_INPUT`, never a wrap or a panic.
+pub fn keyset(first: i32, after: Option<&str>, max: usize) -> Result<PageAt> {
     if first < 0 {
         return Err(bad_input("first must not be negative"));
     }
@@ -65,29 +94,28 @@ pub fn window(first: i32, after: Option<&str>, max: usize) -> Result<(usize, usi
             "first must be at most {max}, got {first}"
         )));
     }
-    Ok((start, first as usize))
+    Ok(PageAt {
+        after: after.map(decode_cursor).transpose()?,
+        skip: 0,
+        limit: first as usize + 1,
+    })
 }
 
-/// A page from `rows`, fetched from offset `start` with one row more than `first` (the extra
-/// row only says that another page follows).
-pub fn edges<T: OutputType>(
-    mut rows: Vec<T>,
-    start: usize,
-    first: usize,
-) -> (Vec<Edge<T>>, PageInfo) {
+/// A connection page from the rows fetched for `at` (see [`keyset`]).
+pub fn edges<T: OutputType + Keyed>(mut rows: Vec<T>, at: &PageAt) -> (Vec<Edge<T>>, PageInfo) {
+    let first = at.limit.saturating_sub(1);
     let has_next_page = rows.len() > first;
     rows.truncate(first);
     let edges: Vec<Edge<T>> = rows
         .into_iter()
-        .enumerate()
-        .map(|(i, node)| Edge {
-            cursor: encode_cursor(start + i),
+        .map(|node| Edge {
+            cursor: encode_cursor(&node.key()),
             node,
         })
         .collect();
     let info = PageInfo {
         has_next_page,
-        has_previous_page: start > 0,
+        has_previous_page: at.after.is_some(),
         start_cursor: edges.first().map(|e| e.cursor.clone()),
         end_cursor: edges.last().map(|e| e.cursor.clone()),
     };
@@ -102,9 +130,16 @@ pub struct PageInfo {
     pub end_cursor: Option<String>,
 }
 
-pub fn page_bounds(skip: i32, limit: i32, max: usize) -> Result<(usize, usize)> {
+/// The page of an offset listing (`skip`/`limit`, the seed's shape): the offset is bounded, since
+/// a database must read past every skipped row.
+pub fn page_bounds(skip: i32, limit: i32, max: usize, max_offset: usize) -> Result<PageAt> {
     if skip < 0 {
         return Err(bad_input("skip must not be negative"));
+    }
+    if skip as usize > max_offset {
+        return Err(bad_input(format!(
+            "skip must be at most {max_offset}, got {skip}: page with the connection's cursors instead"
+        )));
     }
     if limit < 0 {
         return Err(bad_input("limit must not be negative"));
@@ -114,19 +149,31 @@ pub fn page_bounds(skip: i32, limit: i32, max: usize) -> Result<(usize, usize)> 
             "limit must be at most {max}, got {limit}"
         )));
     }
-    Ok((skip as usize, limit as usize))
+    Ok(PageAt {
+        after: None,
+        skip: skip as usize,
+        limit: limit as usize,
+    })
 }
 
-/// Cursors are opaque to clients; here they are the offset behind a prefix.
-pub fn encode_cursor(offset: usize) -> String {
-    format!("o:{offset}")
+/// Cursors are opaque to clients: the sort key as JSON, in URL-safe base64 behind a prefix.
+pub fn encode_cursor(key: &(String, String)) -> String {
+    let json = serde_json::to_vec(&[&key.0, &key.1]).unwrap_or_default();
+    format!("k:{}", URL_SAFE_NO_PAD.encode(json))
 }
 
-pub fn decode_cursor(cursor: &str) -> Result<usize> {
-    cursor
-        .strip_prefix("o:")
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(|| bad_input(format!("invalid cursor {cursor:?}")))
+pub fn decode_cursor(cursor: &str) -> Result<(String, String)> {
+    let invalid = || bad_input(format!("invalid cursor {cursor:?}"));
+    if cursor.starts_with("o:") {
+        return Err(bad_input(format!(
+            "cursor {cursor:?} is an offset from an older version; start again from the first page"
+        )));
+    }
+    let bytes = (cursor.strip_prefix("k:"))
+        .and_then(|b| URL_SAFE_NO_PAD.decode(b).ok())
+        .ok_or_else(invalid)?;
+    let [a, b]: [String; 2] = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+    Ok((a, b))
 }
 
 #[cfg(test)]
@@ -135,31 +182,27 @@ mod tests {
 
     #[test]
     fn page_bounds_reject_bad_values() {
-        assert!(page_bounds(-1, 10, 100).is_err());
-        assert!(page_bounds(0, -1, 100).is_err());
-        assert!(page_bounds(0, 101, 100).is_err());
-        assert_eq!(page_bounds(5, 0, 100).unwrap(), (5, 0));
+        assert!(page_bounds(-1, 10, 100, 1000).is_err());
+        assert!(page_bounds(0, -1, 100, 1000).is_err());
+        assert!(page_bounds(0, 101, 100, 1000).is_err());
+        assert!(page_bounds(1001, 10, 100, 1000).is_err());
+        assert_eq!(page_bounds(5, 0, 100, 1000).unwrap().skip, 5);
     }
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
-        assert_eq!(decode_cursor(&encode_cursor(42)).unwrap(), 42);
-        assert!(decode_cursor("42").is_err());
+        let key = ("Data \"literacy\" é".to_string(), "u-1".to_string());
+        assert_eq!(decode_cursor(&encode_cursor(&key)).unwrap(), key);
+        for bad in ["42", "o:41", "k:!!", "k:", "k:WzFd", "x:1"] {
+            assert!(decode_cursor(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
-    fn windows_refuse_what_would_wrap() {
-        assert_eq!(window(10, Some("o:41"), 100).unwrap(), (42, 10));
-        for cursor in [
-            "o:18446744073709551615",
-            "o:2147483647",
-            "o:-1",
-            "o:",
-            "x:1",
-        ] {
-            assert!(window(10, Some(cursor), 100).is_err(), "{cursor}");
-        }
-        assert!(window(-1, None, 100).is_err());
-        assert!(window(101, None, 100).is_err());
+    fn keyset_pages_fetch_one_more_and_bound_first() {
+        let at = keyset(10, None, 100).unwrap();
+        assert_eq!((at.after, at.skip, at.limit), (None, 0, 11));
+        assert!(keyset(-1, None, 100).is_err());
+        assert!(keyset(101, None, 100).is_err());
     }
 }

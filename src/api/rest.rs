@@ -299,14 +299,19 @@ async fn list_skills(
         Err(e) => return invalid(format!("query parameters: {}", e.body_text())),
     };
     // The same bounds as the GraphQL listing.
-    let max = http.state.config.limits.max_page_size;
+    let limits = &http.state.config.limits;
     let clamp = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
-    let (skip, limit) =
-        match super::pagination::page_bounds(clamp(params.skip), clamp(params.limit), max) {
-            Ok(bounds) => bounds,
-            Err(e) => return invalid(e.message),
-        };
-    match seed_skill::page(&http.state.graph, skip, limit).await {
+    let (skip, limit) = (clamp(params.skip), clamp(params.limit));
+    let at = match super::pagination::page_bounds(
+        skip,
+        limit,
+        limits.max_page_size,
+        limits.max_offset,
+    ) {
+        Ok(at) => at,
+        Err(e) => return invalid(e.message),
+    };
+    match seed_skill::page(&http.state.graph, &at).await {
         Ok(skills) => ok("Data fetched successfully", json!(skills)),
         Err(e) => unavailable(e),
     }

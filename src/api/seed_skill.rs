@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::skills::{AlignedSkill, Occupations, SourceAlignment};
+use crate::graph::listing::PageAt;
 use crate::graph::skills::{self, SkillFilter};
 use crate::graph::{Graph, GraphResult};
 use crate::model::Skill;
@@ -103,8 +104,8 @@ fn seed_items(items: Vec<AlignedSkill>) -> Vec<SeedItem> {
 }
 
 /// One page of skills ordered by name, in the seed shape.
-pub async fn page(graph: &Graph, skip: usize, limit: usize) -> GraphResult<Vec<SeedSkill>> {
-    let page = skills::page(graph, &SkillFilter::default(), skip, limit).await?;
+pub async fn page(graph: &Graph, at: &PageAt) -> GraphResult<Vec<SeedSkill>> {
+    let page = skills::page(graph, &SkillFilter::default(), at).await?;
     if page.is_empty() {
         return Ok(vec![]);
     }

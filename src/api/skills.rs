@@ -8,7 +8,7 @@ use super::errors::{coded, db, INTERNAL_SERVER_ERROR};
 use super::loaders::Loaders;
 use super::node;
 use super::pagination::{
-    connection_cost, edges, list_cost, page_bounds, window, Edge, PageInfo, COUNT_COST,
+    connection_cost, edges, keyset, list_cost, page_bounds, Edge, PageInfo, COUNT_COST,
     TEXT_FILTER_COST,
 };
 use super::AppState;
@@ -439,11 +439,12 @@ impl SkillQuery {
         filter: Option<SkillFilterInput>,
     ) -> Result<Vec<Skill>> {
         let state = state(ctx)?;
-        let (skip, limit) = page_bounds(skip, limit, state.config.limits.max_page_size)?;
-        if limit == 0 {
+        let limits = &state.config.limits;
+        let at = page_bounds(skip, limit, limits.max_page_size, limits.max_offset)?;
+        if at.limit == 0 {
             return Ok(vec![]);
         }
-        let nodes = skills::page(&state.graph, &filter.into(), skip, limit)
+        let nodes = skills::page(&state.graph, &filter.into(), &at)
             .await
             .map_err(db)?;
         Ok(nodes)
@@ -462,16 +463,14 @@ impl SkillQuery {
     ) -> Result<SkillConnection> {
         let state = state(ctx)?;
         let max = state.config.limits.max_page_size;
-        let (start, first) = window(first, after.as_deref(), max)?;
+        let at = keyset(first, after.as_deref(), max)?;
         let filter: SkillFilter = filter.into();
         let rows = if first == 0 {
             vec![]
         } else {
-            skills::page(&state.graph, &filter, start, first + 1)
-                .await
-                .map_err(db)?
+            skills::page(&state.graph, &filter, &at).await.map_err(db)?
         };
-        let (edges, page_info) = edges(rows, start, first);
+        let (edges, page_info) = edges(rows, &at);
         Ok(SkillConnection {
             edges,
             page_info,
@@ -496,15 +495,13 @@ impl SkillQuery {
         after: Option<String>,
     ) -> Result<FrameworkConnection> {
         let state = state(ctx)?;
-        let (start, first) = window(first, after.as_deref(), state.config.limits.max_page_size)?;
+        let at = keyset(first, after.as_deref(), state.config.limits.max_page_size)?;
         let rows = if first == 0 {
             vec![]
         } else {
-            skills::frameworks(&state.graph, start, first + 1)
-                .await
-                .map_err(db)?
+            skills::frameworks(&state.graph, &at).await.map_err(db)?
         };
-        let (edges, page_info) = edges(rows, start, first);
+        let (edges, page_info) = edges(rows, &at);
         Ok(FrameworkConnection { edges, page_info })
     }
 }
@@ -512,7 +509,7 @@ impl SkillQuery {
 /// `first` of a nested list: 0 to the page-size limit.
 fn nested_bound(ctx: &Context<'_>, first: i32) -> Result<usize> {
     let max = state(ctx)?.config.limits.max_page_size;
-    Ok(window(first, None, max)?.1)
+    Ok(keyset(first, None, max)?.limit - 1)
 }
 
 pub(super) fn state<'a>(ctx: &Context<'a>) -> Result<&'a AppState> {

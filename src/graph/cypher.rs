@@ -36,6 +36,8 @@ macro_rules! cypher {
 cypher! {
     SCHEMA => ["schema.cypher"] () -> (),
     RELABEL_LEARNING_EVENTS => ["relabel_learning_events.cypher"] () -> (n),
+    FULLTEXT_INDEX => ["fulltext_index.cypher"] () -> (),
+    FULLTEXT_PROBE => ["fulltext_probe.cypher"] () -> (n),
     HEALTH => ["health.cypher"] () -> (ok),
     SKILL_BY_UUID => ["skill_by_uuid.cypher"] (uuid) -> (skill),
     SKILL_PARENTS => ["skill_parents.cypher"] (uuids) -> (uuid, skill),
@@ -45,11 +47,55 @@ cypher! {
     SKILL_OCCUPATIONS => ["skill_occupations.cypher"] (uuids) -> (uuid, edge, occupation),
     SKILL_CREDENTIALS => ["skill_credentials.cypher"] (uuids) -> (uuid, edge, credential),
     // The skill listings share one filter; page and count differ only in their tail.
-    SKILLS_PAGE => ["skill_filter.cypher", "skills_page.cypher"]
-        (text, source, framework, skip, limit) -> (skill),
-    SKILLS_COUNT => ["skill_filter.cypher", "skills_count.cypher"]
-        (text, source, framework) -> (total),
-    FRAMEWORKS => ["frameworks.cypher"] (skip, limit) -> (framework),
+    SKILLS_PAGE => ["skills_all.cypher", "skills_page.cypher"]
+        (after_name, after_uuid, skip, limit) -> (skill),
+    SKILLS_PAGE_S => ["skills_all.cypher", "skills_and_source.cypher", "skills_page.cypher"]
+        (source, after_name, after_uuid, skip, limit) -> (skill),
+    SKILLS_PAGE_F => ["skills_in_framework.cypher", "skills_page.cypher"]
+        (framework, after_name, after_uuid, skip, limit) -> (skill),
+    SKILLS_PAGE_FS => ["skills_in_framework.cypher", "skills_and_source.cypher", "skills_page.cypher"]
+        (framework, source, after_name, after_uuid, skip, limit) -> (skill),
+    SKILLS_PAGE_T => ["skills_all.cypher", "skills_and_text.cypher", "skills_page.cypher"]
+        (text, after_name, after_uuid, skip, limit) -> (skill),
+    SKILLS_PAGE_TS => ["skills_all.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "skills_page.cypher"]
+        (text, source, after_name, after_uuid, skip, limit) -> (skill),
+    SKILLS_PAGE_TF => ["skills_in_framework.cypher", "skills_and_text.cypher", "skills_page.cypher"]
+        (framework, text, after_name, after_uuid, skip, limit) -> (skill),
+    SKILLS_PAGE_TFS => ["skills_in_framework.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "skills_page.cypher"]
+        (framework, text, source, after_name, after_uuid, skip, limit) -> (skill),
+    SKILLS_PAGE_X => ["skills_text_fulltext.cypher", "skills_page.cypher"]
+        (text_query, after_name, after_uuid, skip, limit) -> (skill),
+    SKILLS_PAGE_XS => ["skills_text_fulltext.cypher", "skills_and_source.cypher", "skills_page.cypher"]
+        (text_query, source, after_name, after_uuid, skip, limit) -> (skill),
+    SKILLS_PAGE_XF => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "skills_page.cypher"]
+        (text_query, framework, after_name, after_uuid, skip, limit) -> (skill),
+    SKILLS_PAGE_XFS => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "skills_and_source.cypher", "skills_page.cypher"]
+        (text_query, framework, source, after_name, after_uuid, skip, limit) -> (skill),
+    SKILLS_COUNT => ["skills_all.cypher", "skills_count.cypher"]
+        () -> (total),
+    SKILLS_COUNT_S => ["skills_all.cypher", "skills_and_source.cypher", "skills_count.cypher"]
+        (source) -> (total),
+    SKILLS_COUNT_F => ["skills_in_framework.cypher", "skills_count.cypher"]
+        (framework) -> (total),
+    SKILLS_COUNT_FS => ["skills_in_framework.cypher", "skills_and_source.cypher", "skills_count.cypher"]
+        (framework, source) -> (total),
+    SKILLS_COUNT_T => ["skills_all.cypher", "skills_and_text.cypher", "skills_count.cypher"]
+        (text) -> (total),
+    SKILLS_COUNT_TS => ["skills_all.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "skills_count.cypher"]
+        (text, source) -> (total),
+    SKILLS_COUNT_TF => ["skills_in_framework.cypher", "skills_and_text.cypher", "skills_count.cypher"]
+        (framework, text) -> (total),
+    SKILLS_COUNT_TFS => ["skills_in_framework.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "skills_count.cypher"]
+        (framework, text, source) -> (total),
+    SKILLS_COUNT_X => ["skills_text_fulltext.cypher", "skills_count.cypher"]
+        (text_query) -> (total),
+    SKILLS_COUNT_XS => ["skills_text_fulltext.cypher", "skills_and_source.cypher", "skills_count.cypher"]
+        (text_query, source) -> (total),
+    SKILLS_COUNT_XF => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "skills_count.cypher"]
+        (text_query, framework) -> (total),
+    SKILLS_COUNT_XFS => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "skills_and_source.cypher", "skills_count.cypher"]
+        (text_query, framework, source) -> (total),
+    FRAMEWORKS_PAGE => ["frameworks_page.cypher"] (after_name, after_uuid, skip, limit) -> (framework),
     FRAMEWORKS_COUNT => ["frameworks_count.cypher"] () -> (total),
     FRAMEWORK_BY_UUID => ["framework_by_uuid.cypher"] (uuid) -> (framework),
     UPSERT_FRAMEWORKS => ["upsert_frameworks.cypher"] (rows, now) -> (n),
@@ -61,14 +107,58 @@ cypher! {
         (uri, props, source, skills, frameworks) -> (missing),
     UPSERT_SKILL_EVENTS => ["upsert_skill_events.cypher"] (rows, now) -> (n),
     EMPLOYEE_BY_EXTERNAL_ID => ["employee_by_external_id.cypher"] (external_id) -> (employee),
-    SKILL_EVENTS_PAGE => ["skill_events_page.cypher"] (employee, event_type, skip, limit) -> (event),
-    SKILL_EVENTS_COUNT => ["skill_events_count.cypher"] (employee, event_type) -> (total),
+    SKILL_EVENTS_PAGE => ["skill_events_all.cypher", "skill_events_page.cypher"]
+        (after_time, after_id, skip, limit) -> (event),
+    SKILL_EVENTS_PAGE_T => ["skill_events_all.cypher", "skill_events_and_type.cypher", "skill_events_page.cypher"]
+        (event_type, after_time, after_id, skip, limit) -> (event),
+    SKILL_EVENTS_PAGE_E => ["skill_events_all.cypher", "skill_events_and_employee.cypher", "skill_events_page.cypher"]
+        (employee, after_time, after_id, skip, limit) -> (event),
+    SKILL_EVENTS_PAGE_ET => ["skill_events_all.cypher", "skill_events_and_employee.cypher", "skill_events_and_type.cypher", "skill_events_page.cypher"]
+        (employee, event_type, after_time, after_id, skip, limit) -> (event),
+    SKILL_EVENTS_COUNT => ["skill_events_all.cypher", "skill_events_count.cypher"]
+        () -> (total),
+    SKILL_EVENTS_COUNT_T => ["skill_events_all.cypher", "skill_events_and_type.cypher", "skill_events_count.cypher"]
+        (event_type) -> (total),
+    SKILL_EVENTS_COUNT_E => ["skill_events_all.cypher", "skill_events_and_employee.cypher", "skill_events_count.cypher"]
+        (employee) -> (total),
+    SKILL_EVENTS_COUNT_ET => ["skill_events_all.cypher", "skill_events_and_employee.cypher", "skill_events_and_type.cypher", "skill_events_count.cypher"]
+        (employee, event_type) -> (total),
     SKILL_EVENT_BY_EXTERNAL_ID => ["skill_event_by_external_id.cypher"] (external_id) -> (event),
     JOB_CREATE => ["job_create.cypher"] (props) -> (job),
     JOB_BY_NAME => ["job_by_name.cypher"] (name) -> (job),
     JOB_VERSION => ["job_version.cypher"] (name) -> (version),
-    JOBS_PAGE => ["jobs_page.cypher"] (type, status, created_by, skip, limit) -> (job),
-    JOBS_COUNT => ["jobs_count.cypher"] (type, status, created_by) -> (total),
+    JOBS_PAGE => ["jobs_all.cypher", "jobs_page.cypher"]
+        (after_time, after_name, skip, limit) -> (job),
+    JOBS_PAGE_C => ["jobs_all.cypher", "jobs_and_created_by.cypher", "jobs_page.cypher"]
+        (created_by, after_time, after_name, skip, limit) -> (job),
+    JOBS_PAGE_S => ["jobs_all.cypher", "jobs_and_status.cypher", "jobs_page.cypher"]
+        (status, after_time, after_name, skip, limit) -> (job),
+    JOBS_PAGE_SC => ["jobs_all.cypher", "jobs_and_status.cypher", "jobs_and_created_by.cypher", "jobs_page.cypher"]
+        (status, created_by, after_time, after_name, skip, limit) -> (job),
+    JOBS_PAGE_T => ["jobs_all.cypher", "jobs_and_type.cypher", "jobs_page.cypher"]
+        (type, after_time, after_name, skip, limit) -> (job),
+    JOBS_PAGE_TC => ["jobs_all.cypher", "jobs_and_type.cypher", "jobs_and_created_by.cypher", "jobs_page.cypher"]
+        (type, created_by, after_time, after_name, skip, limit) -> (job),
+    JOBS_PAGE_TS => ["jobs_all.cypher", "jobs_and_type.cypher", "jobs_and_status.cypher", "jobs_page.cypher"]
+        (type, status, after_time, after_name, skip, limit) -> (job),
+    JOBS_PAGE_TSC => ["jobs_all.cypher", "jobs_and_type.cypher", "jobs_and_status.cypher", "jobs_and_created_by.cypher", "jobs_page.cypher"]
+        (type, status, created_by, after_time, after_name, skip, limit) -> (job),
+    JOBS_COUNT => ["jobs_all.cypher", "jobs_count.cypher"]
+        () -> (total),
+    JOBS_COUNT_C => ["jobs_all.cypher", "jobs_and_created_by.cypher", "jobs_count.cypher"]
+        (created_by) -> (total),
+    JOBS_COUNT_S => ["jobs_all.cypher", "jobs_and_status.cypher", "jobs_count.cypher"]
+        (status) -> (total),
+    JOBS_COUNT_SC => ["jobs_all.cypher", "jobs_and_status.cypher", "jobs_and_created_by.cypher", "jobs_count.cypher"]
+        (status, created_by) -> (total),
+    JOBS_COUNT_T => ["jobs_all.cypher", "jobs_and_type.cypher", "jobs_count.cypher"]
+        (type) -> (total),
+    JOBS_COUNT_TC => ["jobs_all.cypher", "jobs_and_type.cypher", "jobs_and_created_by.cypher", "jobs_count.cypher"]
+        (type, created_by) -> (total),
+    JOBS_COUNT_TS => ["jobs_all.cypher", "jobs_and_type.cypher", "jobs_and_status.cypher", "jobs_count.cypher"]
+        (type, status) -> (total),
+    JOBS_COUNT_TSC => ["jobs_all.cypher", "jobs_and_type.cypher", "jobs_and_status.cypher", "jobs_and_created_by.cypher", "jobs_count.cypher"]
+        (type, status, created_by) -> (total),
     JOB_CLAIMABLE => ["job_claimable.cypher"] (owner, now_ms) -> (n),
     JOB_CLAIM => ["job_claim.cypher"] (owner, now_ms, now, lease_until, token) -> (job),
     JOB_STORE => ["job_store.cypher"] (name, owner, now_ms, props, bump) -> (cancel_requested),

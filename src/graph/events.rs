@@ -3,7 +3,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{cypher, now, param, Graph, GraphResult};
+use super::cypher::{self, Bound};
+use super::listing::{Order, PageAt};
+use super::{now, param, Graph, GraphResult};
 use crate::model::{Employee, SkillEvent};
 
 /// One skill event as written to the graph (a validated CSV row).
@@ -46,19 +48,37 @@ pub async fn by_external_id(graph: &Graph, external_id: &str) -> GraphResult<Opt
     graph.one(q, "event").await
 }
 
+/// The listing statements (page, count) for one combination of filters, bound.
+fn statements(employee: Option<&str>, event_type: Option<&str>) -> (Bound, Bound) {
+    use cypher::*;
+    let [page, count]: [&'static Statement; 2] = match (employee.is_some(), event_type.is_some()) {
+        (false, false) => [&SKILL_EVENTS_PAGE, &SKILL_EVENTS_COUNT],
+        (true, false) => [&SKILL_EVENTS_PAGE_E, &SKILL_EVENTS_COUNT_E],
+        (false, true) => [&SKILL_EVENTS_PAGE_T, &SKILL_EVENTS_COUNT_T],
+        (true, true) => [&SKILL_EVENTS_PAGE_ET, &SKILL_EVENTS_COUNT_ET],
+    };
+    let bind = |st: &'static Statement| {
+        let mut q = st.bind();
+        if let Some(e) = employee {
+            q = q.param("employee", e);
+        }
+        if let Some(t) = event_type {
+            q = q.param("event_type", t);
+        }
+        q
+    };
+    (bind(page), bind(count))
+}
+
+/// Skill events, newest first (timestamp, then external id).
 pub async fn page(
     graph: &Graph,
     employee: Option<&str>,
     event_type: Option<&str>,
-    skip: usize,
-    limit: usize,
+    at: &PageAt,
 ) -> GraphResult<Vec<SkillEvent>> {
-    let q = cypher::SKILL_EVENTS_PAGE
-        .bind()
-        .param("employee", employee)
-        .param("event_type", event_type)
-        .param("skip", skip as i64)
-        .param("limit", limit as i64);
+    let (q, _) = statements(employee, event_type);
+    let q = at.bind(q, Order::Descending, "after_time", "after_id");
     graph.column(q, "event").await
 }
 
@@ -67,9 +87,6 @@ pub async fn count(
     employee: Option<&str>,
     event_type: Option<&str>,
 ) -> GraphResult<i64> {
-    let q = cypher::SKILL_EVENTS_COUNT
-        .bind()
-        .param("employee", employee)
-        .param("event_type", event_type);
+    let (_, q) = statements(employee, event_type);
     Ok(graph.one(q, "total").await?.unwrap_or(0))
 }

@@ -3,6 +3,7 @@
 //! a job means lives in `jobs/`.
 use serde::{Deserialize, Serialize};
 
+use super::listing::{Order, PageAt};
 use super::{cypher, now, param, Graph, GraphError, GraphResult};
 use crate::model::Progress;
 
@@ -93,28 +94,54 @@ pub struct JobFilter<'a> {
 }
 
 impl JobFilter<'_> {
-    fn bind(&self, q: cypher::Bound) -> cypher::Bound {
-        q.param("type", self.job_type)
-            .param("status", self.status)
-            .param("created_by", self.created_by)
+    /// The listing statements (page, count) for this combination of filters, bound.
+    fn statements(&self) -> (cypher::Bound, cypher::Bound) {
+        use cypher::*;
+        let which = (
+            self.job_type.is_some(),
+            self.status.is_some(),
+            self.created_by.is_some(),
+        );
+        let [page, count]: [&'static Statement; 2] = match which {
+            (false, false, false) => [&JOBS_PAGE, &JOBS_COUNT],
+            (true, false, false) => [&JOBS_PAGE_T, &JOBS_COUNT_T],
+            (false, true, false) => [&JOBS_PAGE_S, &JOBS_COUNT_S],
+            (false, false, true) => [&JOBS_PAGE_C, &JOBS_COUNT_C],
+            (true, true, false) => [&JOBS_PAGE_TS, &JOBS_COUNT_TS],
+            (true, false, true) => [&JOBS_PAGE_TC, &JOBS_COUNT_TC],
+            (false, true, true) => [&JOBS_PAGE_SC, &JOBS_COUNT_SC],
+            (true, true, true) => [&JOBS_PAGE_TSC, &JOBS_COUNT_TSC],
+        };
+        let bind = |st: &'static Statement| {
+            let mut q = st.bind();
+            for (key, value) in [
+                ("type", self.job_type),
+                ("status", self.status),
+                ("created_by", self.created_by),
+            ] {
+                if let Some(v) = value {
+                    q = q.param(key, v);
+                }
+            }
+            q
+        };
+        (bind(page), bind(count))
     }
 }
 
+/// Jobs, newest first (created time, then name).
 pub async fn page(
     graph: &Graph,
     filter: JobFilter<'_>,
-    skip: usize,
-    limit: usize,
+    at: &PageAt,
 ) -> GraphResult<Vec<JobRecord>> {
-    let q = filter
-        .bind(cypher::JOBS_PAGE.bind())
-        .param("skip", skip as i64)
-        .param("limit", limit as i64);
+    let (q, _) = filter.statements();
+    let q = at.bind(q, Order::Descending, "after_time", "after_name");
     graph.column(q, "job").await
 }
 
 pub async fn count(graph: &Graph, filter: JobFilter<'_>) -> GraphResult<i64> {
-    let q = filter.bind(cypher::JOBS_COUNT.bind());
+    let (_, q) = filter.statements();
     Ok(graph.one(q, "total").await?.unwrap_or(0))
 }
 

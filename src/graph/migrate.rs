@@ -1,6 +1,7 @@
 //! Applies `cypher/schema.cypher` (every statement is `IF NOT EXISTS`), then the data
 //! migrations, each of which matches nothing once done: applying twice changes nothing.
 
+use super::listing::TextSearch;
 use super::{cypher, Graph, GraphResult};
 
 pub async fn apply(graph: &Graph) -> GraphResult<usize> {
@@ -18,5 +19,20 @@ pub async fn apply(graph: &Graph) -> GraphResult<usize> {
     if relabelled > 0 {
         tracing::info!(relabelled, "learning events now carry the SkillEvent label");
     }
+    // Full-text search where the database has it (Neo4j); anything else keeps CONTAINS.
+    let fulltext = async {
+        graph
+            .rows_unchecked(neo4rs::query(cypher::FULLTEXT_INDEX.text))
+            .await?;
+        graph.one::<i64>(cypher::FULLTEXT_PROBE.bind(), "n").await
+    };
+    let mode = match fulltext.await {
+        Ok(_) => TextSearch::FullText,
+        Err(e) => {
+            tracing::info!(reason = %e, "no full-text index: text filters use CONTAINS");
+            TextSearch::Contains
+        }
+    };
+    graph.set_text_search(mode);
     Ok(applied + 1)
 }

@@ -2,11 +2,12 @@
 pub mod cypher;
 pub mod events;
 pub mod jobs;
+pub mod listing;
 pub mod migrate;
 pub mod skills;
 pub mod writes;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -79,6 +80,8 @@ pub struct Graph {
     statements: Arc<AtomicU64>,
     /// Deadline of one statement, the driver's own retries included.
     deadline: Duration,
+    /// Whether the full-text index answers (set by [`migrate::apply`]).
+    fulltext: Arc<AtomicBool>,
 }
 
 impl Graph {
@@ -104,6 +107,7 @@ impl Graph {
             inner: neo4rs::Graph::connect(config)?,
             statements: Arc::new(AtomicU64::new(0)),
             deadline: Duration::from_millis(cfg.statement_timeout_ms),
+            fulltext: Arc::new(AtomicBool::new(false)),
         };
         // The driver connects lazily: fail here, with the address, rather than on first use.
         graph.ping(graph.deadline).await?;
@@ -126,6 +130,20 @@ impl Graph {
                 tracing::warn!(address = %cfg.uri, error = %e, retry_in = ?wait, "graph database not reachable yet")
             })
             .await
+    }
+
+    /// How text filters are answered on this database.
+    pub fn text_search(&self) -> listing::TextSearch {
+        if self.fulltext.load(Ordering::Relaxed) {
+            listing::TextSearch::FullText
+        } else {
+            listing::TextSearch::Contains
+        }
+    }
+
+    pub(crate) fn set_text_search(&self, mode: listing::TextSearch) {
+        let full = mode == listing::TextSearch::FullText;
+        self.fulltext.store(full, Ordering::Relaxed);
     }
 
     /// Whether the database answers within `within`.

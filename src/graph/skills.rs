@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::cypher::{self, Bound, Record, Statement};
+use super::listing::{fulltext_query, Order, PageAt, TextSearch};
 use super::{Graph, GraphResult};
 use crate::model::{Credential, Framework, Occupation, Skill};
 
@@ -33,28 +34,54 @@ pub struct SkillFilter {
 }
 
 impl SkillFilter {
-    fn bind(&self, q: Bound) -> Bound {
-        q.param("text", self.text.as_ref().map(|t| t.to_lowercase()))
-            .param("source", self.source.clone())
-            .param("framework", self.framework.clone())
+    /// The listing statements (page, count) for this combination of filters, bound.
+    fn statements(&self, text_search: TextSearch) -> (Bound, Bound) {
+        use cypher::*;
+        let text = self.text.as_deref().map(|t| (t, text_search));
+        let fw = self.framework.is_some();
+        let src = self.source.is_some();
+        let [page, count]: [&'static Statement; 2] = match (text.map(|t| t.1), fw, src) {
+            (None, false, false) => [&SKILLS_PAGE, &SKILLS_COUNT],
+            (None, false, true) => [&SKILLS_PAGE_S, &SKILLS_COUNT_S],
+            (None, true, false) => [&SKILLS_PAGE_F, &SKILLS_COUNT_F],
+            (None, true, true) => [&SKILLS_PAGE_FS, &SKILLS_COUNT_FS],
+            (Some(TextSearch::Contains), false, false) => [&SKILLS_PAGE_T, &SKILLS_COUNT_T],
+            (Some(TextSearch::Contains), false, true) => [&SKILLS_PAGE_TS, &SKILLS_COUNT_TS],
+            (Some(TextSearch::Contains), true, false) => [&SKILLS_PAGE_TF, &SKILLS_COUNT_TF],
+            (Some(TextSearch::Contains), true, true) => [&SKILLS_PAGE_TFS, &SKILLS_COUNT_TFS],
+            (Some(TextSearch::FullText), false, false) => [&SKILLS_PAGE_X, &SKILLS_COUNT_X],
+            (Some(TextSearch::FullText), false, true) => [&SKILLS_PAGE_XS, &SKILLS_COUNT_XS],
+            (Some(TextSearch::FullText), true, false) => [&SKILLS_PAGE_XF, &SKILLS_COUNT_XF],
+            (Some(TextSearch::FullText), true, true) => [&SKILLS_PAGE_XFS, &SKILLS_COUNT_XFS],
+        };
+        let bind = |st: &'static Statement| {
+            let mut q = st.bind();
+            match text {
+                Some((t, TextSearch::Contains)) => q = q.param("text", t.to_lowercase()),
+                Some((t, TextSearch::FullText)) => q = q.param("text_query", fulltext_query(t)),
+                None => {}
+            }
+            if let Some(source) = &self.source {
+                q = q.param("source", source.as_str());
+            }
+            if let Some(framework) = &self.framework {
+                q = q.param("framework", framework.as_str());
+            }
+            q
+        };
+        (bind(page), bind(count))
     }
 }
 
-pub async fn page(
-    graph: &Graph,
-    filter: &SkillFilter,
-    skip: usize,
-    limit: usize,
-) -> GraphResult<Vec<Skill>> {
-    let q = filter
-        .bind(cypher::SKILLS_PAGE.bind())
-        .param("skip", skip as i64)
-        .param("limit", limit as i64);
+/// Skills in (name, uuid) order.
+pub async fn page(graph: &Graph, filter: &SkillFilter, at: &PageAt) -> GraphResult<Vec<Skill>> {
+    let (q, _) = filter.statements(graph.text_search());
+    let q = at.bind(q, Order::Ascending, "after_name", "after_uuid");
     graph.column(q, "skill").await
 }
 
 pub async fn count(graph: &Graph, filter: &SkillFilter) -> GraphResult<i64> {
-    let q = filter.bind(cypher::SKILLS_COUNT.bind());
+    let (_, q) = filter.statements(graph.text_search());
     Ok(graph.one(q, "total").await?.unwrap_or(0))
 }
 
@@ -76,11 +103,14 @@ pub async fn framework_by_uuid(graph: &Graph, uuid: &str) -> GraphResult<Option<
     graph.one(q, "framework").await
 }
 
-pub async fn frameworks(graph: &Graph, skip: usize, limit: usize) -> GraphResult<Vec<Framework>> {
-    let q = cypher::FRAMEWORKS
-        .bind()
-        .param("skip", skip as i64)
-        .param("limit", limit as i64);
+/// Frameworks in (name, uuid) order, each with its number of skills.
+pub async fn frameworks(graph: &Graph, at: &PageAt) -> GraphResult<Vec<Framework>> {
+    let q = at.bind(
+        cypher::FRAMEWORKS_PAGE.bind(),
+        Order::Ascending,
+        "after_name",
+        "after_uuid",
+    );
     graph.column(q, "framework").await
 }
 

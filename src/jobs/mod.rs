@@ -17,6 +17,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::config::JobConfig;
 use crate::graph::jobs::{self as stored, now_ms, JobRecord};
+use crate::graph::listing::PageAt;
 use crate::graph::{now, Graph, GraphError, GraphResult};
 use crate::ingest::file_load::s3::AwsCredentials;
 use crate::ingest::Stop;
@@ -164,13 +165,8 @@ impl Jobs {
             .transpose()
     }
 
-    pub async fn list(
-        &self,
-        filter: &JobListing,
-        skip: usize,
-        limit: usize,
-    ) -> GraphResult<Vec<Job>> {
-        let records = stored::page(&self.graph, filter.stored(), skip, limit).await?;
+    pub async fn list(&self, filter: &JobListing, at: &PageAt) -> GraphResult<Vec<Job>> {
+        let records = stored::page(&self.graph, filter.stored(), at).await?;
         records.into_iter().map(Job::try_from).collect()
     }
 

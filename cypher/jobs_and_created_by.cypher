@@ -1,0 +1,1 @@
+  AND j.created_by = $created_by

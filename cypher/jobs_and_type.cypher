@@ -1,0 +1,1 @@
+  AND j.type = $type

@@ -1,0 +1,1 @@
+  AND ev.employee_external_id = $employee

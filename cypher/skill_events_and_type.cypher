@@ -1,0 +1,1 @@
+  AND ev.event_type = $event_type

@@ -1,0 +1,1 @@
+  AND s.source_name = $source
