@@ -41,13 +41,12 @@ const PAGE: &str = "query($first: Int, $after: String, $f: SkillFilterInput) {
 async fn walk(app: &TestApp, first: usize, filter: &Value) -> (Vec<(String, String)>, i64) {
     let mut after = Value::Null;
     let mut seen = vec![];
-    let mut total = -1;
     for page in 0..=10_000 / first {
         let d = app
             .data(PAGE, json!({"first": first, "after": after, "f": filter}))
             .await;
         let c = &d["skillConnection"];
-        total = c["totalCount"].as_i64().unwrap();
+        let total = c["totalCount"].as_i64().unwrap();
         assert_eq!(c["pageInfo"]["hasPreviousPage"], page > 0);
         for n in c["nodes"].as_array().unwrap() {
             seen.push((
