@@ -80,7 +80,7 @@ async fn main() {
         panic!("no header")
     };
     let columns = Columns::from_header(EntityType::Learning, &header).unwrap();
-    let mut validator = Validator::new(columns);
+    let validator = Validator::new(columns);
     let mut parsed = vec![];
     while let Some(Item::Record { line, fields, .. }) = records.next_item().unwrap() {
         parsed.push(validator.check(line, &fields).unwrap());
@@ -88,7 +88,7 @@ async fn main() {
     let batch = raw.state.config.file_load.batch_size;
     let t = Instant::now();
     for chunk in parsed.chunks(batch) {
-        events::upsert(raw.graph(), chunk).await.unwrap();
+        events::upsert(raw.graph(), "raw", chunk).await.unwrap();
     }
     let raw_secs = t.elapsed().as_secs_f64();
     println!(

@@ -2,12 +2,15 @@
 // reloaded event takes the new row's values (its props name every column of its type, null for
 // the empty ones, which removes them) and moves to the employee and course the row names.
 // `SET ev = row.props` would also drop another type's columns, at twice the cost on ArcadeDB.
+// `load_job`/`load_line` say which load and line wrote it last (for duplicates within a file).
 UNWIND $rows AS row
 MERGE (ev:SkillEvent {external_id: row.external_id})
 ON CREATE SET ev.created_time = $now
 SET ev += row.props,
     ev.employee_external_id = row.employee_external_id,
-    ev.modified_time = $now
+    ev.modified_time = $now,
+    ev.load_job = $load,
+    ev.load_line = row.line
 WITH row, ev
 MERGE (e:Employee {external_id: row.employee_external_id})
 ON CREATE SET e.created_time = $now

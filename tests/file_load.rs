@@ -377,3 +377,51 @@ async fn the_session_token_is_sent_to_s3() {
         "the GET carries the session token"
     );
 }
+
+#[tokio::test]
+async fn duplicates_are_reported_with_the_first_line_beyond_one_batch() {
+    // Batches of 10 rows: the loader holds one batch of ids, never the file's.
+    let app = TestApp::start_with(|c| c.file_load.batch_size = 10).await;
+    let mut csv = String::from("employee_external_id,language,external_id,timestamp,course_id\n");
+    for i in 0..100 {
+        // Line i + 2 holds row i. Row 93 repeats row 1 (nine batches later); row 48 repeats
+        // row 47 (the same batch).
+        let id = match i {
+            93 => 1,
+            48 => 47,
+            i => i,
+        };
+        csv.push_str(&format!("emp-1,en,ev-{id},2024-05-01T10:00:00Z,c\n"));
+    }
+    let bucket = s3::bucket().await;
+    s3::put(&bucket, "dups.csv", csv).await;
+    let job = run_task(
+        &app,
+        &format!("s3://{bucket}/dups.csv"),
+        &s3::access_key(),
+        &s3::secret_key(),
+    )
+    .await;
+    assert_eq!(
+        job["progress"],
+        json!({"rowsRead": 100, "rowsLoaded": 98, "rowsRejected": 2}),
+        "{job:#}"
+    );
+    assert_eq!(
+        job["errors"],
+        json!([
+            {"line": 50, "message": "duplicate external_id \"ev-47\" in the file (first at line 49)"},
+            {"line": 95, "message": "duplicate external_id \"ev-1\" in the file (first at line 3)"},
+        ])
+    );
+    // The same file loaded again is a new load: its ids are updates, not duplicates.
+    let again = run_task(
+        &app,
+        &format!("s3://{bucket}/dups.csv"),
+        &s3::access_key(),
+        &s3::secret_key(),
+    )
+    .await;
+    assert_eq!(again["progress"]["rowsLoaded"], 98, "{again:#}");
+    assert_eq!(again["errors"], job["errors"]);
+}

@@ -105,7 +105,8 @@ cypher! {
     SET_OCCUPATIONS => ["set_occupations.cypher"] (rows) -> (n),
     SET_CREDENTIAL_REQUIREMENTS => ["set_credential_requirements.cypher"]
         (uri, props, source, skills, frameworks) -> (missing),
-    UPSERT_SKILL_EVENTS => ["upsert_skill_events.cypher"] (rows, now) -> (n),
+    UPSERT_SKILL_EVENTS => ["upsert_skill_events.cypher"] (rows, now, load) -> (n),
+    SKILL_EVENTS_LOADED => ["skill_events_loaded.cypher"] (ids, load) -> (external_id, line),
     EMPLOYEE_BY_EXTERNAL_ID => ["employee_by_external_id.cypher"] (external_id) -> (employee),
     SKILL_EVENTS_PAGE => ["skill_events_all.cypher", "skill_events_page.cypher"]
         (after_time, after_id, skip, limit) -> (event),

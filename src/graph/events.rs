@@ -1,5 +1,5 @@
 //! Skill events and the employees they belong to.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -18,20 +18,40 @@ pub struct EventRow {
     /// Every stored property but the keys and times: type, language, timestamp, content;
     /// null removes the property.
     pub props: BTreeMap<&'static str, Option<String>>,
-    /// Where the row is in its file, for reporting; not stored.
-    #[serde(skip)]
+    /// Where the row is in its file (stored as `load_line`, to report duplicates).
     pub line: i64,
 }
 
-pub async fn upsert(graph: &Graph, rows: &[EventRow]) -> GraphResult<()> {
+/// Writes `rows` as the load `load` (an opaque id, e.g. the job's name).
+pub async fn upsert(graph: &Graph, load: &str, rows: &[EventRow]) -> GraphResult<()> {
     if rows.is_empty() {
         return Ok(());
     }
     let q = cypher::UPSERT_SKILL_EVENTS
         .bind()
         .param("rows", param(&rows)?)
-        .param("now", now());
+        .param("now", now())
+        .param("load", load);
     graph.run_idempotent(q).await
+}
+
+/// The ids among `ids` that the load `load` has written already, with the line of each.
+pub async fn loaded(
+    graph: &Graph,
+    load: &str,
+    ids: Vec<String>,
+) -> GraphResult<HashMap<String, i64>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let q = cypher::SKILL_EVENTS_LOADED
+        .bind()
+        .param("ids", ids)
+        .param("load", load);
+    let rows = graph.rows(q).await?;
+    rows.iter()
+        .map(|r| Ok((r.get("external_id")?, r.get("line")?)))
+        .collect()
 }
 
 pub async fn employee(graph: &Graph, external_id: &str) -> GraphResult<Option<Employee>> {

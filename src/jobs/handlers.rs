@@ -69,6 +69,10 @@ impl RunContext {
         self.live.job.lock().unwrap().spec.clone()
     }
 
+    pub fn job_name(&self) -> String {
+        self.live.job.lock().unwrap().name.clone()
+    }
+
     pub fn progress(&self) -> Progress {
         self.live.job.lock().unwrap().progress.clone()
     }
@@ -201,6 +205,7 @@ impl Handler for FileLoad {
             S3Location::parse(&input.uri).map_err(|e| JobFailure::Failed(e.to_string()))?;
         self.0
             .run(
+                &ctx.job_name(),
                 input.entity_type,
                 &location,
                 &credentials,

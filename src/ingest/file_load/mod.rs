@@ -4,6 +4,7 @@ pub mod records;
 pub mod s3;
 pub mod schema;
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::io::BufRead;
 use std::pin::Pin;
@@ -134,10 +135,13 @@ impl FileLoader {
         }
     }
 
-    /// Loads the object at `location` with exactly `credentials`. Stops at once when `cancel`
-    /// fires, even while an S3 read is waiting; every batch written before stays.
+    /// Loads the object at `location` with exactly `credentials`, as the load `load` (an
+    /// opaque id, unique per load: the events remember it, so that an id repeated anywhere in
+    /// the file is reported with the line that came first). Stops at once when `cancel` fires,
+    /// even while an S3 read is waiting; every batch written before stays.
     pub async fn run(
         &self,
+        load: &str,
         entity: EntityType,
         location: &S3Location,
         credentials: &AwsCredentials,
@@ -170,11 +174,28 @@ impl FileLoader {
         let reader =
             tokio::task::spawn_blocking(move || parse(entity, bridge, caps, batch_size, tx));
 
-        while let Some(batch) = unless_cancelled(cancel, rx.recv()).await? {
+        while let Some(mut batch) = unless_cancelled(cancel, rx.recv()).await? {
             checkpoint(cancel)?;
+            // Ids repeated from earlier batches: this load wrote them already.
+            let ids = batch.valid.iter().map(|r| r.external_id.clone()).collect();
+            let earlier = events::loaded(&self.graph, load, ids).await?;
+            if !earlier.is_empty() {
+                let (repeated, fresh): (Vec<_>, Vec<_>) = std::mem::take(&mut batch.valid)
+                    .into_iter()
+                    .partition(|r| earlier.contains_key(&r.external_id));
+                batch.valid = fresh;
+                for r in repeated {
+                    let first = earlier[&r.external_id];
+                    let why = schema::RowError::Duplicate(r.external_id, first);
+                    batch
+                        .rejected
+                        .push(Problem::at_line(r.line, why.to_string()));
+                }
+                batch.rejected.sort_by_key(|p| p.line);
+            }
             let write = |rows: &[EventRow]| {
                 let rows = rows.to_vec();
-                async move { events::upsert(&self.graph, &rows).await }
+                async move { events::upsert(&self.graph, load, &rows).await }
             };
             let refused = write_splitting(&batch.valid, &write).await?;
             report.add(Counter::RowsRead, batch.read);
@@ -248,8 +269,10 @@ fn parse(
     if header.iter().all(|h| h.trim().is_empty()) {
         return Err(FileError::Empty);
     }
-    let mut validator = schema::Validator::new(schema::Columns::from_header(entity, &header)?);
+    let validator = schema::Validator::new(schema::Columns::from_header(entity, &header)?);
     let mut batch = Batch::default();
+    // Ids of this batch, with their lines; earlier batches are checked against the graph.
+    let mut firsts: HashMap<String, i64> = HashMap::new();
     while let Some(item) = records.next_item()? {
         batch.read += 1;
         match item {
@@ -258,10 +281,19 @@ fn parse(
                 fields,
                 bytes,
             } => match validator.check(line, &fields) {
-                Ok(row) => {
-                    batch.bytes += bytes;
-                    batch.valid.push(row);
-                }
+                Ok(row) => match firsts.get(&row.external_id) {
+                    Some(&first) => {
+                        let why = schema::RowError::Duplicate(row.external_id, first);
+                        batch
+                            .rejected
+                            .push(Problem::at_line(row.line, why.to_string()));
+                    }
+                    None => {
+                        firsts.insert(row.external_id.clone(), row.line);
+                        batch.bytes += bytes;
+                        batch.valid.push(row);
+                    }
+                },
                 Err(reason) => batch
                     .rejected
                     .push(Problem::at_line(line as i64, reason.to_string())),
@@ -271,8 +303,11 @@ fn parse(
             }
         }
         let full = batch.read as usize >= batch_size || batch.bytes >= MAX_BATCH_BYTES;
-        if full && tx.blocking_send(std::mem::take(&mut batch)).is_err() {
-            return Ok(()); // the writer stopped (cancelled or failed) and said why
+        if full {
+            firsts.clear();
+            if tx.blocking_send(std::mem::take(&mut batch)).is_err() {
+                return Ok(()); // the writer stopped (cancelled or failed) and said why
+            }
         }
     }
     if batch.read > 0 {

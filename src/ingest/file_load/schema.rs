@@ -235,8 +235,8 @@ pub enum RowError {
     Content(String),
     #[error("control character U+{code:04X} in column {column}")]
     Control { column: String, code: u32 },
-    #[error("duplicate external_id {0:?} in the file")]
-    Duplicate(String),
+    #[error("duplicate external_id {0:?} in the file (first at line {1})")]
+    Duplicate(String, i64),
 }
 
 impl Columns {
@@ -282,21 +282,18 @@ impl Columns {
     }
 }
 
-/// Validates rows one at a time; remembers external ids to catch duplicates within the file.
+/// Validates rows one at a time. Duplicates across the file are found by the loader, batch by
+/// batch, without remembering every id (see `file_load::Duplicates`).
 pub struct Validator {
     columns: Columns,
-    seen: HashSet<String>,
 }
 
 impl Validator {
     pub fn new(columns: Columns) -> Self {
-        Self {
-            columns,
-            seen: HashSet::new(),
-        }
+        Self { columns }
     }
 
-    pub fn check(&mut self, line: u64, fields: &[String]) -> Result<EventRow, RowError> {
+    pub fn check(&self, line: u64, fields: &[String]) -> Result<EventRow, RowError> {
         let c = &self.columns;
         if let Some((i, code)) = control_character(fields) {
             let column = c.name_of(i).unwrap_or_else(|| format!("{}", i + 1));
@@ -357,9 +354,6 @@ impl Validator {
         let schema = c.entity.schema();
         if !(schema.required.iter()).any(|alt| alt.iter().all(|k| given(k).is_some())) {
             return Err(RowError::Content(alternatives(schema)));
-        }
-        if !self.seen.insert(external_id.to_string()) {
-            return Err(RowError::Duplicate(external_id.into()));
         }
         Ok(EventRow {
             employee_external_id: employee.into(),
@@ -542,14 +536,6 @@ mod tests {
         assert!(err(&f).contains("end_date is before start_date"));
         // Tabs and line breaks are text.
         assert!(check(&["e1", "en", "w-1", "2025-05-02", "", "a\tb\r\nc", "", "", ""]).is_ok());
-
-        let mut v = Validator::new(cols.clone());
-        assert!(v.check(1, &rec(&base)).is_ok());
-        assert!(v
-            .check(2, &rec(&base))
-            .unwrap_err()
-            .to_string()
-            .contains("duplicate external_id \"w-1\""));
     }
 
     #[test]
