@@ -17,3 +17,4 @@ CREATE INDEX skill_event_employee IF NOT EXISTS FOR (ev:SkillEvent) ON (ev.emplo
 CREATE INDEX skill_event_timestamp IF NOT EXISTS FOR (ev:SkillEvent) ON (ev.timestamp);
 CREATE INDEX job_status IF NOT EXISTS FOR (j:Job) ON (j.status);
 CREATE CONSTRAINT job_queue_name IF NOT EXISTS FOR (q:JobQueue) REQUIRE q.name IS UNIQUE;
+CREATE CONSTRAINT generation_name IF NOT EXISTS FOR (g:Generation) REQUIRE g.name IS UNIQUE;

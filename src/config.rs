@@ -306,6 +306,8 @@ pub struct Config {
     pub jobs: JobConfig,
     #[command(flatten)]
     pub file_load: FileLoadConfig,
+    #[command(flatten)]
+    pub cache: CacheConfig,
 }
 
 impl Config {
@@ -360,4 +362,40 @@ pub struct FileLoadConfig {
         default_value_t = 4 << 20
     )]
     pub max_record_bytes: usize,
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct CacheConfig {
+    /// Cache answers to identical read queries (same query, variables and caller role) until
+    /// the graph's generation changes: every write batch advances it, and each replica reads it
+    /// at least every `--read-cache-refresh-ms`. `false` turns the cache off.
+    #[arg(
+        long = "read-cache",
+        env = "SKILLGRAPH_READ_CACHE",
+        default_value_t = true,
+        action = clap::ArgAction::Set
+    )]
+    pub enabled: bool,
+    /// Bytes of answers the cache keeps (least recently used ones go first).
+    #[arg(
+        long = "read-cache-bytes",
+        env = "SKILLGRAPH_READ_CACHE_BYTES",
+        default_value_t = 64 << 20
+    )]
+    pub max_bytes: u64,
+    /// Longest an answer is served, in milliseconds: bounds staleness after writes made
+    /// outside the service (which do not advance the generation).
+    #[arg(
+        long = "read-cache-ttl-ms",
+        env = "SKILLGRAPH_READ_CACHE_TTL_MS",
+        default_value_t = 60_000
+    )]
+    pub ttl_ms: u64,
+    /// How often the generation is read from the database, in milliseconds.
+    #[arg(
+        long = "read-cache-refresh-ms",
+        env = "SKILLGRAPH_READ_CACHE_REFRESH_MS",
+        default_value_t = 500
+    )]
+    pub refresh_ms: u64,
 }

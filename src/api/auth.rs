@@ -21,7 +21,9 @@ pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
 pub const FORBIDDEN: &str = "FORBIDDEN";
 
 /// What a caller may do; each role may do what the ones before it may.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, strum::EnumString, strum::Display)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, strum::EnumString, strum::Display,
+)]
 #[strum(serialize_all = "lowercase", ascii_case_insensitive)]
 pub enum Role {
     /// Queries and subscriptions.

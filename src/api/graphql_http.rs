@@ -23,6 +23,7 @@ use super::document_rules::ViaGet;
 use super::errors::{
     BAD_REQUEST, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, RESPONSE_TOO_LARGE, TIMEOUT,
 };
+use super::read_cache::ReadCache;
 use super::{graphiql, loaders, Http};
 
 /// Most operations one batched POST may carry.
@@ -100,6 +101,29 @@ async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Respon
         BatchRequest::Single(r) => BatchRequest::Single(prepare(r)),
         BatchRequest::Batch(items) => BatchRequest::Batch(items.into_iter().map(prepare).collect()),
     };
+    let kind = if accepts(headers, "application/graphql-response+json") {
+        "application/graphql-response+json"
+    } else {
+        "application/json"
+    };
+    // A read of the graph answered before, in this generation: served as it was.
+    let cache = match (&http.state.read_cache, &batch) {
+        (Some(cache), BatchRequest::Single(r)) => match ReadCache::key(r, &who) {
+            Some(key) => (cache.generation(&http.state.graph).await).map(|g| (cache, g, key)),
+            None => None,
+        },
+        _ => None,
+    };
+    if let Some((cache, generation, key)) = &cache {
+        if let Some(body) = cache.get(*generation, *key) {
+            return (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, kind)],
+                (*body).clone(),
+            )
+                .into_response();
+        }
+    }
     let deadline = Duration::from_millis(http.state.config.limits.request_timeout_ms);
     let Ok(response) = tokio::time::timeout(deadline, http.schema.execute_batch(batch)).await
     else {
@@ -118,15 +142,15 @@ async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Respon
         _ if limited.is_some() => StatusCode::TOO_MANY_REQUESTS,
         _ => StatusCode::OK,
     };
-    let kind = if accepts(headers, "application/graphql-response+json") {
-        "application/graphql-response+json"
-    } else {
-        "application/json"
-    };
     let body = capped(
         serde_json::to_vec(&response).expect("responses serialise"),
         http.state.config.limits.max_response_bytes,
     );
+    if let (Some((cache, generation, key)), BatchResponse::Single(r)) = (cache, &response) {
+        if r.errors.is_empty() {
+            cache.put(generation, key, body.clone());
+        }
+    }
     let mut out = (status, [(header::CONTENT_TYPE, kind)], body).into_response();
     if status == StatusCode::METHOD_NOT_ALLOWED {
         out.headers_mut()

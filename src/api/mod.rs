@@ -17,6 +17,7 @@ mod loaders;
 mod metrics;
 mod node;
 mod pagination;
+pub mod read_cache;
 mod rest;
 mod seed_skill;
 pub mod skills;
@@ -76,6 +77,8 @@ pub struct AppState {
     pub sockets: TaskTracker,
     /// Rates and slots per caller.
     pub caller_limits: Arc<caller_limits::CallerLimits>,
+    /// Answers of read queries by graph generation; `None` when turned off.
+    pub read_cache: Option<Arc<read_cache::ReadCache>>,
 }
 
 /// The schema without runtime data: enough to print the SDL.

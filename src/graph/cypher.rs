@@ -39,6 +39,8 @@ cypher! {
     FULLTEXT_INDEX => ["fulltext_index.cypher"] () -> (),
     FULLTEXT_PROBE => ["fulltext_probe.cypher"] () -> (n),
     HEALTH => ["health.cypher"] () -> (ok),
+    GENERATION => ["generation.cypher"] () -> (value),
+    GENERATION_BUMP => ["generation_bump.cypher"] () -> (value),
     SKILL_BY_UUID => ["skill_by_uuid.cypher"] (uuid) -> (skill),
     SKILL_PARENTS => ["skill_parents.cypher"] (uuids) -> (uuid, skill),
     SKILL_CHILDREN => ["skill_children.cypher"] (uuids) -> (uuid, skill),

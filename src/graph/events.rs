@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::cypher::{self, Bound};
 use super::listing::{Order, PageAt};
-use super::{now, param, Graph, GraphResult};
+use super::{generation, now, param, Graph, GraphResult};
 use crate::model::{Employee, SkillEvent};
 
 /// One skill event as written to the graph (a validated CSV row).
@@ -32,7 +32,8 @@ pub async fn upsert(graph: &Graph, load: &str, rows: &[EventRow]) -> GraphResult
         .param("rows", param(&rows)?)
         .param("now", now())
         .param("load", load);
-    graph.run_idempotent(q).await
+    graph.run_idempotent(q).await?;
+    generation::bump(graph).await
 }
 
 /// The ids among `ids` that the load `load` has written already, with the line of each.

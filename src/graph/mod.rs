@@ -1,6 +1,7 @@
 //! Access to the graph database: a neo4rs pool, the Cypher files, and typed reads and writes.
 pub mod cypher;
 pub mod events;
+pub mod generation;
 pub mod jobs;
 pub mod listing;
 pub mod migrate;
@@ -82,6 +83,9 @@ pub struct Graph {
     deadline: Duration,
     /// Whether the full-text index answers (set by [`migrate::apply`]).
     fulltext: Arc<AtomicBool>,
+    /// Write batches this process has committed: a read cache here refreshes the generation
+    /// at once when it changes, rather than within its polling interval.
+    writes: Arc<AtomicU64>,
 }
 
 impl Graph {
@@ -108,6 +112,7 @@ impl Graph {
             statements: Arc::new(AtomicU64::new(0)),
             deadline: Duration::from_millis(cfg.statement_timeout_ms),
             fulltext: Arc::new(AtomicBool::new(false)),
+            writes: Arc::new(AtomicU64::new(0)),
         };
         // The driver connects lazily: fail here, with the address, rather than on first use.
         graph.ping(graph.deadline).await?;
@@ -130,6 +135,15 @@ impl Graph {
                 tracing::warn!(address = %cfg.uri, error = %e, retry_in = ?wait, "graph database not reachable yet")
             })
             .await
+    }
+
+    /// Write batches this process has committed.
+    pub fn writes_noted(&self) -> u64 {
+        self.writes.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn note_write(&self) {
+        self.writes.fetch_add(1, Ordering::SeqCst);
     }
 
     /// How text filters are answered on this database.

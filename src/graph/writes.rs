@@ -2,7 +2,7 @@
 use serde::Serialize;
 
 use super::cypher::{self, Statement};
-use super::{now, param, Graph, GraphResult};
+use super::{generation, now, param, Graph, GraphResult};
 use crate::model::{CredentialProps, FrameworkProps, SkillProps};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -179,7 +179,8 @@ async fn unwind<T: Serialize>(
     if statement.params.contains(&"now") {
         q = q.param("now", now());
     }
-    graph.run_idempotent(q).await
+    graph.run_idempotent(q).await?;
+    generation::bump(graph).await
 }
 
 /// Merges a credential and sets exactly the skills it requires (by skill URI, and every skill
@@ -199,5 +200,7 @@ pub async fn set_credential_requirements(
         .param("source", source)
         .param("skills", skills.to_vec())
         .param("frameworks", frameworks.to_vec());
-    Ok(graph.one(q, "missing").await?.unwrap_or_default())
+    let missing = graph.one(q, "missing").await?.unwrap_or_default();
+    generation::bump(graph).await?;
+    Ok(missing)
 }
