@@ -28,6 +28,12 @@ pub use schema::EntityType;
 /// rows do not make statements of gigabytes.
 const MAX_BATCH_BYTES: usize = 16 << 20;
 
+/// Ids of earlier batches are remembered in a Bloom filter of fixed size (16 MiB, about 1%
+/// false positives at 10 million ids, more beyond): memory does not grow with the file, and an
+/// id the filter may have seen is checked exactly against the graph.
+const SEEN_FILTER_BITS: usize = 128 << 20;
+const SEEN_FILTER_ITEMS: usize = 10_000_000;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LoadMethod {
@@ -116,6 +122,8 @@ pub struct LoadInput {
 #[derive(Default)]
 struct Batch {
     valid: Vec<EventRow>,
+    /// Ids of `valid` rows that an earlier batch may have held (to check in the graph).
+    recheck: Vec<String>,
     rejected: Vec<Problem>,
     read: i64,
     bytes: usize,
@@ -177,7 +185,7 @@ impl FileLoader {
         while let Some(mut batch) = unless_cancelled(cancel, rx.recv()).await? {
             checkpoint(cancel)?;
             // Ids repeated from earlier batches: this load wrote them already.
-            let ids = batch.valid.iter().map(|r| r.external_id.clone()).collect();
+            let ids = std::mem::take(&mut batch.recheck);
             let earlier = events::loaded(&self.graph, load, ids).await?;
             if !earlier.is_empty() {
                 let (repeated, fresh): (Vec<_>, Vec<_>) = std::mem::take(&mut batch.valid)
@@ -271,8 +279,10 @@ fn parse(
     }
     let validator = schema::Validator::new(schema::Columns::from_header(entity, &header)?);
     let mut batch = Batch::default();
-    // Ids of this batch, with their lines; earlier batches are checked against the graph.
+    // Ids of this batch, with their lines; ids of earlier batches in the filter.
     let mut firsts: HashMap<String, i64> = HashMap::new();
+    let mut earlier =
+        fastbloom::BloomFilter::with_num_bits(SEEN_FILTER_BITS).expected_items(SEEN_FILTER_ITEMS);
     while let Some(item) = records.next_item()? {
         batch.read += 1;
         match item {
@@ -289,6 +299,9 @@ fn parse(
                             .push(Problem::at_line(row.line, why.to_string()));
                     }
                     None => {
+                        if earlier.contains(&row.external_id) {
+                            batch.recheck.push(row.external_id.clone());
+                        }
                         firsts.insert(row.external_id.clone(), row.line);
                         batch.bytes += bytes;
                         batch.valid.push(row);
@@ -304,7 +317,9 @@ fn parse(
         }
         let full = batch.read as usize >= batch_size || batch.bytes >= MAX_BATCH_BYTES;
         if full {
-            firsts.clear();
+            for (id, _) in firsts.drain() {
+                earlier.insert(&id);
+            }
             if tx.blocking_send(std::mem::take(&mut batch)).is_err() {
                 return Ok(()); // the writer stopped (cancelled or failed) and said why
             }
