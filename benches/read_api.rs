@@ -1,143 +1,360 @@
-//! Read benchmark: requests/s of a nested skills query on a seeded graph of 10,000 skills.
-//! Needs the test database (`scripts/test-env`); run with `cargo bench --bench read_api`.
+//! Read benchmark, in one run: at 10,000 and 100,000 skills (`SKILLGRAPH_BENCH_SKILLS`,
+//! comma-separated, e.g. `10000,100000,1000000`), the service (its own process, cache off and
+//! on), the peer (@neo4j/graphql over the same database, `benches/peer/server.mjs`) and a raw
+//! Bolt client running the statements the service sends, for the first page, a deep page by
+//! cursor, a text filter and a repeated (cached) first page. Prints requests/s, p50, p99, the
+//! service's RSS and the ratios. Needs the test database (`scripts/test-env`) and node; run with
+//! `cargo bench --bench read_api` (it installs the peer's locked packages when missing).
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+use std::future::Future;
 use std::time::{Duration, Instant};
 
-use serde_json::json;
+use common::process::Service;
+use serde_json::{json, Value};
+use skillgraph::graph::listing::PageAt;
+use skillgraph::graph::skills::{self, SkillFilter};
 use skillgraph::graph::writes::{self, *};
+use skillgraph::graph::Graph;
 use skillgraph::model::{FrameworkProps, SkillProps};
 
-const SKILLS: usize = 10_000;
 const BATCH: usize = 1_000;
 const CONCURRENCY: usize = 8;
-const DURATION: Duration = Duration::from_secs(10);
+const DURATION: Duration = Duration::from_secs(8);
 
-const QUERY: &str = "query($skip:Int){ skills(skip:$skip, limit:10){ name parentNodes { name } \
-    alignments { skillAlignment { source aligned { id name score } suggested { id name score } } } } }";
+/// What a front end asks for: a page of skills with their parents and alignments.
+const PAGE: &str = "query($after: String, $f: SkillFilterInput) {
+    skillConnection(first: 10, after: $after, filter: $f) {
+        nodes { name parentNodes { name }
+            alignments { skillAlignment { source aligned { id name score } } } }
+        pageInfo { endCursor } } }";
 
-#[tokio::main]
-async fn main() {
-    let app = common::TestApp::start().await;
-    let g = app.graph();
-
-    let seed_start = Instant::now();
-    writes::upsert_frameworks(
-        g,
-        &[FrameworkRow {
-            uri: "urn:bench:fw".into(),
-            props: FrameworkProps {
-                name: Some("Bench".into()),
-                ..Default::default()
-            },
-        }],
-    )
-    .await
-    .unwrap();
-    let uri = |i: usize| format!("urn:bench:s:{i}");
-    let rows: Vec<SkillRow> = (0..SKILLS)
-        .map(|i| SkillRow {
-            uri: uri(i),
-            framework_uri: Some("urn:bench:fw".into()),
-            props: SkillProps {
-                name: Some(format!("Skill {i:05}")),
-                description: Some(format!("Benchmark skill {i}")),
-                source_name: Some("bench".into()),
-                ..Default::default()
-            },
-        })
-        .collect();
-    for chunk in rows.chunks(BATCH) {
-        writes::upsert_skills(g, chunk).await.unwrap();
-    }
-    let skills_secs = seed_start.elapsed().as_secs_f64();
-    // 100 roots; every other skill is a child of one of them and aligned to its neighbour.
-    let edges: Vec<ChildEdges> = (100..SKILLS)
-        .map(|i| ChildEdges {
-            child: uri(i),
-            parents: vec![uri(i % 100)],
-        })
-        .collect();
-    for chunk in edges.chunks(BATCH) {
-        writes::set_parents(g, chunk).await.unwrap();
-    }
-    let aligns: Vec<AlignmentRow> = (0..SKILLS)
-        .map(|i| AlignmentRow {
-            from: uri(i),
-            to: uri((i + 1) % SKILLS),
-            source: "bench".into(),
-            kind: "aligned".into(),
-            alignment_type: "exact".into(),
-            score: Some(0.5),
-        })
-        .collect();
-    // As the importer writes them: each skill's alignments from one source, set at once.
-    for chunk in SkillEdges::alignments(&rows, "bench", &aligns).chunks(BATCH) {
-        writes::set_alignments(g, chunk).await.unwrap();
-    }
-    println!(
-        "seeded {SKILLS} skills in {:.2}s ({:.0} skills/s), plus {} CHILD_OF and {} ALIGNED_WITH edges; total {:.2}s",
-        skills_secs,
-        SKILLS as f64 / skills_secs,
-        edges.len(),
-        aligns.len(),
-        seed_start.elapsed().as_secs_f64()
-    );
-
-    // Warm-up, and a check that the query does return nested data.
-    let warm = app.data(QUERY, json!({"skip": 5000})).await;
-    assert_eq!(warm["skills"].as_array().unwrap().len(), 10);
-    assert!(!warm["skills"][0]["parentNodes"]
-        .as_array()
-        .unwrap()
-        .is_empty());
-
-    // The first page (what a front end asks for first), then pages anywhere in the graph.
-    measure(&app, "first page", |_| 0).await;
-    measure(&app, "random page", |n| (n * 37) % (SKILLS - 10)).await;
+struct Figures {
+    per_sec: f64,
+    p50: f64,
+    p99: f64,
 }
 
-async fn measure(app: &common::TestApp, label: &str, skip_of: fn(usize) -> usize) {
+impl std::fmt::Display for Figures {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(
+            f,
+            "{:>8.1} req/s  p50 {:>6.1} ms  p99 {:>6.1} ms",
+            self.per_sec, self.p50, self.p99
+        )
+    }
+}
+
+/// `CONCURRENCY` clients calling `call` for `DURATION`.
+async fn measure<F, Fut>(call: F) -> Figures
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
     let start = Instant::now();
     let mut tasks = vec![];
-    for worker in 0..CONCURRENCY {
-        let http = app.http.clone();
-        let url = app.url("/graphql");
+    for _ in 0..CONCURRENCY {
+        let call = call.clone();
         tasks.push(tokio::spawn(async move {
             let mut latencies = vec![];
-            let mut n = worker;
             while start.elapsed() < DURATION {
                 let t = Instant::now();
-                let vars = json!({"skip": skip_of(n)});
-                let resp = http
-                    .post(&url)
-                    .json(&json!({"query": QUERY, "variables": vars}))
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(resp.status().is_success());
-                let body: serde_json::Value = resp.json().await.unwrap();
-                assert!(body.get("errors").is_none(), "{body}");
+                call().await;
                 latencies.push(t.elapsed());
-                n += CONCURRENCY;
             }
             latencies
         }));
     }
-    let mut latencies: Vec<Duration> = vec![];
+    let mut all: Vec<Duration> = vec![];
     for t in tasks {
-        latencies.extend(t.await.unwrap());
+        all.extend(t.await.unwrap());
     }
     let secs = start.elapsed().as_secs_f64();
-    latencies.sort();
-    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+    all.sort();
+    let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
+    Figures {
+        per_sec: all.len() as f64 / secs,
+        p50: pct(0.5).as_secs_f64() * 1e3,
+        p99: pct(0.99).as_secs_f64() * 1e3,
+    }
+}
+
+async fn seed(g: &Graph, n: usize) {
+    let fw = FrameworkRow {
+        uri: "urn:bench:fw".into(),
+        props: FrameworkProps {
+            name: Some("Bench".into()),
+            ..Default::default()
+        },
+    };
+    writes::upsert_frameworks(g, &[fw]).await.unwrap();
+    let uri = |i: usize| format!("urn:bench:s:{i}");
+    let t = Instant::now();
+    for start in (0..n).step_by(BATCH) {
+        let rows: Vec<SkillRow> = (start..(start + BATCH).min(n))
+            .map(|i| SkillRow {
+                uri: uri(i),
+                framework_uri: Some("urn:bench:fw".into()),
+                props: SkillProps {
+                    name: Some(format!("Skill {i:07}")),
+                    description: Some(format!("Benchmark skill {i}")),
+                    source_name: Some("bench".into()),
+                    ..Default::default()
+                },
+            })
+            .collect();
+        writes::upsert_skills(g, &rows).await.unwrap();
+        // 100 roots; every other skill is a child of one and aligned to its neighbour.
+        let parents: Vec<ChildEdges> = (rows.iter().enumerate())
+            .filter(|(k, _)| start + k >= 100)
+            .map(|(k, _)| ChildEdges {
+                child: uri(start + k),
+                parents: vec![uri((start + k) % 100)],
+            })
+            .collect();
+        writes::set_parents(g, &parents).await.unwrap();
+        let aligns: Vec<AlignmentRow> = (start..(start + rows.len()))
+            .map(|i| AlignmentRow {
+                from: uri(i),
+                to: uri((i + 1) % n),
+                source: "bench".into(),
+                kind: "aligned".into(),
+                alignment_type: "exact".into(),
+                score: Some(0.5),
+            })
+            .collect();
+        let edges = SkillEdges::alignments(&rows, "bench", &aligns);
+        writes::set_alignments(g, &edges).await.unwrap();
+    }
     println!(
-        "{label}: skills(limit:10){{parentNodes alignments}}: {} requests in {:.1}s with {CONCURRENCY} clients = {:.1} requests/s; p50 {:.1} ms, p99 {:.1} ms",
-        latencies.len(),
-        secs,
-        latencies.len() as f64 / secs,
-        pct(0.5).as_secs_f64() * 1e3,
-        pct(0.99).as_secs_f64() * 1e3,
+        "seeded {n} skills with parents and alignments in {:.1}s",
+        t.elapsed().as_secs_f64()
     );
+}
+
+/// What the service does for one page, straight over Bolt: the page, then its parents and
+/// alignments, batched (the same three statements).
+async fn raw_page(g: &Graph, filter: &SkillFilter, at: &PageAt) {
+    let page = skills::page(g, filter, at).await.unwrap();
+    let uuids: Vec<String> = page.iter().map(|s| s.stored.uuid.to_string()).collect();
+    let (p, a) = tokio::join!(skills::parents(g, &uuids), skills::alignments(g, &uuids));
+    p.unwrap();
+    a.unwrap();
+}
+
+/// The same page from the peer: its connection (offset cursors), sorted by name.
+const PEER_PAGE: &str = "query($after: String, $w: SkillWhere) {
+    skillsConnection(first: 10, after: $after, sort: [{name: ASC}], where: $w) {
+        edges { node { name parentNodes { name } aligned { uuid name } } }
+        pageInfo { endCursor } } }";
+
+/// The peer on `port`, over `database`, once it answers.
+async fn start_peer(database: &str, port: u16) -> std::process::Child {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peer");
+    if !dir.join("node_modules").exists() {
+        let ok = std::process::Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .status()
+            .unwrap();
+        assert!(ok.success(), "npm ci in benches/peer");
+    }
+    let child = std::process::Command::new("node")
+        .arg("server.mjs")
+        .current_dir(&dir)
+        .env("SKILLGRAPH_NEO4J_DATABASE", database)
+        .env("PORT", port.to_string())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while reqwest::get(format!("http://127.0.0.1:{port}/"))
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "the peer did not start");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    child
+}
+
+async fn post(http: &reqwest::Client, url: &str, vars: &Value) {
+    post_query(http, url, PAGE, vars).await
+}
+
+async fn post_query(http: &reqwest::Client, url: &str, query: &str, vars: &Value) {
+    let resp = (http.post(url))
+        .json(&json!({"query": query, "variables": vars}))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success(), "{}", resp.status());
+    let body: Value = resp.json().await.unwrap();
+    assert!(body.get("errors").is_none(), "{body}");
+}
+
+#[tokio::main]
+async fn main() {
+    let sizes: Vec<usize> = std::env::var("SKILLGRAPH_BENCH_SKILLS")
+        .unwrap_or_else(|_| "10000,100000".into())
+        .split(',')
+        .filter_map(|v| v.trim().parse().ok())
+        .collect();
+    let mut deep_pages = vec![];
+    for n in sizes {
+        let db = common::fresh_database().await;
+        let g = common::connect(&db).await;
+        skillgraph::graph::migrate::apply(&g).await.unwrap();
+        seed(&g, n).await;
+        // All clients here are one caller: per-caller limits would measure themselves.
+        let open = [
+            ("SKILLGRAPH_RATE_COST_PER_SECOND", "1000000000"),
+            ("SKILLGRAPH_MAX_IN_FLIGHT_PER_CALLER", "64"),
+        ];
+        let uncached = Service::start(
+            &db,
+            &[&open[..], &[("SKILLGRAPH_READ_CACHE", "false")]].concat(),
+        )
+        .await;
+        let cached = Service::start(&db, &open).await;
+        let peer_port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut peer = start_peer(&db, peer_port).await;
+        let peer_url = format!("http://127.0.0.1:{peer_port}/graphql");
+        let http = reqwest::Client::new();
+
+        // A cursor halfway through, reached by walking the connection.
+        let mut after = Value::Null;
+        let walk = "query($after: String) { skillConnection(first: 100, after: $after) { pageInfo { endCursor } } }";
+        for _ in 0..n / 200 {
+            let d = uncached.data(walk, json!({"after": after})).await;
+            after = d["skillConnection"]["pageInfo"]["endCursor"].clone();
+        }
+        let deep_key = {
+            let d = uncached
+                .data(
+                    "query($after: String) { skillConnection(first: 1, after: $after) { nodes { name uuid } } }",
+                    json!({"after": after}),
+                )
+                .await;
+            let node = &d["skillConnection"]["nodes"][0];
+            // The raw client seeks from the key just before that skill, as the cursor does.
+            (
+                node["name"].as_str().unwrap().to_string(),
+                node["uuid"].as_str().unwrap().to_string(),
+            )
+        };
+        let text = SkillFilter {
+            text: Some("skill 00042".into()),
+            ..Default::default()
+        };
+        // The peer's cursors are offsets (`arrayconnection:N`, base64).
+        let peer_deep = {
+            use base64::Engine;
+            let offset = format!("arrayconnection:{}", (n / 200) * 100 - 1);
+            base64::engine::general_purpose::STANDARD.encode(offset)
+        };
+        let scenarios: [(&str, Value, Value, SkillFilter, PageAt); 3] = [
+            (
+                "first page",
+                json!({}),
+                json!({}),
+                SkillFilter::default(),
+                PageAt::first(11),
+            ),
+            (
+                "deep page by cursor",
+                json!({"after": after}),
+                json!({"after": peer_deep}),
+                SkillFilter::default(),
+                PageAt {
+                    after: Some(deep_key),
+                    skip: 0,
+                    limit: 11,
+                },
+            ),
+            (
+                "text filter",
+                json!({"f": {"text": "skill 00042"}}),
+                json!({"w": {"name": {"contains": "Skill 00042"}}}),
+                text,
+                PageAt::first(11),
+            ),
+        ];
+        println!("--- {n} skills ---");
+        let mut peer_first = 0.0;
+        for (label, vars, peer_vars, filter, at) in scenarios {
+            let url = uncached.url("/graphql");
+            let (h, v) = (http.clone(), vars.clone());
+            let service = measure(move || {
+                let (h, u, v) = (h.clone(), url.clone(), v.clone());
+                async move { post(&h, &u, &v).await }
+            })
+            .await;
+            let (g2, f2, a2) = (g.clone(), filter.clone(), at.clone());
+            let raw = measure(move || {
+                let (g, f, a) = (g2.clone(), f2.clone(), a2.clone());
+                async move { raw_page(&g, &f, &a).await }
+            })
+            .await;
+            let (h, u, v) = (http.clone(), peer_url.clone(), peer_vars.clone());
+            let peer_figures = measure(move || {
+                let (h, u, v) = (h.clone(), u.clone(), v.clone());
+                async move { post_query(&h, &u, PEER_PAGE, &v).await }
+            })
+            .await;
+            if label == "first page" {
+                peer_first = peer_figures.per_sec;
+            }
+            println!("{label:<22} skillgraph {service}");
+            println!("{:<22} peer       {peer_figures}", "");
+            println!("{:<22} raw Bolt   {raw}", "");
+            println!(
+                "{:<22} ratio skillgraph/peer = {:.2}, skillgraph/raw = {:.2}",
+                "",
+                service.per_sec / peer_figures.per_sec,
+                service.per_sec / raw.per_sec
+            );
+            if label == "deep page by cursor" {
+                deep_pages.push((n, service.per_sec, service.p50));
+            }
+        }
+        let url = cached.url("/graphql");
+        let h = http.clone();
+        let repeated = measure(move || {
+            let (h, u) = (h.clone(), url.clone());
+            async move { post(&h, &u, &json!({})).await }
+        })
+        .await;
+        let (g2, at) = (g.clone(), PageAt::first(11));
+        let raw = measure(move || {
+            let (g, a) = (g2.clone(), at.clone());
+            async move { raw_page(&g, &SkillFilter::default(), &a).await }
+        })
+        .await;
+        println!("{:<22} skillgraph {repeated}", "repeated (cached)");
+        println!(
+            "{:<22} ratio skillgraph/peer = {:.2} (the peer's first page, it has no cache), skillgraph/raw = {:.2} (raw {:.1} req/s)",
+            "",
+            repeated.per_sec / peer_first,
+            repeated.per_sec / raw.per_sec,
+            raw.per_sec
+        );
+        peer.kill().ok();
+        peer.wait().ok();
+        println!(
+            "service peak RSS: {} MiB uncached, {} MiB cached",
+            uncached.peak_rss_mib(),
+            cached.peak_rss_mib()
+        );
+    }
+    if let [(n0, r0, p0), .., (n1, r1, p1)] = deep_pages.as_slice() {
+        println!(
+            "deep page by cursor: {n1} skills costs {:.2}x the p50 of {n0} ({p1:.1} vs {p0:.1} ms; {r1:.1} vs {r0:.1} req/s)",
+            p1 / p0
+        );
+    }
 }
