@@ -611,15 +611,9 @@ async fn a_blueprint_keeps_every_term_the_publisher_gave() {
         d0["skills"][0],
         json!({"name": "Security Fundamentals", "description": "Security Fundamentals", "weight": 60.0})
     );
-    let rest: Value = app
-        .http
-        .get(app.url("/skill-service/api/v1/skills?skip=0&limit=10"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let rest = app
+        .get_json("/skill-service/api/v1/skills?skip=0&limit=10")
+        .await;
     let listed = rest.to_string();
     assert!(
         listed.contains("\"description\":\"Security Fundamentals\""),
@@ -669,15 +663,9 @@ async fn a_credential_links_the_skills_its_requirements_name() {
     );
 
     // The seed's REST shape lists the credential by name.
-    let rest: Value = app
-        .http
-        .get(app.url("/skill-service/api/v1/skills?skip=0&limit=20"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let rest = app
+        .get_json("/skill-service/api/v1/skills?skip=0&limit=20")
+        .await;
     assert!(
         rest.to_string()
             .contains("Certified Security Operations Analyst"),

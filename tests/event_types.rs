@@ -53,14 +53,9 @@ async fn load_by_rest(app: &TestApp, entity: &str, uri: &str) -> Value {
         .to_string();
     let deadline = std::time::Instant::now() + Duration::from_secs(120);
     loop {
-        let task: Value = (app.http)
-            .get(app.url(&format!("/integrations/file-load-tasks/{id}")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let task = app
+            .get_json(&format!("/integrations/file-load-tasks/{id}"))
+            .await;
         if task["data"]["status"] != "active" && task["data"]["status"] != "pending" {
             return task["data"].clone();
         }

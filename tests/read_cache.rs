@@ -80,15 +80,7 @@ async fn a_repeated_read_is_served_from_the_cache_until_an_import_changes_the_gr
     assert!(names(&after).contains(&"Information Systems".to_string()));
 
     // Hits are counted in the metrics.
-    let metrics = app
-        .http
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains("skillgraph_read_cache_requests_total{result=\"hit\"}"),
         "{metrics}"

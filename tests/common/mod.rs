@@ -175,17 +175,21 @@ impl TestApp {
         count(self.graph(), cypher).await
     }
 
+    /// The JSON answer of a GET to `path`.
+    pub async fn get_json(&self, path: &str) -> Value {
+        let resp = self.http.get(self.url(path)).send().await.unwrap();
+        resp.json().await.unwrap()
+    }
+
+    /// The public `/metrics` text.
+    pub async fn metrics(&self) -> String {
+        let resp = self.http.get(self.url("/metrics")).send().await.unwrap();
+        resp.text().await.unwrap()
+    }
+
     /// Cypher statements sent so far, read from the public `/metrics` endpoint.
     pub async fn statements_sent(&self) -> u64 {
-        let text = self
-            .http
-            .get(self.url("/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let text = self.metrics().await;
         text.lines()
             .find_map(|l| l.strip_prefix("skillgraph_cypher_statements_total "))
             .expect("metric present")
