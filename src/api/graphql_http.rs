@@ -116,12 +116,7 @@ async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Respon
     };
     if let Some((cache, generation, key)) = &cache {
         if let Some(body) = cache.get(*generation, *key) {
-            return (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, kind)],
-                (*body).clone(),
-            )
-                .into_response();
+            return (StatusCode::OK, [(header::CONTENT_TYPE, kind)], body).into_response();
         }
     }
     let deadline = Duration::from_millis(http.state.config.limits.request_timeout_ms);
@@ -142,10 +137,10 @@ async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Respon
         _ if limited.is_some() => StatusCode::TOO_MANY_REQUESTS,
         _ => StatusCode::OK,
     };
-    let body = capped(
+    let body = axum::body::Bytes::from(capped(
         serde_json::to_vec(&response).expect("responses serialise"),
         http.state.config.limits.max_response_bytes,
-    );
+    ));
     if let (Some((cache, generation, key)), BatchResponse::Single(r)) = (cache, &response) {
         if r.errors.is_empty() {
             cache.put(generation, key, body.clone());

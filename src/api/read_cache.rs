@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use async_graphql::parser::types::{DocumentOperations, OperationType, Selection};
+use axum::body::Bytes;
 use quick_cache::sync::Cache;
 use quick_cache::Weighter;
 
@@ -27,16 +28,17 @@ const CACHEABLE_ROOTS: &[&str] = &[
     "__type",
 ];
 
+/// A serialised answer: `Bytes`, so a hit is sent without copying it.
 #[derive(Clone)]
 struct Entry {
-    body: std::sync::Arc<Vec<u8>>,
+    body: Bytes,
     stored: Instant,
 }
 
 #[derive(Clone)]
-struct Bytes;
+struct ByteSize;
 
-impl Weighter<(i64, u64), Entry> for Bytes {
+impl Weighter<(i64, u64), Entry> for ByteSize {
     fn weight(&self, _: &(i64, u64), e: &Entry) -> u64 {
         e.body.len() as u64 + 64
     }
@@ -50,7 +52,7 @@ struct Seen {
 }
 
 pub struct ReadCache {
-    entries: Cache<(i64, u64), Entry, Bytes>,
+    entries: Cache<(i64, u64), Entry, ByteSize>,
     seen: Mutex<Option<Seen>>,
     ttl: Duration,
     refresh: Duration,
@@ -67,7 +69,7 @@ impl ReadCache {
     /// `None` when the cache is turned off.
     pub fn new(config: &CacheConfig) -> Option<Self> {
         config.enabled.then(|| Self {
-            entries: Cache::with_weighter(1024, config.max_bytes, Bytes),
+            entries: Cache::with_weighter(1024, config.max_bytes, ByteSize),
             seen: Mutex::new(None),
             ttl: Duration::from_millis(config.ttl_ms),
             refresh: Duration::from_millis(config.refresh_ms),
@@ -111,7 +113,7 @@ impl ReadCache {
         Some(generation)
     }
 
-    pub fn get(&self, generation: i64, key: u64) -> Option<std::sync::Arc<Vec<u8>>> {
+    pub fn get(&self, generation: i64, key: u64) -> Option<Bytes> {
         let entry = self.entries.get(&(generation, key));
         let outcome = match &entry {
             Some(e) if e.stored.elapsed() < self.ttl => Outcome::Hit,
@@ -126,9 +128,9 @@ impl ReadCache {
         entry.filter(|_| outcome == Outcome::Hit).map(|e| e.body)
     }
 
-    pub fn put(&self, generation: i64, key: u64, body: Vec<u8>) {
+    pub fn put(&self, generation: i64, key: u64, body: Bytes) {
         let entry = Entry {
-            body: std::sync::Arc::new(body),
+            body,
             stored: Instant::now(),
         };
         self.entries.insert((generation, key), entry);

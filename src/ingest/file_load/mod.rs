@@ -201,10 +201,7 @@ impl FileLoader {
                 }
                 batch.rejected.sort_by_key(|p| p.line);
             }
-            let write = |rows: &[EventRow]| {
-                let rows = rows.to_vec();
-                async move { events::upsert(&self.graph, load, &rows).await }
-            };
+            let write = |rows| events::upsert(&self.graph, load, rows);
             let refused = write_splitting(&batch.valid, &write).await?;
             report.add(Counter::RowsRead, batch.read);
             report.add(
@@ -234,7 +231,7 @@ type Written<'a> = Pin<Box<dyn Future<Output = Result<Vec<Problem>, GraphError>>
 /// refuses is returned with its line.
 fn write_splitting<'a, W, F>(rows: &'a [EventRow], write: &'a W) -> Written<'a>
 where
-    W: Fn(&[EventRow]) -> F + Sync,
+    W: Fn(&'a [EventRow]) -> F + Sync,
     F: Future<Output = Result<(), GraphError>> + Send + 'a,
 {
     Box::pin(async move {
