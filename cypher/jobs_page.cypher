@@ -1,8 +1,9 @@
-// Newest first, after the (created_time, name) key of the previous page's last job.
+// Newest first, after the (created_time, name) key of the previous page's last job; both
+// columns run the same way, on the RETURN, so one index (job_created_name) serves the order.
   AND j.created_time <= $after_time
-  AND (j.created_time < $after_time OR j.name > $after_name)
-WITH j
-ORDER BY j.created_time DESC, j.name
+  AND j.name IS NOT NULL
+  AND (j.created_time < $after_time OR j.name < $after_name)
+RETURN j {.*} AS job
+ORDER BY j.created_time DESC, j.name DESC
 SKIP $skip
 LIMIT $limit
-RETURN j {.*} AS job

@@ -8,13 +8,15 @@ CREATE CONSTRAINT occupation_code IF NOT EXISTS FOR (o:Occupation) REQUIRE o.cod
 CREATE CONSTRAINT credential_uri IF NOT EXISTS FOR (c:Credential) REQUIRE c.uri IS UNIQUE;
 CREATE CONSTRAINT job_name IF NOT EXISTS FOR (j:Job) REQUIRE j.name IS UNIQUE;
 CREATE INDEX skill_name IF NOT EXISTS FOR (s:Skill) ON (s.name);
+// The listing order: (name, uuid) read from one index, the first page and a deep one alike.
+CREATE INDEX skill_name_uuid IF NOT EXISTS FOR (s:Skill) ON (s.name, s.uuid);
 CREATE INDEX skill_source_name IF NOT EXISTS FOR (s:Skill) ON (s.source_name);
-CREATE INDEX job_created_time IF NOT EXISTS FOR (j:Job) ON (j.created_time);
+CREATE INDEX job_created_name IF NOT EXISTS FOR (j:Job) ON (j.created_time, j.name);
 CREATE CONSTRAINT employee_external_id IF NOT EXISTS FOR (e:Employee) REQUIRE e.external_id IS UNIQUE;
 CREATE CONSTRAINT skill_event_external_id IF NOT EXISTS FOR (ev:SkillEvent) REQUIRE ev.external_id IS UNIQUE;
 CREATE CONSTRAINT course_id IF NOT EXISTS FOR (c:Course) REQUIRE c.id IS UNIQUE;
 CREATE INDEX skill_event_employee IF NOT EXISTS FOR (ev:SkillEvent) ON (ev.employee_external_id);
-CREATE INDEX skill_event_timestamp IF NOT EXISTS FOR (ev:SkillEvent) ON (ev.timestamp);
+CREATE INDEX skill_event_time_id IF NOT EXISTS FOR (ev:SkillEvent) ON (ev.timestamp, ev.external_id);
 CREATE INDEX job_status IF NOT EXISTS FOR (j:Job) ON (j.status);
 CREATE CONSTRAINT job_queue_name IF NOT EXISTS FOR (q:JobQueue) REQUIRE q.name IS UNIQUE;
 CREATE CONSTRAINT generation_name IF NOT EXISTS FOR (g:Generation) REQUIRE g.name IS UNIQUE;

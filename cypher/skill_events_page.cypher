@@ -1,9 +1,11 @@
 // Newest first, after the (timestamp, external_id) key of the previous page's last event; the
-// timestamps have one fixed width, so their text order is their time order (range index).
+// timestamps have one fixed width, so their text order is their time order. Both columns run
+// the same way, on the RETURN, so one index (skill_event_time_id) serves the order, read
+// backwards.
   AND ev.timestamp <= $after_time
-  AND (ev.timestamp < $after_time OR ev.external_id > $after_id)
-WITH ev
-ORDER BY ev.timestamp DESC, ev.external_id
+  AND ev.external_id IS NOT NULL
+  AND (ev.timestamp < $after_time OR ev.external_id < $after_id)
+RETURN ev {.*} AS event
+ORDER BY ev.timestamp DESC, ev.external_id DESC
 SKIP $skip
 LIMIT $limit
-RETURN ev {.*} AS event

@@ -1,10 +1,12 @@
 // A page in (name, uuid) order, after the key of the previous page's last skill (keyset: the
-// range on name seeks into the index and reads it in order, so a deep page costs what the first
-// does); `$skip` serves the seed's offset listings.
+// range on name seeks into the index skill_name_uuid and reads it in order, so a deep page costs
+// what the first does); `$skip` serves the seed's offset listings. The order is on the RETURN
+// itself, not on a WITH before it: ArcadeDB serves index order only there. The existence
+// predicate on uuid lets Neo4j use the two-property index.
   AND s.name >= $after_name
+  AND s.uuid IS NOT NULL
   AND (s.name > $after_name OR s.uuid > $after_uuid)
-WITH s
+RETURN s {.*} AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
 LIMIT $limit
-RETURN s {.*} AS skill

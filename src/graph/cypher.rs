@@ -35,6 +35,7 @@ macro_rules! cypher {
 
 cypher! {
     SCHEMA => ["schema.cypher"] () -> (),
+    PROPERTY_TYPES => ["property_types.cypher"] () -> (),
     RELABEL_LEARNING_EVENTS => ["relabel_learning_events.cypher"] () -> (n),
     FULLTEXT_INDEX => ["fulltext_index.cypher"] () -> (),
     FULLTEXT_PROBE => ["fulltext_probe.cypher"] () -> (n),

@@ -16,7 +16,8 @@ pub struct PageAt {
 pub enum Order {
     /// Names: every name is at least the empty string.
     Ascending,
-    /// Times: every stored time (digits first) sorts before `~`.
+    /// Times, newest first (both key columns descending): every stored time (digits first)
+    /// sorts before `~`, so the first page's key passes every row whatever its second column.
     Descending,
 }
 

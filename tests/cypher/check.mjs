@@ -1,7 +1,7 @@
 // Runs every Cypher statement of the project through Neo4j's own front end, offline. The
 // statements are read as the service builds them: the `cypher!` declarations of
 // src/graph/cypher.rs name the files each statement concatenates (a Rust test checks every
-// file is declared), and schema.cypher is split at the semicolons ending its lines. The check is the grammar and
+// file is declared), and the multi-statement files (schema, property types) are split at the semicolons ending their lines. The check is the grammar and
 // semantic analysis compiled from Neo4j's Java code, under its default CYPHER 5. Errors and
 // deprecations fail; parameters are not declared here, so "parameter not defined" is not one.
 //
@@ -42,7 +42,7 @@ for (const [, name, files] of declarations.matchAll(/^\s*([A-Z_]+) => \[([^\]]+)
   const text = [...files.matchAll(/"([^"]+)"/g)]
     .map(([, f]) => readFileSync(join(root, 'cypher', f), 'utf8'))
     .join('');
-  const parts = name === 'SCHEMA' ? text.split(/;\s*$/m) : [text];
+  const parts = ['SCHEMA', 'PROPERTY_TYPES'].includes(name) ? text.split(/;\s*$/m) : [text];
   parts.forEach((part, i) => statements.push([parts.length > 1 ? `${name}[${i}]` : name, part]));
 }
 if (statements.length < 10) {
