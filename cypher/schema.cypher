@@ -20,3 +20,6 @@ CREATE INDEX skill_event_time_id IF NOT EXISTS FOR (ev:SkillEvent) ON (ev.timest
 CREATE INDEX job_status IF NOT EXISTS FOR (j:Job) ON (j.status);
 CREATE CONSTRAINT job_queue_name IF NOT EXISTS FOR (q:JobQueue) REQUIRE q.name IS UNIQUE;
 CREATE CONSTRAINT generation_name IF NOT EXISTS FOR (g:Generation) REQUIRE g.name IS UNIQUE;
+// Single-column indexes of earlier versions, replaced by the two-column listing indexes above.
+DROP INDEX job_created_time IF EXISTS;
+DROP INDEX skill_event_timestamp IF EXISTS;

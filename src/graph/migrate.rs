@@ -1,4 +1,4 @@
-//! Applies `cypher/schema.cypher` (every statement is `IF NOT EXISTS`), the property types the
+//! Applies `cypher/schema.cypher` (every statement is `IF [NOT] EXISTS`), the property types the
 //! database takes (`cypher/property_types.cypher`), then the data
 //! migrations, each of which matches nothing once done: applying twice changes nothing.
 
