@@ -26,6 +26,18 @@ fn env(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_string())
 }
 
+/// A request to the test database server's HTTP API (ArcadeDB's), at `path` under `/api/v1/`:
+/// for what Bolt does not carry (creating databases, plans).
+pub fn admin(path: &str) -> reqwest::RequestBuilder {
+    let admin = env("SKILLGRAPH_TEST_ADMIN_URL", "http://127.0.0.1:2480");
+    reqwest::Client::new()
+        .post(format!("{admin}/api/v1/{path}"))
+        .basic_auth(
+            env("SKILLGRAPH_NEO4J_USER", "root"),
+            Some(env("SKILLGRAPH_NEO4J_PASSWORD", "skillgraph-test")),
+        )
+}
+
 /// Creates an empty database for one test so tests can run in parallel and count exactly.
 /// With `SKILLGRAPH_TEST_DATABASE` set (e.g. against Neo4j), that database is shared instead.
 pub async fn fresh_database() -> String {
@@ -33,13 +45,7 @@ pub async fn fresh_database() -> String {
         return db;
     }
     let name = format!("t{}", uuid::Uuid::new_v4().simple());
-    let admin = env("SKILLGRAPH_TEST_ADMIN_URL", "http://127.0.0.1:2480");
-    let resp = reqwest::Client::new()
-        .post(format!("{admin}/api/v1/server"))
-        .basic_auth(
-            env("SKILLGRAPH_NEO4J_USER", "root"),
-            Some(env("SKILLGRAPH_NEO4J_PASSWORD", "skillgraph-test")),
-        )
+    let resp = admin("server")
         .json(&json!({ "command": format!("create database {name}") }))
         .send()
         .await
