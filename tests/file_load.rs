@@ -425,3 +425,74 @@ async fn duplicates_are_reported_with_the_first_line_beyond_one_batch() {
     assert_eq!(again["progress"]["rowsLoaded"], 98, "{again:#}");
     assert_eq!(again["errors"], job["errors"]);
 }
+
+/// The database stops answering while a load is running (every byte to it held, as on a network
+/// that drops packets): the batch in flight passes its deadline and is sent again once the
+/// database answers, and the load ends with every row, none twice.
+#[tokio::test]
+async fn a_load_rides_out_a_database_that_stops_answering_for_a_moment() {
+    let bolt = std::env::var("SKILLGRAPH_NEO4J_URI").unwrap_or("127.0.0.1:7687".into());
+    let target = bolt.trim_start_matches("bolt://").parse().unwrap();
+    let wire = common::proxy::Proxy::start(target).await;
+    let app = TestApp::start_with(|c| {
+        c.db.uri = wire.addr.to_string();
+        c.db.statement_timeout_ms = 500;
+        c.file_load.batch_size = 10;
+    })
+    .await;
+    let rows = 3000;
+    let mut csv = String::from("employee_external_id,language,external_id,timestamp,course_id\n");
+    for i in 0..rows {
+        csv.push_str(&format!("emp-{},en,ev-{i},2024-05-01T10:00:00Z,c\n", i % 7));
+    }
+    let bucket = s3::bucket().await;
+    s3::put(&bucket, "pause.csv", csv).await;
+    let body = create_task(
+        &app,
+        &format!("s3://{bucket}/pause.csv"),
+        &s3::access_key(),
+        &s3::secret_key(),
+        None,
+    )
+    .await;
+    let name = body["data"]["createFileLoadTask"]["name"].as_str().unwrap();
+    let running = app
+        .job_when(
+            name,
+            "finished progress { rowsLoaded }",
+            "loaded a row",
+            |j| j["progress"]["rowsLoaded"].as_i64().unwrap_or(0) > 0,
+        )
+        .await;
+    assert_eq!(
+        running["finished"], false,
+        "paused while running: {running:#}"
+    );
+
+    wire.pause();
+    let retries = || async {
+        let text = app.metrics().await;
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("skillgraph_cypher_retries_total{reason=\"unavailable\"}"));
+        line.and_then(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while retries().await < 1.0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no batch write timed out while the database was silent"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    wire.resume();
+
+    let done = app.job_when_finished(name, TASK_FIELDS).await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done:#}");
+    assert_eq!(done["progress"]["rowsLoaded"], rows, "{done:#}");
+    let stored = app
+        .count("MATCH (ev:SkillEvent) WHERE ev.external_id STARTS WITH 'ev-' RETURN count(ev) AS n")
+        .await;
+    assert_eq!(stored, rows, "every row once");
+}

@@ -212,20 +212,29 @@ impl Graph {
     }
 
     /// Runs an idempotent write (a MERGE batch). The driver already retries transient errors
-    /// (deadlocks, leader changes); this adds the one a re-run settles: two transactions
-    /// MERGEing the same new key, where the loser hits the unique constraint and the re-run
-    /// matches the node the winner created. Nothing else is retried (a syntax or
-    /// authentication error fails at once).
+    /// (deadlocks, leader changes); this adds two more a re-run settles. Two transactions
+    /// MERGEing the same new key: the loser hits the unique constraint and the re-run matches
+    /// the node the winner created. A database that does not answer (a lost connection, a
+    /// statement past its deadline, under load or in a fail-over): the batch is sent again for
+    /// about ten seconds before the job fails, which is safe because running it twice leaves
+    /// what running it once did. Nothing else is retried (a syntax or authentication error
+    /// fails at once).
     pub async fn run_idempotent(&self, q: Bound) -> GraphResult<()> {
         use backon::{ExponentialBuilder, Retryable};
         let policy = ExponentialBuilder::default()
-            .with_min_delay(Duration::from_millis(50))
-            .with_max_times(3)
+            .with_min_delay(Duration::from_millis(200))
+            .with_max_delay(Duration::from_secs(4))
+            .with_max_times(6)
             .with_jitter();
         (|| self.run(q.clone()))
             .retry(policy)
-            .when(GraphError::is_merge_race)
-            .notify(|e, wait| tracing::warn!(error = %e, retry_in = ?wait, "batch write raced another; retrying"))
+            .when(|e| e.is_merge_race() || e.is_unavailable())
+            .notify(|e, wait| {
+                let reason = if e.is_unavailable() { "unavailable" } else { "merge_race" };
+                metrics::counter!("skillgraph_cypher_retries_total", "reason" => reason)
+                    .increment(1);
+                tracing::warn!(error = %e, retry_in = ?wait, "batch write not done; sending it again");
+            })
             .await
     }
 
