@@ -1,6 +1,6 @@
-//! Applies `cypher/schema.cypher` (every statement is `IF [NOT] EXISTS`), the property types the
-//! database takes (`cypher/property_types.cypher`), then the data
-//! migrations, each of which matches nothing once done: applying twice changes nothing.
+//! Applies `cypher/schema.cypher` (every statement is `IF [NOT] EXISTS`), the property types
+//! the database takes (`cypher/property_types.cypher`), then the data migrations, each of which
+//! matches nothing once done: applying twice changes nothing.
 
 use super::listing::TextSearch;
 use super::{cypher, Graph, GraphResult};
