@@ -14,7 +14,9 @@ SET ev += row.props,
 WITH row, ev
 MERGE (e:Employee {external_id: row.employee_external_id})
 ON CREATE SET e.created_time = $now
-MERGE (e)-[:HAS_EVENT]->(ev)
+// Written from the event: ArcadeDB checks a MERGEd edge from the node written first, and an
+// employee's edges grow with every load (Neo4j checks from the side with fewer either way).
+MERGE (ev)<-[:HAS_EVENT]-(e)
 WITH row, ev, e
 FOREACH (h IN [(ev)<-[h:HAS_EVENT]-(o) WHERE o <> e | h] | DELETE h)
 FOREACH (f IN [(ev)-[f:FOR_COURSE]->(c) WHERE row.course_id IS NULL OR c.id <> row.course_id | f] | DELETE f)
