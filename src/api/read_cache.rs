@@ -58,13 +58,6 @@ pub struct ReadCache {
     refresh: Duration,
 }
 
-/// Whether an answer came from the cache.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Hit,
-    Miss,
-}
-
 impl ReadCache {
     /// `None` when the cache is turned off.
     pub fn new(config: &CacheConfig) -> Option<Self> {
@@ -114,18 +107,11 @@ impl ReadCache {
     }
 
     pub fn get(&self, generation: i64, key: u64) -> Option<Bytes> {
-        let entry = self.entries.get(&(generation, key));
-        let outcome = match &entry {
-            Some(e) if e.stored.elapsed() < self.ttl => Outcome::Hit,
-            _ => Outcome::Miss,
-        };
-        let result = if outcome == Outcome::Hit {
-            "hit"
-        } else {
-            "miss"
-        };
+        let fresh =
+            (self.entries.get(&(generation, key))).filter(|e| e.stored.elapsed() < self.ttl);
+        let result = if fresh.is_some() { "hit" } else { "miss" };
         metrics::counter!("skillgraph_read_cache_requests_total", "result" => result).increment(1);
-        entry.filter(|_| outcome == Outcome::Hit).map(|e| e.body)
+        fresh.map(|e| e.body)
     }
 
     pub fn put(&self, generation: i64, key: u64, body: Bytes) {

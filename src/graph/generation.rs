@@ -3,7 +3,8 @@
 use super::{cypher, Graph, GraphResult};
 
 /// Advances the generation after a batch has committed (its own small statement: a failure to
-/// advance is an error of the write, since caches would otherwise keep stale answers).
+/// advance is an error of the write, since caches would otherwise keep stale answers). Sent
+/// again when unanswered, it may advance twice: caches then drop their answers once more.
 pub async fn bump(graph: &Graph) -> GraphResult<()> {
     graph.run_idempotent(cypher::GENERATION_BUMP.bind()).await?;
     // After the bump has committed: a cache that refreshes on this reads the new generation.
