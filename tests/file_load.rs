@@ -471,12 +471,8 @@ async fn a_load_rides_out_a_database_that_stops_answering_for_a_moment() {
 
     wire.pause();
     let retries = || async {
-        let text = app.metrics().await;
-        let line = text
-            .lines()
-            .find(|l| l.starts_with("skillgraph_cypher_retries_total{reason=\"unavailable\"}"));
-        line.and_then(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-            .unwrap_or(0.0)
+        let series = "skillgraph_cypher_retries_total{reason=\"unavailable\"}";
+        common::metric(&app.metrics().await, series).unwrap_or(0.0)
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while retries().await < 1.0 {

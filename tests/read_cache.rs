@@ -95,11 +95,8 @@ async fn another_replica_sees_a_write_within_a_second() {
     let reader = Service::start(&db, &[("SKILLGRAPH_READ_CACHE_TTL_MS", "600000")]).await;
     let first = reader.data(QUERY, json!({})).await;
     assert_eq!(names(&first), ["Before"]);
-    let hits = |text: &str| -> u64 {
-        (text.lines())
-            .find(|l| l.starts_with("skillgraph_read_cache_requests_total{result=\"hit\"}"))
-            .and_then(|l| l.rsplit(' ').next()?.parse().ok())
-            .unwrap_or(0)
+    let hits = |text: &str| {
+        common::metric(text, "skillgraph_read_cache_requests_total{result=\"hit\"}").unwrap_or(0.0)
     };
     let metrics = || async {
         let resp = reqwest::get(reader.url("/metrics")).await.unwrap();
@@ -109,7 +106,7 @@ async fn another_replica_sees_a_write_within_a_second() {
     assert_eq!(reader.data(QUERY, json!({})).await, first);
     assert_eq!(
         hits(&metrics().await),
-        before + 1,
+        before + 1.0,
         "the repeat was a cache hit"
     );
 

@@ -196,13 +196,15 @@ impl TestApp {
     /// Cypher statements sent so far, read from the public `/metrics` endpoint.
     pub async fn statements_sent(&self) -> u64 {
         let text = self.metrics().await;
-        text.lines()
-            .find_map(|l| l.strip_prefix("skillgraph_cypher_statements_total "))
-            .expect("metric present")
-            .trim()
-            .parse()
-            .unwrap()
+        metric(&text, "skillgraph_cypher_statements_total").expect("metric present") as u64
     }
+}
+
+/// The value of one series (`name` or `name{labels}`) in Prometheus text, if present.
+pub fn metric(text: &str, series: &str) -> Option<f64> {
+    (text.lines())
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
+        .and_then(|v| v.trim().parse().ok())
 }
 
 /// Starts a Credential Engine import of `$u` (a list of URIs) and returns the job's `name`.
