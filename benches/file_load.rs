@@ -107,11 +107,7 @@ async fn raw(rows: usize, path: &std::path::Path) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let sizes: Vec<usize> = std::env::var("SKILLGRAPH_BENCH_ROWS")
-        .unwrap_or_else(|_| "50000,1000000".into())
-        .split(',')
-        .filter_map(|v| v.trim().parse().ok())
-        .collect();
+    let sizes = common::sizes("SKILLGRAPH_BENCH_ROWS", "50000,1000000");
     let mut results = vec![];
     for &rows in &sizes {
         let path = csv(rows);

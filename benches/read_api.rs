@@ -195,11 +195,7 @@ async fn post_query(http: &reqwest::Client, url: &str, query: &str, vars: &Value
 
 #[tokio::main]
 async fn main() {
-    let sizes: Vec<usize> = std::env::var("SKILLGRAPH_BENCH_SKILLS")
-        .unwrap_or_else(|_| "10000,100000".into())
-        .split(',')
-        .filter_map(|v| v.trim().parse().ok())
-        .collect();
+    let sizes = common::sizes("SKILLGRAPH_BENCH_SKILLS", "10000,100000");
     let mut deep_pages = vec![];
     for n in sizes {
         let db = common::fresh_database().await;

@@ -200,6 +200,14 @@ impl TestApp {
     }
 }
 
+/// The sizes a benchmark runs at: `var` (comma-separated counts), else `default`.
+pub fn sizes(var: &str, default: &str) -> Vec<usize> {
+    (std::env::var(var).unwrap_or_else(|_| default.into()))
+        .split(',')
+        .filter_map(|v| v.trim().parse().ok())
+        .collect()
+}
+
 /// The value of one series (`name` or `name{labels}`) in Prometheus text, if present.
 pub fn metric(text: &str, series: &str) -> Option<f64> {
     (text.lines())
