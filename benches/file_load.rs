@@ -2,7 +2,8 @@
 //! default `50000,1000000`): rows/s of a learning-events CSV through the whole path (GraphQL
 //! mutation, S3 stream, CSV validation, duplicate check, batched writes, job updates) in the
 //! service as its own process, that process's peak RSS, and the raw `UNWIND` rate of the same
-//! statement for the first size's rows; then the ratios. Needs `scripts/test-env`; run with
+//! statement for the first size's rows; then the ratios. A 5,000-row load and raw write
+//! first warm the database server up (printed, not counted). Needs `scripts/test-env`; run with
 //! `cargo bench --bench file_load`.
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -105,9 +106,17 @@ async fn raw(rows: usize, path: &std::path::Path) -> f64 {
     rows as f64 / secs
 }
 
+const WARM_UP_ROWS: usize = 5_000;
+
 #[tokio::main]
 async fn main() {
     let sizes = common::sizes("SKILLGRAPH_BENCH_ROWS", "50000,1000000");
+    // Warm-up, not counted: the database server's JIT and caches, so the first measured
+    // load does not pay for them and the raw run after it does not escape them.
+    let path = csv(WARM_UP_ROWS);
+    load(WARM_UP_ROWS, &path).await;
+    raw(WARM_UP_ROWS, &path).await;
+    std::fs::remove_file(&path).ok();
     let mut results = vec![];
     for &rows in &sizes {
         let path = csv(rows);
