@@ -31,9 +31,14 @@ const PAGE: &str = "query($after: String, $f: SkillFilterInput) {
         pageInfo { endCursor } } }";
 
 struct Figures {
+    /// Answered requests per second (failures not counted).
     per_sec: f64,
     p50: f64,
     p99: f64,
+    /// Requests that failed, and the first failure: reported, not fatal, so one side that
+    /// cannot answer at some size does not hide the others' figures.
+    failed: usize,
+    first_failure: Option<String>,
 }
 
 impl std::fmt::Display for Figures {
@@ -42,7 +47,20 @@ impl std::fmt::Display for Figures {
             f,
             "{:>8.1} req/s  p50 {:>6.1} ms  p99 {:>6.1} ms",
             self.per_sec, self.p50, self.p99
-        )
+        )?;
+        match &self.first_failure {
+            Some(e) => write!(f, "  {} failed, first: {e:.200}", self.failed),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `a / b`, or why there is no ratio.
+fn ratio(a: f64, b: f64) -> String {
+    if b > 0.0 {
+        format!("{:.2}", a / b)
+    } else {
+        "n/a (no answers)".into()
     }
 }
 
@@ -50,33 +68,42 @@ impl std::fmt::Display for Figures {
 async fn measure<F, Fut>(call: F) -> Figures
 where
     F: Fn() -> Fut + Clone + Send + 'static,
-    Fut: Future<Output = ()> + Send,
+    Fut: Future<Output = Result<(), String>> + Send,
 {
     let start = Instant::now();
     let mut tasks = vec![];
     for _ in 0..CONCURRENCY {
         let call = call.clone();
         tasks.push(tokio::spawn(async move {
-            let mut latencies = vec![];
+            let (mut latencies, mut failures) = (vec![], vec![]);
             while start.elapsed() < DURATION {
                 let t = Instant::now();
-                call().await;
-                latencies.push(t.elapsed());
+                match call().await {
+                    Ok(()) => latencies.push(t.elapsed()),
+                    Err(e) => failures.push(e),
+                }
             }
-            latencies
+            (latencies, failures)
         }));
     }
-    let mut all: Vec<Duration> = vec![];
+    let (mut all, mut failures): (Vec<Duration>, Vec<String>) = (vec![], vec![]);
     for t in tasks {
-        all.extend(t.await.unwrap());
+        let (l, f) = t.await.unwrap();
+        all.extend(l);
+        failures.extend(f);
     }
     let secs = start.elapsed().as_secs_f64();
     all.sort();
-    let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
+    let pct = |p: f64| match all.len() {
+        0 => f64::NAN,
+        len => all[((len as f64 * p) as usize).min(len - 1)].as_secs_f64() * 1e3,
+    };
     Figures {
         per_sec: all.len() as f64 / secs,
-        p50: pct(0.5).as_secs_f64() * 1e3,
-        p99: pct(0.99).as_secs_f64() * 1e3,
+        p50: pct(0.5),
+        p99: pct(0.99),
+        failed: failures.len(),
+        first_failure: failures.into_iter().next(),
     }
 }
 
@@ -135,12 +162,15 @@ async fn seed(g: &Graph, n: usize) {
 
 /// What the service does for one page, straight over Bolt: the page, then its parents and
 /// alignments, batched (the same three statements).
-async fn raw_page(g: &Graph, filter: &SkillFilter, at: &PageAt) {
-    let page = skills::page(g, filter, at).await.unwrap();
+async fn raw_page(g: &Graph, filter: &SkillFilter, at: &PageAt) -> Result<(), String> {
+    let page = skills::page(g, filter, at)
+        .await
+        .map_err(|e| e.to_string())?;
     let uuids: Vec<String> = page.iter().map(|s| s.stored.uuid.to_string()).collect();
     let (p, a) = tokio::join!(skills::parents(g, &uuids), skills::alignments(g, &uuids));
-    p.unwrap();
-    a.unwrap();
+    p.map_err(|e| e.to_string())?;
+    a.map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 /// The same page from the peer: its connection (offset cursors), sorted by name.
@@ -178,19 +208,28 @@ async fn start_peer(database: &str, port: u16) -> std::process::Child {
     child
 }
 
-async fn post(http: &reqwest::Client, url: &str, vars: &Value) {
+async fn post(http: &reqwest::Client, url: &str, vars: &Value) -> Result<(), String> {
     post_query(http, url, PAGE, vars).await
 }
 
-async fn post_query(http: &reqwest::Client, url: &str, query: &str, vars: &Value) {
+/// One GraphQL request; an HTTP error or a GraphQL error is a failure.
+async fn post_query(
+    http: &reqwest::Client,
+    url: &str,
+    query: &str,
+    vars: &Value,
+) -> Result<(), String> {
     let resp = (http.post(url))
         .json(&json!({"query": query, "variables": vars}))
         .send()
         .await
-        .unwrap();
-    assert!(resp.status().is_success(), "{}", resp.status());
-    let body: Value = resp.json().await.unwrap();
-    assert!(body.get("errors").is_none(), "{body}");
+        .map_err(|e| e.to_string())?;
+    let status = resp.status();
+    let body: Value = resp.json().await.map_err(|e| e.to_string())?;
+    match body.get("errors") {
+        None if status.is_success() => Ok(()),
+        _ => Err(format!("{status}: {body}")),
+    }
 }
 
 #[tokio::main]
@@ -309,10 +348,10 @@ async fn main() {
             println!("{:<22} peer       {peer_figures}", "");
             println!("{:<22} raw Bolt   {raw}", "");
             println!(
-                "{:<22} ratio skillgraph/peer = {:.2}, skillgraph/raw = {:.2}",
+                "{:<22} ratio skillgraph/peer = {}, skillgraph/raw = {}",
                 "",
-                service.per_sec / peer_figures.per_sec,
-                service.per_sec / raw.per_sec
+                ratio(service.per_sec, peer_figures.per_sec),
+                ratio(service.per_sec, raw.per_sec)
             );
             if label == "deep page by cursor" {
                 deep_pages.push((n, service.per_sec, service.p50));
@@ -333,10 +372,10 @@ async fn main() {
         .await;
         println!("{:<22} skillgraph {repeated}", "repeated (cached)");
         println!(
-            "{:<22} ratio skillgraph/peer = {:.2} (the peer's first page, it has no cache), skillgraph/raw = {:.2} (raw {:.1} req/s)",
+            "{:<22} ratio skillgraph/peer = {} (the peer's first page, it has no cache), skillgraph/raw = {} (raw {:.1} req/s)",
             "",
-            repeated.per_sec / peer_first,
-            repeated.per_sec / raw.per_sec,
+            ratio(repeated.per_sec, peer_first),
+            ratio(repeated.per_sec, raw.per_sec),
             raw.per_sec
         );
         peer.kill().ok();
