@@ -431,9 +431,7 @@ async fn duplicates_are_reported_with_the_first_line_beyond_one_batch() {
 /// database answers, and the load ends with every row, none twice.
 #[tokio::test]
 async fn a_load_rides_out_a_database_that_stops_answering_for_a_moment() {
-    let bolt = std::env::var("SKILLGRAPH_NEO4J_URI").unwrap_or("127.0.0.1:7687".into());
-    let target = bolt.trim_start_matches("bolt://").parse().unwrap();
-    let wire = common::proxy::Proxy::start(target).await;
+    let wire = common::proxy::Proxy::to_database().await;
     let app = TestApp::start_with(|c| {
         c.db.uri = wire.addr.to_string();
         c.db.statement_timeout_ms = 500;

@@ -53,8 +53,7 @@ async fn start_up_with_the_database_down_gives_up_in_bounded_time_with_one_clear
 
 #[tokio::test]
 async fn readiness_and_queries_fail_fast_while_the_database_is_unreachable_and_recover() {
-    let target = std::env::var("SKILLGRAPH_NEO4J_URI").unwrap_or_else(|_| "127.0.0.1:7687".into());
-    let proxy = Proxy::start(target.trim_start_matches("bolt://").parse().unwrap()).await;
+    let proxy = Proxy::to_database().await;
     let app = TestApp::start_with(|c| {
         c.db.uri = proxy.addr.to_string();
         c.db.statement_timeout_ms = 1500;

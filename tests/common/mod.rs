@@ -58,9 +58,14 @@ pub async fn fresh_database() -> String {
     name
 }
 
+/// The test database server's Bolt address (`SKILLGRAPH_NEO4J_URI`).
+pub fn bolt_uri() -> String {
+    env("SKILLGRAPH_NEO4J_URI", "127.0.0.1:7687")
+}
+
 pub fn test_config(database: &str) -> Config {
     let mut config = Config::from_env_and_defaults();
-    config.db.uri = env("SKILLGRAPH_NEO4J_URI", "127.0.0.1:7687");
+    config.db.uri = bolt_uri();
     config.db.user = env("SKILLGRAPH_NEO4J_USER", "root");
     config.db.password = env("SKILLGRAPH_NEO4J_PASSWORD", "skillgraph-test").into();
     config.db.database = database.to_string();

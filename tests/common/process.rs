@@ -41,10 +41,7 @@ impl Service {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_skillgraph"));
         cmd.arg("serve")
             .env("SKILLGRAPH_BIND", &addr)
-            .env(
-                "SKILLGRAPH_NEO4J_URI",
-                env("SKILLGRAPH_NEO4J_URI", "127.0.0.1:7687"),
-            )
+            .env("SKILLGRAPH_NEO4J_URI", super::bolt_uri())
             .env(
                 "SKILLGRAPH_NEO4J_USER",
                 env("SKILLGRAPH_NEO4J_USER", "root"),

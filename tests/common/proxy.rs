@@ -17,6 +17,12 @@ pub struct Proxy {
 }
 
 impl Proxy {
+    /// A proxy in front of the test database server's Bolt port.
+    pub async fn to_database() -> Self {
+        let target = super::bolt_uri();
+        Self::start(target.trim_start_matches("bolt://").parse().unwrap()).await
+    }
+
     pub async fn start(target: SocketAddr) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
