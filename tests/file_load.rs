@@ -431,13 +431,13 @@ async fn duplicates_are_reported_with_the_first_line_beyond_one_batch() {
 /// database answers, and the load ends with every row, none twice.
 #[tokio::test]
 async fn a_load_rides_out_a_database_that_stops_answering_for_a_moment() {
-    let wire = common::proxy::Proxy::to_database().await;
-    let app = TestApp::start_with(|c| {
-        c.db.uri = wire.addr.to_string();
-        c.db.statement_timeout_ms = 500;
-        c.file_load.batch_size = 10;
-    })
-    .await;
+    let db = common::fresh_database().await;
+    let wire = common::proxy::Proxy::to_database(&db).await;
+    let mut config = common::test_config(&db);
+    config.db.uri = wire.addr.to_string();
+    config.db.statement_timeout_ms = 500;
+    config.file_load.batch_size = 10;
+    let app = TestApp::start_on(config).await;
     let rows = 3000;
     let mut csv = String::from("employee_external_id,language,external_id,timestamp,course_id\n");
     for i in 0..rows {

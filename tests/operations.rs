@@ -53,12 +53,12 @@ async fn start_up_with_the_database_down_gives_up_in_bounded_time_with_one_clear
 
 #[tokio::test]
 async fn readiness_and_queries_fail_fast_while_the_database_is_unreachable_and_recover() {
-    let proxy = Proxy::to_database().await;
-    let app = TestApp::start_with(|c| {
-        c.db.uri = proxy.addr.to_string();
-        c.db.statement_timeout_ms = 1500;
-    })
-    .await;
+    let db = common::fresh_database().await;
+    let proxy = Proxy::to_database(&db).await;
+    let mut config = common::test_config(&db);
+    config.db.uri = proxy.addr.to_string();
+    config.db.statement_timeout_ms = 1500;
+    let app = TestApp::start_on(config).await;
     let http = reqwest::Client::new();
     let ready = || async {
         let t = Instant::now();

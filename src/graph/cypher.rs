@@ -39,6 +39,7 @@ cypher! {
     RELABEL_LEARNING_EVENTS => ["relabel_learning_events.cypher"] () -> (n),
     FULLTEXT_INDEX => ["fulltext_index.cypher"] () -> (),
     FULLTEXT_PROBE => ["fulltext_probe.cypher"] () -> (n),
+    INDEXES_ONLINE => ["indexes_online.cypher"] (seconds) -> (),
     HEALTH => ["health.cypher"] () -> (ok),
     GENERATION => ["generation.cypher"] () -> (value),
     GENERATION_BUMP => ["generation_bump.cypher"] () -> (value),

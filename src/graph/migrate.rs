@@ -5,6 +5,9 @@
 use super::listing::TextSearch;
 use super::{cypher, Graph, GraphResult};
 
+/// How long start-up waits for new indexes to come online (a large graph's first start).
+const INDEX_WAIT_SECONDS: i64 = 3600;
+
 pub async fn apply(graph: &Graph) -> GraphResult<usize> {
     let mut applied = 0;
     // The schema file is the one statement file run piece by piece: the parts take no
@@ -35,6 +38,9 @@ pub async fn apply(graph: &Graph) -> GraphResult<usize> {
     let fulltext = async {
         graph
             .rows_unchecked(neo4rs::query(cypher::FULLTEXT_INDEX.text))
+            .await?;
+        graph
+            .run(cypher::INDEXES_ONLINE.bind().param("seconds", INDEX_WAIT_SECONDS))
             .await?;
         graph.one::<i64>(cypher::FULLTEXT_PROBE.bind(), "n").await
     };

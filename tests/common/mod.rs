@@ -26,48 +26,110 @@ fn env(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_string())
 }
 
-/// A request to the test database server's HTTP API (ArcadeDB's), at `path` under `/api/v1/`:
-/// for what Bolt does not carry (creating databases, plans).
-pub fn admin(path: &str) -> reqwest::RequestBuilder {
-    let admin = env("SKILLGRAPH_TEST_ADMIN_URL", "http://127.0.0.1:2480");
-    reqwest::Client::new()
-        .post(format!("{admin}/api/v1/{path}"))
-        .basic_auth(
-            env("SKILLGRAPH_NEO4J_USER", "root"),
-            Some(env("SKILLGRAPH_NEO4J_PASSWORD", "skillgraph-test")),
-        )
+/// The database server the tests run against (`SKILLGRAPH_TEST_ENGINE`): Neo4j, the production
+/// database, unless `arcadedb` is asked for. `scripts/test` runs the integration suite on both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Neo4j,
+    ArcadeDb,
 }
+
+pub fn engine() -> Engine {
+    match std::env::var("SKILLGRAPH_TEST_ENGINE").as_deref() {
+        Ok("arcadedb") => Engine::ArcadeDb,
+        Ok("neo4j") | Err(_) => Engine::Neo4j,
+        Ok(other) => panic!("SKILLGRAPH_TEST_ENGINE={other}: neo4j or arcadedb"),
+    }
+}
+
+/// The test database server's user and password.
+pub fn db_user() -> String {
+    let default = match engine() {
+        Engine::Neo4j => "neo4j",
+        Engine::ArcadeDb => "root",
+    };
+    env("SKILLGRAPH_NEO4J_USER", default)
+}
+
+pub fn db_password() -> String {
+    env("SKILLGRAPH_NEO4J_PASSWORD", "skillgraph-test")
+}
+
+/// A request to the test database server's admin API, at `path`: the Neo4j launcher's
+/// (`neo4j-launcher/`: test databases, plans) or ArcadeDB's HTTP API under `/api/v1/`.
+pub fn admin(method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+    let url = match engine() {
+        Engine::Neo4j => {
+            let base = env("SKILLGRAPH_TEST_ADMIN_URL", "http://127.0.0.1:7475");
+            format!("{base}/{path}")
+        }
+        Engine::ArcadeDb => {
+            let base = env("SKILLGRAPH_TEST_ADMIN_URL", "http://127.0.0.1:2480");
+            format!("{base}/api/v1/{path}")
+        }
+    };
+    reqwest::Client::new()
+        .request(method, url)
+        .basic_auth(db_user(), Some(db_password()))
+}
+
+/// Bolt addresses of the databases this test process created, by name: on Neo4j each test
+/// database is a database service of its own, on a port of its own.
+static ADDRESSES: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
 
 /// Creates an empty database for one test so tests can run in parallel and count exactly.
-/// With `SKILLGRAPH_TEST_DATABASE` set (e.g. against Neo4j), that database is shared instead.
+/// Neo4j Community has one user database per server, so there the launcher hands out a server
+/// of its own (started ahead); ArcadeDB creates a database on its one server.
 pub async fn fresh_database() -> String {
-    if let Ok(db) = std::env::var("SKILLGRAPH_TEST_DATABASE") {
-        return db;
+    match engine() {
+        Engine::Neo4j => {
+            let resp = admin(reqwest::Method::POST, "databases")
+                .send()
+                .await
+                .expect("Neo4j launcher not reachable: run scripts/test-env");
+            let status = resp.status();
+            let body: Value = resp.json().await.unwrap();
+            assert!(status.is_success(), "create database: {body}");
+            let name = body["name"].as_str().unwrap().to_string();
+            let uri = body["uri"].as_str().unwrap().to_string();
+            ADDRESSES.lock().unwrap().push((name.clone(), uri));
+            name
+        }
+        Engine::ArcadeDb => {
+            let name = format!("t{}", uuid::Uuid::new_v4().simple());
+            let resp = admin(reqwest::Method::POST, "server")
+                .json(&json!({ "command": format!("create database {name}") }))
+                .send()
+                .await
+                .expect("ArcadeDB not reachable: run scripts/test-env");
+            assert!(
+                resp.status().is_success(),
+                "create database: {}",
+                resp.text().await.unwrap()
+            );
+            name
+        }
     }
-    let name = format!("t{}", uuid::Uuid::new_v4().simple());
-    let resp = admin("server")
-        .json(&json!({ "command": format!("create database {name}") }))
-        .send()
-        .await
-        .expect("test database server not reachable: run scripts/test-env");
-    assert!(
-        resp.status().is_success(),
-        "create database: {}",
-        resp.text().await.unwrap()
-    );
-    name
 }
 
-/// The test database server's Bolt address (`SKILLGRAPH_NEO4J_URI`).
-pub fn bolt_uri() -> String {
-    env("SKILLGRAPH_NEO4J_URI", "127.0.0.1:7687")
+/// The Bolt address (`host:port`) that serves `database`: its own server on Neo4j, the one
+/// test server (`SKILLGRAPH_NEO4J_URI`) on ArcadeDB.
+pub fn bolt_uri(database: &str) -> String {
+    let own = ADDRESSES.lock().unwrap().iter().find(|(n, _)| n == database).map(|(_, u)| u.clone());
+    own.unwrap_or_else(|| {
+        let default = match engine() {
+            Engine::Neo4j => "127.0.0.1:7687",
+            Engine::ArcadeDb => "127.0.0.1:7689",
+        };
+        env("SKILLGRAPH_NEO4J_URI", default)
+    })
 }
 
 pub fn test_config(database: &str) -> Config {
     let mut config = Config::from_env_and_defaults();
-    config.db.uri = bolt_uri();
-    config.db.user = env("SKILLGRAPH_NEO4J_USER", "root");
-    config.db.password = env("SKILLGRAPH_NEO4J_PASSWORD", "skillgraph-test").into();
+    config.db.uri = bolt_uri(database);
+    config.db.user = db_user();
+    config.db.password = db_password().into();
     config.db.database = database.to_string();
     config.db.max_connections = 8;
     config.bind = "127.0.0.1:0".parse().unwrap();
@@ -299,4 +361,23 @@ pub fn peak_rss() -> u64 {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap();
     kib * 1024
+}
+
+/// Neo4j's plan of `statement` on `database`, as a tree (`operator`, `arguments`, `dbHits`,
+/// `rows`, `children`) and as Neo4j renders it: `EXPLAIN`, or `PROFILE` (run, then rolled back).
+pub async fn neo4j_plan(
+    database: &str,
+    statement: &skillgraph::graph::cypher::Statement,
+    params: Value,
+    profile: bool,
+) -> (Value, String) {
+    let resp = admin(reqwest::Method::POST, "plan")
+        .json(&json!({"database": database, "statement": statement.text,
+            "params": params, "profile": profile}))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = resp.json().await.unwrap();
+    let text = body["text"].as_str().unwrap_or_else(|| panic!("{body}"));
+    (body["plan"].clone(), text.to_string())
 }

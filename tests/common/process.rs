@@ -41,15 +41,9 @@ impl Service {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_skillgraph"));
         cmd.arg("serve")
             .env("SKILLGRAPH_BIND", &addr)
-            .env("SKILLGRAPH_NEO4J_URI", super::bolt_uri())
-            .env(
-                "SKILLGRAPH_NEO4J_USER",
-                env("SKILLGRAPH_NEO4J_USER", "root"),
-            )
-            .env(
-                "SKILLGRAPH_NEO4J_PASSWORD",
-                env("SKILLGRAPH_NEO4J_PASSWORD", "skillgraph-test"),
-            )
+            .env("SKILLGRAPH_NEO4J_URI", super::bolt_uri(database))
+            .env("SKILLGRAPH_NEO4J_USER", super::db_user())
+            .env("SKILLGRAPH_NEO4J_PASSWORD", super::db_password())
             .env("SKILLGRAPH_NEO4J_DATABASE", database)
             .env(
                 "SKILLGRAPH_CE_ALLOWED_HOSTS",

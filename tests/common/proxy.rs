@@ -17,9 +17,9 @@ pub struct Proxy {
 }
 
 impl Proxy {
-    /// A proxy in front of the test database server's Bolt port.
-    pub async fn to_database() -> Self {
-        let target = super::bolt_uri();
+    /// A proxy in front of the Bolt port that serves `database`.
+    pub async fn to_database(database: &str) -> Self {
+        let target = super::bolt_uri(database);
         Self::start(target.trim_start_matches("bolt://").parse().unwrap()).await
     }
 
