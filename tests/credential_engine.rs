@@ -491,7 +491,11 @@ async fn a_job_whose_process_died_is_resumed_from_its_checkpoint() {
         .unwrap();
 
     // A service process starts on the same database and takes the job over.
-    let app = app_for_registry(|c| c.db.database = database.clone()).await;
+    let app = app_for_registry(|c| {
+        c.db.uri = common::bolt_uri(&database);
+        c.db.database = database.clone();
+    })
+    .await;
     let end = app
         .job_when_finished(&orphan.name, &format!("{JOB_FIELDS} attempts runner"))
         .await;
@@ -709,4 +713,26 @@ async fn required(app: &TestApp) -> (Vec<String>, Value) {
     }
     names.sort();
     (names, d)
+}
+
+/// With a `neo4j://` URI the driver asks the server for its routing table (a single Community
+/// server answers with itself) and sends every statement where the table says: reads, the
+/// mutation, and a whole job with its claims, heartbeats and batches.
+#[tokio::test]
+async fn a_whole_import_runs_through_a_routing_neo4j_uri() {
+    let (_, reg) = ce_server::start(0).await;
+    let app = app_for_registry(|c| c.db.uri = format!("neo4j://{}", c.db.uri)).await;
+    assert!(app.state.config.db.uri.starts_with("neo4j://"));
+    let started = start_import(&app, &[reg.uri("/resources/ce-fw-a")]).await;
+    let ended = wait_for_end(&app, started["name"].as_str().unwrap()).await;
+    assert_eq!(ended["status"], "SUCCEEDED", "{ended:#}");
+    let read = app
+        .data(
+            "{ skillConnection(filter:{source:\"credential_engine\"}){ totalCount } }",
+            json!({}),
+        )
+        .await;
+    // Framework A's four competencies, one without text (reported, skipped).
+    assert_eq!(ended["progress"]["competenciesDone"], 4);
+    assert_eq!(read["skillConnection"]["totalCount"], 3);
 }

@@ -22,9 +22,24 @@ const DEEP: i64 = 100_000;
 /// names it: label and properties).
 fn listings() -> [(&'static Statement, &'static str, &'static str, &'static str); 3] {
     [
-        (&SKILLS_PAGE, "after_name", "after_uuid", ":Skill(name, uuid)"),
-        (&SKILL_EVENTS_PAGE, "after_time", "after_id", ":SkillEvent(timestamp, external_id)"),
-        (&JOBS_PAGE, "after_time", "after_name", ":Job(created_time, name)"),
+        (
+            &SKILLS_PAGE,
+            "after_name",
+            "after_uuid",
+            ":Skill(name, uuid)",
+        ),
+        (
+            &SKILL_EVENTS_PAGE,
+            "after_time",
+            "after_id",
+            ":SkillEvent(timestamp, external_id)",
+        ),
+        (
+            &JOBS_PAGE,
+            "after_time",
+            "after_name",
+            ":Job(created_time, name)",
+        ),
     ]
 }
 
@@ -43,14 +58,17 @@ fn key(statement: &Statement, i: i64) -> (String, String) {
 async fn seed(graph: &skillgraph::graph::Graph) {
     let n = DEEP + 100;
     for cypher in [
-        "UNWIND range(0, $n - 1) AS i CREATE (:Skill {name: 'skill ' + right('000000' + toString(i), 7), uuid: 'u' + right('000000' + toString(i), 7)})",
-        "UNWIND range(0, $n - 1) AS i WITH 9000000 - i AS t CREATE (:SkillEvent {timestamp: '2025-01-01T00:00:00.' + toString(t) + 'Z', external_id: 'k' + toString(t)})",
-        "UNWIND range(0, $n - 1) AS i WITH 9000000 - i AS t CREATE (:Job {created_time: '2025-01-01T00:00:00.' + toString(t) + 'Z', name: 'k' + toString(t), status: 'succeeded'})",
+        "UNWIND range($from, $to) AS i CREATE (:Skill {name: 'skill ' + right('000000' + toString(i), 7), uuid: 'u' + right('000000' + toString(i), 7)})",
+        "UNWIND range($from, $to) AS i WITH 9000000 - i AS t CREATE (:SkillEvent {timestamp: '2025-01-01T00:00:00.' + toString(t) + 'Z', external_id: 'k' + toString(t)})",
+        "UNWIND range($from, $to) AS i WITH 9000000 - i AS t CREATE (:Job {created_time: '2025-01-01T00:00:00.' + toString(t) + 'Z', name: 'k' + toString(t), status: 'succeeded'})",
     ] {
-        graph
-            .rows_unchecked(neo4rs::query(cypher).param("n", n))
-            .await
-            .unwrap();
+        // In pieces, each well inside the statement deadline on a busy machine.
+        for from in (0..n).step_by(10_000) {
+            let q = neo4rs::query(cypher)
+                .param("from", from)
+                .param("to", (from + 10_000).min(n) - 1);
+            graph.rows_unchecked(q).await.unwrap();
+        }
     }
     // Plans as a running database makes them: Neo4j samples an index's statistics again once
     // enough of it changed, and replans. Planned on an empty store's statistics, the same
@@ -71,7 +89,10 @@ fn operators(plan: &Value) -> Vec<&Value> {
 }
 
 fn db_hits(plan: &Value) -> i64 {
-    operators(plan).iter().map(|o| o["dbHits"].as_i64().unwrap_or(0)).sum()
+    operators(plan)
+        .iter()
+        .map(|o| o["dbHits"].as_i64().unwrap_or(0))
+        .sum()
 }
 
 fn names(plan: &Value) -> Vec<String> {
@@ -85,7 +106,8 @@ fn seek_of<'a>(plan: &'a Value, index: &str) -> Option<&'a Value> {
     operators(plan).into_iter().find(|o| {
         (o["arguments"]["Details"].as_str()).is_some_and(|d| {
             let (label, props) = index.split_once('(').unwrap();
-            d.contains(&format!("{label}({props}")) || d.contains(&format!("{}({props}", label.trim_start_matches(':')))
+            d.contains(&format!("{label}({props}"))
+                || d.contains(&format!("{}({props}", label.trim_start_matches(':')))
         })
     })
 }
@@ -110,10 +132,14 @@ async fn neo4j_reads_listing_pages_from_their_index_in_order_at_any_depth() {
         let deep = common::neo4j_plan(&database, statement, page(key(statement, DEEP)), true).await;
         for (which, (plan, text)) in [("first", &first), ("deep", &deep)] {
             let ops = names(plan);
-            let seek = seek_of(plan, index)
-                .unwrap_or_else(|| panic!("{} ({which}) does not use {index}:\n{text}", statement.name));
+            let seek = seek_of(plan, index).unwrap_or_else(|| {
+                panic!("{} ({which}) does not use {index}:\n{text}", statement.name)
+            });
             assert!(
-                seek["operator"].as_str().unwrap().starts_with("NodeIndexSeek"),
+                seek["operator"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("NodeIndexSeek"),
                 "{} ({which}) scans {index} instead of seeking it:\n{text}",
                 statement.name
             );
@@ -133,7 +159,10 @@ async fn neo4j_reads_listing_pages_from_their_index_in_order_at_any_depth() {
             statement.name,
             deep.1
         );
-        println!("{}: first page {f} db hits, {DEEP} deep {d}\n{}", statement.name, deep.1);
+        println!(
+            "{}: first page {f} db hits, {DEEP} deep {d}\n{}",
+            statement.name, deep.1
+        );
     }
 }
 
@@ -151,10 +180,13 @@ async fn neo4j_answers_text_filters_from_the_fulltext_index_and_claims_through_t
         "the service chose full-text search on Neo4j"
     );
 
-    let text = json!({"text_query": "data*", "after_name": "", "after_uuid": "", "skip": 0, "limit": 11});
+    let text =
+        json!({"text_query": "data*", "after_name": "", "after_uuid": "", "skip": 0, "limit": 11});
     for statement in [&SKILLS_PAGE_X, &SKILLS_COUNT_X] {
         let (plan, text_plan) = common::neo4j_plan(&database, statement, text.clone(), false).await;
-        let call = operators(&plan).into_iter().find(|o| o["operator"] == "ProcedureCall");
+        let call = operators(&plan)
+            .into_iter()
+            .find(|o| o["operator"] == "ProcedureCall");
         let details = call.map(|o| o["arguments"]["Details"].as_str().unwrap_or(""));
         assert!(
             details.is_some_and(|d| d.contains("db.index.fulltext.queryNodes")),
@@ -162,7 +194,9 @@ async fn neo4j_answers_text_filters_from_the_fulltext_index_and_claims_through_t
             statement.name
         );
         assert!(
-            !names(&plan).iter().any(|o| o == "NodeByLabelScan" || o == "AllNodesScan"),
+            !names(&plan)
+                .iter()
+                .any(|o| o == "NodeByLabelScan" || o == "AllNodesScan"),
             "{} scans skills:\n{text_plan}",
             statement.name
         );

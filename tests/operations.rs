@@ -185,3 +185,57 @@ async fn json_logs_and_metrics_describe_requests_and_jobs() {
     }
     let _ = std::fs::remove_file(&log);
 }
+
+/// Two statements that lock two nodes in opposite orders: Neo4j detects the deadlock and fails
+/// one of them with a transient error; the driver sends it again, both end written, and the
+/// retry is counted by reason on `/metrics`. (ArcadeDB's optimistic commits do not deadlock:
+/// the write-conflict retries of the job statements are tested in tests/jobs.rs.)
+#[tokio::test]
+async fn a_deadlock_neo4j_detects_is_sent_again_and_counted() {
+    if common::engine() != common::Engine::Neo4j {
+        return;
+    }
+    let app = TestApp::start().await;
+    let graph = app.graph().clone();
+    graph
+        .rows_unchecked(neo4rs::query("CREATE (:T {k: 1}), (:T {k: 2})"))
+        .await
+        .unwrap();
+    let counted = || async {
+        let text = app.metrics().await;
+        common::metric(
+            &text,
+            "skillgraph_cypher_retries_total{reason=\"deadlock\"}",
+        )
+        .unwrap_or(0.0)
+    };
+    let before = counted().await;
+    // Each takes its first node's write lock, works a while holding it, then wants the other's.
+    let locker = |first: i64, second: i64| {
+        let graph = graph.clone();
+        tokio::spawn(async move {
+            let q = neo4rs::query(
+                "MATCH (a:T {k: $first}) SET a.v = coalesce(a.v, 0) + 1
+                 WITH a UNWIND range(1, 3000000) AS i WITH a, count(i) AS c
+                 MATCH (b:T {k: $second}) SET b.v = coalesce(b.v, 0) + 1
+                 RETURN c AS n",
+            )
+            .param("first", first)
+            .param("second", second);
+            graph.rows_unchecked(q).await
+        })
+    };
+    let (one, two) = tokio::join!(locker(1, 2), locker(2, 1));
+    one.unwrap().expect("first writer ends written");
+    two.unwrap().expect("second writer ends written");
+    // Each statement committed exactly once: both nodes were incremented twice.
+    assert_eq!(
+        common::count(&graph, "MATCH (t:T) WHERE t.v = 2 RETURN count(t) AS n").await,
+        2
+    );
+    assert!(
+        counted().await > before,
+        "no deadlock retry counted:\n{}",
+        app.metrics().await
+    );
+}

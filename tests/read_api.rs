@@ -438,7 +438,12 @@ const RICH_QUERY: &str = "{ skills(limit: 20, filter: {text: \"leaf\"}) {
 
 #[tokio::test]
 async fn nested_fields_are_batched_not_n_plus_one() {
-    let app = TestApp::start().await;
+    // No background statements (claim polls, generation reads) inside the counted window.
+    let app = TestApp::start_with(|c| {
+        c.jobs.poll_ms = 600_000;
+        c.cache.refresh_ms = 600_000;
+    })
+    .await;
     seed_rich(&app).await;
 
     let before = app.statements_sent().await;
@@ -653,4 +658,130 @@ async fn the_driver_takes_routing_and_tls_uris_as_meant() {
         .err()
         .expect("TLS to a plain server fails");
     assert!(err.to_string().contains("tls"), "{err}");
+}
+
+/// Text filters by engine: Neo4j answers from its full-text index (`skill_text`), each word a
+/// prefix of a word of the name or description, in any order; ArcadeDB has no full-text index
+/// and matches the text as a substring. Either way hostile Lucene syntax is only text, and a page
+/// and its `totalCount` agree.
+#[tokio::test]
+async fn text_filters_match_word_prefixes_on_neo4j_and_substrings_on_arcadedb() {
+    let database = common::fresh_database().await;
+    let graph = common::connect(&database).await;
+    // Written before the service starts, so the full-text index is built over existing skills
+    // at start-up: the service must not report ready (nor choose CONTAINS) while it populates.
+    let names = [
+        "Data literacy",
+        "Big data analysis",
+        "Metadata management",
+        "Database design",
+        "Literacy in data",
+        "C++ programming",
+    ];
+    graph
+        .rows_unchecked(neo4rs::query(
+            "UNWIND range(0, 19999) AS i
+                 CREATE (:Skill {uuid: 'f' + toString(i), uri: 'urn:f:' + toString(i),
+                   name: 'Filler ' + toString(i), description: 'Nothing to see'})",
+        ))
+        .await
+        .unwrap();
+    for (i, name) in names.iter().enumerate() {
+        graph
+            .rows_unchecked(
+                neo4rs::query(
+                    "CREATE (:Skill {uuid: $u, uri: $uri, name: $name, description: 'A skill'})",
+                )
+                .param("u", format!("u{i}"))
+                .param("uri", format!("urn:t:{i}"))
+                .param("name", *name),
+            )
+            .await
+            .unwrap();
+    }
+    let app = TestApp::start_on(common::test_config(&database)).await;
+    let q = "query($t: String){ skills(limit: 100, filter: {text: $t}){ name } skillConnection(first: 100, filter: {text: $t}){ totalCount } }";
+    let found = |text: &'static str| {
+        let app = &app;
+        async move {
+            let data = app.data(q, json!({ "t": text })).await;
+            let mut list = names_of(&data["skills"]);
+            assert_eq!(
+                data["skillConnection"]["totalCount"],
+                list.len(),
+                "page and totalCount agree for {text:?}"
+            );
+            list.sort();
+            list
+        }
+    };
+    let sorted = |v: &[&str]| {
+        let mut v: Vec<String> = v.iter().map(|s| s.to_string()).collect();
+        v.sort();
+        v
+    };
+    match common::engine() {
+        common::Engine::Neo4j => {
+            // Words in any order, each a prefix of a word.
+            assert_eq!(
+                found("lit data").await,
+                sorted(&["Data literacy", "Literacy in data"])
+            );
+            assert_eq!(
+                found("dat").await,
+                sorted(&[
+                    "Data literacy",
+                    "Big data analysis",
+                    "Database design",
+                    "Literacy in data"
+                ])
+            );
+            // Not a substring inside a word.
+            assert_eq!(found("ata").await, Vec::<String>::new());
+        }
+        common::Engine::ArcadeDb => {
+            assert_eq!(found("lit data").await, Vec::<String>::new());
+            assert_eq!(
+                found("dat").await,
+                sorted(&[
+                    "Data literacy",
+                    "Big data analysis",
+                    "Metadata management",
+                    "Database design",
+                    "Literacy in data"
+                ])
+            );
+            assert_eq!(found("ata").await.len(), 5);
+        }
+    }
+    // Lucene's syntax is escaped: each of these is text, never an error.
+    for hostile in [
+        "(data",
+        "AND",
+        "OR",
+        "NOT data",
+        "*",
+        "~",
+        "\"",
+        "\\",
+        ":",
+        "data:",
+        "a OR b",
+        "[a TO z]",
+        "data~2",
+        "+data -big",
+        "&&",
+        "||",
+        "!",
+        "/regex/",
+        "^",
+        "{",
+        "?",
+    ] {
+        found(hostile).await;
+    }
+}
+
+fn names_of(list: &Value) -> Vec<String> {
+    names(list)
 }

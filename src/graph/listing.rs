@@ -54,20 +54,26 @@ pub enum TextSearch {
     Contains,
 }
 
-/// A Lucene query for `text`: every word, as a prefix (`data* AND lit*`), special characters
-/// escaped. Full-text matching is by words, not by any substring.
-pub fn fulltext_query(text: &str) -> String {
-    let words = text.split_whitespace().map(|w| {
-        let mut escaped = String::new();
-        for ch in w.to_lowercase().chars() {
-            if "+-&|!(){}[]^\"~*?:\\/".contains(ch) {
-                escaped.push('\\');
-            }
-            escaped.push(ch);
-        }
-        escaped + "*"
-    });
-    words.collect::<Vec<_>>().join(" AND ")
+/// A Lucene query for `text`: each word as a prefix (`data* AND lit*`), all required. Words are
+/// split the way the index's analyzer splits the text it indexes (every character that is not a
+/// letter or digit separates words, so `round-robin` is `round* AND robin*`), which also leaves
+/// no Lucene syntax to escape. The analyzer keeps words of up to 255 characters (a longer one
+/// is indexed as pieces, the first piece its start), so a longer word is looked up by its first
+/// 255; and, as search engines do, only the first 32 words count (Lucene refuses queries of
+/// more than 1,024 clauses). `None` when the text has no word (`(`, `*`): such a text is
+/// searched as a substring instead.
+pub fn fulltext_query(text: &str) -> Option<String> {
+    const MAX_WORD_CHARS: usize = 255;
+    const MAX_WORDS: usize = 32;
+    let words: Vec<String> = (text.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .take(MAX_WORDS)
+        .map(|w| {
+            let word: String = w.chars().take(MAX_WORD_CHARS).collect();
+            format!("{}*", word.to_lowercase())
+        })
+        .collect();
+    (!words.is_empty()).then(|| words.join(" AND "))
 }
 
 #[cfg(test)]
@@ -75,8 +81,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fulltext_queries_are_escaped_word_prefixes() {
-        assert_eq!(fulltext_query("Data  LIT"), "data* AND lit*");
-        assert_eq!(fulltext_query("c++ (x)"), "c\\+\\+* AND \\(x\\)*");
+    fn fulltext_queries_are_word_prefixes_with_no_syntax_left() {
+        assert_eq!(fulltext_query("Data  LIT").unwrap(), "data* AND lit*");
+        assert_eq!(fulltext_query("c++ (x)").unwrap(), "c* AND x*");
+        assert_eq!(fulltext_query("round-robin").unwrap(), "round* AND robin*");
+        assert_eq!(
+            fulltext_query("AND OR:NOT").unwrap(),
+            "and* AND or* AND not*"
+        );
+        assert_eq!(fulltext_query("Ökonomie").unwrap(), "ökonomie*");
+        assert_eq!(fulltext_query(r#" (*~\" "#), None);
+        let long = fulltext_query(&"y".repeat(3000)).unwrap();
+        assert_eq!(long, format!("{}*", "y".repeat(255)));
+        let many = fulltext_query(&"w ".repeat(2000)).unwrap();
+        assert_eq!(many.matches("w*").count(), 32);
     }
 }

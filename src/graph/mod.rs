@@ -1,5 +1,6 @@
 //! Access to the graph database: a neo4rs pool, the Cypher files, and typed reads and writes.
 pub mod cypher;
+mod driver_log;
 pub mod events;
 pub mod generation;
 pub mod jobs;
@@ -93,6 +94,7 @@ impl Graph {
     /// with routing (writes to the cluster leader, reads spread), `+s` with TLS, `+ssc` with TLS
     /// accepting a self-signed certificate. Checks the connection before returning.
     pub async fn connect(cfg: &DbConfig) -> GraphResult<Self> {
+        driver_log::install();
         // Two rustls crypto providers are linked (the AWS SDK's and the driver's): TLS needs
         // one chosen for the process, or `+s` URIs panic.
         static TLS: std::sync::Once = std::sync::Once::new();
@@ -188,7 +190,10 @@ impl Graph {
     pub async fn run(&self, q: Bound) -> GraphResult<()> {
         let q = q.checked()?;
         self.statements.fetch_add(1, Ordering::Relaxed);
-        self.within_deadline(self.inner.run(q)).await?;
+        // Boxed: the driver's futures are large, and nested in the retry they outgrew a thread's
+        // stack in debug builds (seen with neo4j:// routing).
+        self.within_deadline(Box::pin(again_if_transient(|| self.inner.run(q.clone()))))
+            .await?;
         Ok(())
     }
 
@@ -252,14 +257,14 @@ impl Graph {
     /// the graph); the service itself only runs [`cypher::Statement`]s.
     pub async fn rows_unchecked(&self, q: neo4rs::Query) -> GraphResult<Vec<Row>> {
         self.statements.fetch_add(1, Ordering::Relaxed);
-        self.within_deadline(async {
-            let mut stream = self.inner.execute(q).await?;
+        self.within_deadline(Box::pin(again_if_transient(|| async {
+            let mut stream = self.inner.execute(q.clone()).await?;
             let mut rows = Vec::new();
             while let Some(row) = stream.next().await? {
                 rows.push(row);
             }
             Ok(rows)
-        })
+        })))
         .await
     }
 
@@ -272,6 +277,53 @@ impl Graph {
     pub async fn one<T: DeserializeOwned>(&self, q: Bound, col: &str) -> GraphResult<Option<T>> {
         Ok(self.column(q, col).await?.into_iter().next())
     }
+}
+
+/// Why Neo4j asked for a statement to be sent again, if it did: a transient error (a deadlock
+/// it detected, a lock wait past `db.lock.acquisition.timeout`, a leader change) means the
+/// statement's transaction was rolled back, so sending it again is safe for any statement.
+fn transient(e: &neo4rs::Error) -> Option<&'static str> {
+    let neo4rs::Error::Neo4j(e) = e else {
+        return None;
+    };
+    let code = e.code();
+    // The driver reads these two as final: the transaction was stopped on purpose.
+    let stopped = code.ends_with(".LockClientStopped") || code.ends_with(".Terminated");
+    if !code.starts_with("Neo.TransientError.") || stopped {
+        return None;
+    }
+    Some(if code.ends_with(".DeadlockDetected") {
+        "deadlock"
+    } else if code.ends_with(".LockAcquisitionTimeout") {
+        "lock_timeout"
+    } else {
+        "transient"
+    })
+}
+
+/// `attempt` again (within the caller's statement deadline) while Neo4j answers it with a
+/// transient error. The driver retries those itself only when they come with the statement's
+/// first answer; a deadlock found while the rows stream comes later. Counted by reason.
+async fn again_if_transient<T, F, Fut>(attempt: F) -> Result<T, neo4rs::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, neo4rs::Error>>,
+{
+    use backon::{ExponentialBuilder, Retryable};
+    let policy = ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(20))
+        .with_max_delay(Duration::from_secs(2))
+        .with_max_times(10)
+        .with_jitter();
+    attempt
+        .retry(policy)
+        .when(|e| transient(e).is_some())
+        .notify(|e, wait| {
+            let reason = transient(e).unwrap_or("transient");
+            metrics::counter!("skillgraph_cypher_retries_total", "reason" => reason).increment(1);
+            tracing::warn!(error = %e, retry_in = ?wait, "the database asked for the statement again");
+        })
+        .await
 }
 
 /// Encodes any serialisable value (typically a `Vec` of row structs for `UNWIND $rows`) as a

@@ -37,7 +37,11 @@ impl SkillFilter {
     /// The listing statements (page, count) for this combination of filters, bound.
     fn statements(&self, text_search: TextSearch) -> (Bound, Bound) {
         use cypher::*;
-        let text = self.text.as_deref().map(|t| (t, text_search));
+        // A text with no word to look up in the full-text index is searched as a substring.
+        let text = (self.text.as_deref()).map(|t| match text_search {
+            TextSearch::FullText if fulltext_query(t).is_none() => (t, TextSearch::Contains),
+            mode => (t, mode),
+        });
         let fw = self.framework.is_some();
         let src = self.source.is_some();
         let [page, count]: [&'static Statement; 2] = match (text.map(|t| t.1), fw, src) {
@@ -58,7 +62,9 @@ impl SkillFilter {
             let mut q = st.bind();
             match text {
                 Some((t, TextSearch::Contains)) => q = q.param("text", t.to_lowercase()),
-                Some((t, TextSearch::FullText)) => q = q.param("text_query", fulltext_query(t)),
+                Some((t, TextSearch::FullText)) => {
+                    q = q.param("text_query", fulltext_query(t).unwrap_or_default())
+                }
                 None => {}
             }
             if let Some(source) = &self.source {

@@ -81,9 +81,19 @@ static ADDRESSES: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::ne
 /// Neo4j Community has one user database per server, so there the launcher hands out a server
 /// of its own (started ahead); ArcadeDB creates a database on its one server.
 pub async fn fresh_database() -> String {
+    fresh_database_with(None).await
+}
+
+/// Like [`fresh_database`]; on Neo4j with a page cache of `pagecache` (e.g. `1g`) instead of the
+/// test databases' 16 MiB, for benchmarks.
+pub async fn fresh_database_with(pagecache: Option<&str>) -> String {
     match engine() {
         Engine::Neo4j => {
-            let resp = admin(reqwest::Method::POST, "databases")
+            let path = match pagecache {
+                Some(size) => format!("databases?pagecache={size}"),
+                None => "databases".to_string(),
+            };
+            let resp = admin(reqwest::Method::POST, &path)
                 .send()
                 .await
                 .expect("Neo4j launcher not reachable: run scripts/test-env");
@@ -115,7 +125,12 @@ pub async fn fresh_database() -> String {
 /// The Bolt address (`host:port`) that serves `database`: its own server on Neo4j, the one
 /// test server (`SKILLGRAPH_NEO4J_URI`) on ArcadeDB.
 pub fn bolt_uri(database: &str) -> String {
-    let own = ADDRESSES.lock().unwrap().iter().find(|(n, _)| n == database).map(|(_, u)| u.clone());
+    let own = ADDRESSES
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|(n, _)| n == database)
+        .map(|(_, u)| u.clone());
     own.unwrap_or_else(|| {
         let default = match engine() {
             Engine::Neo4j => "127.0.0.1:7687",

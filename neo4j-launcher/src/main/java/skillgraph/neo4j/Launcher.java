@@ -47,19 +47,22 @@ import org.neo4j.logging.NullLogProvider;
  *
  * <pre>
  *   POST   /databases          -> {"name": "t...", "uri": "127.0.0.1:PORT"}  (one started ahead)
+ *   POST   /databases?pagecache=1g   the same, started now with that page cache (benchmarks)
  *   DELETE /databases/NAME     -> 204
  *   POST   /plan  {"database", "statement", "params", "profile"} -> {"plan": {...}, "text": "..."}
  * </pre>
  *
- * A test database nobody has been connected to for a while is shut down and deleted, so a suite
- * of a few hundred tests holds only the few that are running.
+ * A test database nobody has been connected to for a while is emptied (data, indexes,
+ * constraints, cached plans) and handed out again, so a suite of a few hundred tests holds only
+ * about as many database services as run at once. (They are recycled rather than shut down:
+ * shutting down one of several embedded Bolt servers in a JVM was seen to hang in Netty.)
  */
 public final class Launcher {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String HOST = "127.0.0.1";
-  /** A test database with no Bolt connection for this long, and at least this old, is dropped. */
+  /** A test database with no Bolt connection for this long is emptied and handed out again. */
   private static final Duration IDLE = Duration.ofSeconds(
-      Long.getLong("skillgraph.neo4j.idleSeconds", 45));
+      Long.getLong("skillgraph.neo4j.idleSeconds", 30));
 
   private final Path root;
   private final String password;
@@ -135,9 +138,11 @@ public final class Launcher {
     http.createContext("/plan", ex -> respond(ex, this::plan));
     http.start();
 
-    ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor();
-    background.scheduleWithFixedDelay(this::refill, 0, 200, TimeUnit.MILLISECONDS);
-    background.scheduleWithFixedDelay(this::dropIdle, 5, 5, TimeUnit.SECONDS);
+    // Separate threads: emptying a large test store must not hold up starting a spare.
+    ScheduledExecutorService starter = Executors.newSingleThreadScheduledExecutor();
+    starter.scheduleWithFixedDelay(this::refill, 0, 200, TimeUnit.MILLISECONDS);
+    ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor();
+    janitor.scheduleWithFixedDelay(this::recycleIdle, 5, 5, TimeUnit.SECONDS);
     System.out.printf("neo4j ready: bolt %s (database %s), admin http://%s:%d%n",
         main.uri(), database, HOST, adminPort);
   }
@@ -189,11 +194,18 @@ public final class Launcher {
     String path = ex.getRequestURI().getPath();
     switch (ex.getRequestMethod()) {
       case "POST": {
+        String query = ex.getRequestURI().getQuery();
         Instance instance;
-        try {
-          instance = ready.poll(120, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          throw new IOException(e);
+        if (query != null && query.startsWith("pagecache=")) {
+          String name = newName();
+          instance = open(name, root.resolve("tests").resolve(name), 0,
+              query.substring("pagecache=".length()));
+        } else {
+          try {
+            instance = ready.poll(120, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            throw new IOException(e);
+          }
         }
         if (instance == null) {
           throw new IOException("no test database started within 120 s");
@@ -206,7 +218,7 @@ public final class Launcher {
         String name = path.substring("/databases/".length());
         Instance instance = tests.remove(name);
         if (instance != null) {
-          close(instance);
+          recycle(instance);
         }
         return null;
       }
@@ -259,15 +271,23 @@ public final class Launcher {
   private void refill() {
     try {
       while (ready.size() < spares) {
-        String name = "t" + UUID.randomUUID().toString().replace("-", "");
-        ready.add(open(name, root.resolve("tests").resolve(name), 0, testPagecache));
+        String name = newName();
+        long started = System.nanoTime();
+        Instance instance = open(name, root.resolve("tests").resolve(name), 0, testPagecache);
+        ready.add(instance);
+        System.out.printf("started %s on %s in %d ms%n", name, instance.uri(),
+            (System.nanoTime() - started) / 1_000_000);
       }
     } catch (Throwable e) {
       e.printStackTrace();
     }
   }
 
-  private void dropIdle() {
+  private static String newName() {
+    return "t" + UUID.randomUUID().toString().replace("-", "");
+  }
+
+  private void recycleIdle() {
     long now = System.nanoTime();
     for (Instance instance : List.copyOf(tests.values())) {
       try {
@@ -275,7 +295,7 @@ public final class Launcher {
           instance.lastConnected = now;
         } else if (now - instance.lastConnected > IDLE.toNanos()) {
           tests.remove(instance.name);
-          close(instance);
+          recycle(instance);
         }
       } catch (Throwable e) {
         e.printStackTrace();
@@ -283,17 +303,50 @@ public final class Launcher {
     }
   }
 
-  private void close(Instance instance) {
-    instance.dbms.shutdown();
-    deleteTree(instance.home);
+  /** Empties a test database (data, indexes, constraints, cached plans) and readies it again. */
+  private void recycle(Instance instance) {
+    long started = System.nanoTime();
+    GraphDatabaseService db = instance.db;
+    while (db.executeTransactionally(
+        "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS c", Map.of(),
+        r -> ((Number) r.next().get("c")).longValue()) > 0) {
+      // the next batch
+    }
+    drop(db, "CONSTRAINT", "SHOW CONSTRAINTS YIELD name RETURN name");
+    drop(db, "INDEX", "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name");
+    db.executeTransactionally("CALL db.clearQueryCaches()");
+    instance.lastConnected = System.nanoTime();
+    ready.add(instance);
+    System.out.printf("recycled %s in %d ms%n", instance.name,
+        (System.nanoTime() - started) / 1_000_000);
   }
 
+  private static void drop(GraphDatabaseService db, String kind, String show) {
+    List<String> names = db.executeTransactionally(show, Map.of(),
+        r -> r.stream().map(m -> (String) m.get("name")).toList());
+    for (String name : names) {
+      db.executeTransactionally("DROP " + kind + " `" + name + "` IF EXISTS");
+    }
+  }
+
+  /** On exit: every database service shut down, the test stores deleted; bounded in time. */
   private void stopAll() {
+    Thread watchdog = new Thread(() -> {
+      try {
+        Thread.sleep(20_000);
+        Runtime.getRuntime().halt(0);
+      } catch (InterruptedException e) {
+        // shut down in time
+      }
+    });
+    watchdog.setDaemon(true);
+    watchdog.start();
     List<Instance> all = new ArrayList<>(tests.values());
     ready.drainTo(all);
     for (Instance instance : all) {
-      close(instance);
+      instance.dbms.shutdown();
     }
+    deleteTree(root.resolve("tests"));
     if (main != null) {
       main.dbms.shutdown();
     }
