@@ -14,7 +14,7 @@ use serde_json::json;
 const FIELDS: &str = "status attempts runner progress { frameworksDone }";
 
 async fn takeover(reg: &common::ce_server::Registry, timings: &[(&str, &str)]) -> Duration {
-    let db = common::fresh_database().await;
+    let db = common::fresh_database_with(Some(common::BENCH_PAGECACHE)).await;
     let mut a = Service::start(&db, timings).await;
     let b_db = db.clone();
     let uris: Vec<String> = (0..8).map(|k| reg.gen_uri(k)).collect();

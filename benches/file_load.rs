@@ -38,7 +38,7 @@ fn csv(rows: usize) -> std::path::PathBuf {
 
 /// Loads `rows` rows through a fresh service on a fresh database: (rows/s, peak RSS in MiB).
 async fn load(rows: usize, path: &std::path::Path) -> (f64, u64) {
-    let db = common::fresh_database().await;
+    let db = common::fresh_database_with(Some(common::BENCH_PAGECACHE)).await;
     let service = Service::start(&db, &[]).await;
     let bucket = common::s3::bucket().await;
     common::s3::put_file(&bucket, "bench.csv", path).await;
@@ -73,7 +73,8 @@ async fn load(rows: usize, path: &std::path::Path) -> (f64, u64) {
 
 /// The same rows, validated the same way, written with the loader's statement alone.
 async fn raw(rows: usize, path: &std::path::Path) -> f64 {
-    let app = common::TestApp::start().await;
+    let db = common::fresh_database_with(Some(common::BENCH_PAGECACHE)).await;
+    let app = common::TestApp::start_on(common::test_config(&db)).await;
     let c = &app.state.config.file_load;
     let caps = Caps {
         field_bytes: c.max_field_bytes,

@@ -253,7 +253,7 @@ async fn main() {
     let sizes = common::sizes("SKILLGRAPH_BENCH_SKILLS", "10000,100000");
     let mut deep_pages = vec![];
     for n in sizes {
-        let db = common::fresh_database().await;
+        let db = common::fresh_database_with(Some(common::BENCH_PAGECACHE)).await;
         let g = common::connect(&db).await;
         skillgraph::graph::migrate::apply(&g).await.unwrap();
         seed(&g, n).await;

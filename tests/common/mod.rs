@@ -84,6 +84,10 @@ pub async fn fresh_database() -> String {
     fresh_database_with(None).await
 }
 
+/// The page cache of a benchmark's Neo4j database: room for the largest graph a benchmark
+/// builds by default, as a production server would have.
+pub const BENCH_PAGECACHE: &str = "2g";
+
 /// Like [`fresh_database`]; on Neo4j with a page cache of `pagecache` (e.g. `1g`) instead of the
 /// test databases' 16 MiB, for benchmarks.
 pub async fn fresh_database_with(pagecache: Option<&str>) -> String {
