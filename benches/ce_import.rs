@@ -16,11 +16,16 @@ use skillgraph::ingest::credential_engine::ctdl;
 const COMPETENCIES: usize = 5_000;
 const ROUNDS: usize = 3;
 
+/// A database of its own, started for this run (never one another run emptied).
+async fn bench_database() -> String {
+    common::fresh_database_with(Some(common::BENCH_PAGECACHE)).await
+}
+
 /// Seconds for the whole import of the framework through the service.
 async fn end_to_end(reg: &common::ce_server::Registry) -> f64 {
-    let app =
-        common::TestApp::start_with(|c| c.ingest.ce_allowed_hosts = common::ce_server::allowed())
-            .await;
+    let mut config = common::test_config(&bench_database().await);
+    config.ingest.ce_allowed_hosts = common::ce_server::allowed();
+    let app = common::TestApp::start_on(config).await;
     let t = Instant::now();
     let started = app
         .data(
@@ -44,7 +49,7 @@ async fn end_to_end(reg: &common::ce_server::Registry) -> f64 {
 /// Seconds to write the same rows with the same statements straight to a fresh database: no
 /// HTTP, no mapping, no job.
 async fn raw(reg: &common::ce_server::Registry) -> f64 {
-    let raw = common::TestApp::start().await;
+    let raw = common::TestApp::start_on(common::test_config(&bench_database().await)).await;
     let batch = raw.state.config.ingest.write_batch_size;
     let doc = common::ce_server::big_framework(&reg.base, COMPETENCIES);
     let graph = doc["@graph"].as_array().unwrap();
