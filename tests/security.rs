@@ -706,3 +706,52 @@ async fn documents_with_too_many_tokens_and_responses_too_large_are_refused() {
         .await;
     assert_eq!(small["__schema"]["queryType"]["name"], "QueryRoot");
 }
+
+/// Brackets nested thousands deep (list literals, input objects, variable defaults) overflowed
+/// the parser's stack and aborted the process; now each is refused before anything parses it,
+/// by POST and over WebSocket, and the service goes on answering.
+#[tokio::test]
+async fn deeply_nested_brackets_are_refused_and_the_process_lives() {
+    let app = TestApp::start().await;
+    let n = 3000;
+    let lists = format!("{{ __typename(a: {}1{}) }}", "[".repeat(n), "]".repeat(n));
+    let objects = format!(
+        "{{ __typename(a: {}1{}) }}",
+        "{a: ".repeat(n),
+        "}".repeat(n)
+    );
+    let default = format!(
+        "query($v: Int = {}1{}) {{ __typename }}",
+        "[".repeat(n),
+        "]".repeat(n)
+    );
+    for doc in [&lists, &objects, &default] {
+        let body = app.gql(doc, json!({})).await;
+        assert_eq!(error_code(&body), "GRAPHQL_PARSE_FAILED", "{body:#}");
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("nests brackets over 100 deep"),
+            "{body:#}"
+        );
+    }
+    let sub = format!(
+        "subscription {{ jobUpdates(jobName: {}\"x\"{}) {{ status }} }}",
+        "[".repeat(n),
+        "]".repeat(n)
+    );
+    let (items, ending) = ws::subscribe(
+        app.addr,
+        &sub,
+        json!({}),
+        std::time::Duration::from_secs(30),
+    )
+    .await;
+    assert!(matches!(ending, ws::Ending::Error), "{items:?}");
+    // Still serving; an ordinary nested query passes.
+    let ok = app
+        .data("{ a: __typename b: skills(limit: 1) { name } }", json!({}))
+        .await;
+    assert_eq!(ok["a"], "QueryRoot");
+}

@@ -4,7 +4,7 @@
 //!   `__schema`, deeper than a sensible limit for data queries. Introspection is answered from
 //!   memory, so its subtrees get a limit of their own instead of counting against the data limit;
 //! - no mutation by GET (a link or an image tag must never change anything);
-//! - bounded lexical tokens (counted before parsing), root fields (aliases included) and fields
+//! - bounded lexical tokens and bracket nesting (both found before parsing), root fields (aliases included) and fields
 //!   with fragments expanded.
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -46,8 +46,15 @@ impl Extension for DocumentRules {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        if tokens(query, self.max_tokens) > self.max_tokens {
+        let lexed = scan(query, self.max_tokens);
+        if lexed.tokens > self.max_tokens {
             let message = format!("the document has over {} tokens", self.max_tokens);
+            return Err(server_error(GRAPHQL_PARSE_FAILED, message));
+        }
+        // The parser recurses once per bracket: a few thousand nested list literals or input
+        // objects overflowed the stack and aborted the whole process.
+        if lexed.nesting > MAX_NESTING {
+            let message = format!("the document nests brackets over {MAX_NESTING} deep");
             return Err(server_error(GRAPHQL_PARSE_FAILED, message));
         }
         // The rules see the document before async-graphql does: its own recursion check
@@ -110,14 +117,39 @@ impl DocumentRules {
     }
 }
 
-/// Lexical tokens of a GraphQL document (punctuators, names, numbers, strings), counted up to
-/// one past `stop_at`. Whitespace, commas and comments are not tokens.
-pub fn tokens(query: &str, stop_at: usize) -> usize {
+/// How deep `(`, `[` and `{` may nest in a document: far above any real query (the standard
+/// introspection query nests about 30 deep), far below what overflows the parser's stack.
+pub const MAX_NESTING: usize = 100;
+
+/// What a lexical pass over a document finds before anything parses it.
+pub struct Lexed {
+    /// Tokens (punctuators, names, numbers, strings), counted up to one past the limit.
+    pub tokens: usize,
+    /// The deepest nesting of brackets, outside strings and comments.
+    pub nesting: usize,
+}
+
+/// Lexical tokens of a GraphQL document (punctuators, names, numbers, strings; whitespace,
+/// commas and comments are not tokens), counted up to one past `stop_at`, and its bracket
+/// nesting, in one pass.
+pub fn scan(query: &str, stop_at: usize) -> Lexed {
     let b = query.as_bytes();
     let (mut i, mut n) = (0, 0);
+    let (mut depth, mut nesting) = (0usize, 0usize);
     while i < b.len() && n <= stop_at {
         let rest = &b[i..];
         i += match b[i] {
+            b'(' | b'[' | b'{' => {
+                n += 1;
+                depth += 1;
+                nesting = nesting.max(depth);
+                1
+            }
+            b')' | b']' | b'}' => {
+                n += 1;
+                depth = depth.saturating_sub(1);
+                1
+            }
             b' ' | b'\t' | b'\n' | b'\r' | b',' => 1,
             b'#' => rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len()),
             b'"' if rest.starts_with(b"\"\"\"") => {
@@ -144,7 +176,7 @@ pub fn tokens(query: &str, stop_at: usize) -> usize {
             }
         };
     }
-    n
+    Lexed { tokens: n, nesting }
 }
 
 /// Bytes up to and including the closing quote of a string (or to the end of its line).
@@ -310,13 +342,28 @@ mod tests {
     #[test]
     fn tokens_are_counted_as_the_lexer_sees_them() {
         assert_eq!(
-            tokens("{ a(x: -1.5e+3, y: \"s, t\") { ...F } } # c d e", 99),
+            scan("{ a(x: -1.5e+3, y: \"s, t\") { ...F } } # c d e", 99).tokens,
             15
         );
-        assert_eq!(tokens("query Q($v: [Int!]) { b }", 99), 14);
-        assert_eq!(tokens("{ a(t: \"\"\" x \\\"\"\" y \"\"\") }", 99), 8);
+        assert_eq!(scan("query Q($v: [Int!]) { b }", 99).tokens, 14);
+        assert_eq!(scan("{ a(t: \"\"\" x \\\"\"\" y \"\"\") }", 99).tokens, 8);
         let long = format!("{{ a(ids: [{}]) }}", "1,".repeat(50_000));
-        assert_eq!(tokens(&long, 1000), 1001, "counting stops past the limit");
+        assert_eq!(
+            scan(&long, 1000).tokens,
+            1001,
+            "counting stops past the limit"
+        );
+    }
+
+    #[test]
+    fn nesting_counts_brackets_outside_strings_and_comments() {
+        assert_eq!(scan("{ a(x: [[1], {b: [2]}]) { c } }", 99).nesting, 5);
+        assert_eq!(
+            scan("{ a(s: \"[[[(\", t: \"\"\"{{{\"\"\") } # [[[[", 99).nesting,
+            2
+        );
+        let deep = format!("{{a(x: {}{})}}", "[".repeat(1500), "]".repeat(1500));
+        assert_eq!(scan(&deep, 99_999).nesting, 1502);
     }
 
     #[test]

@@ -73,7 +73,7 @@ proptest! {
     /// limit.
     #[test]
     fn token_counting_never_panics(doc in "[\"#.a-z0-9 \\\\\n{}()-]{0,200}|\\PC{0,200}", limit in 0usize..64) {
-        let n = super::document_rules::tokens(&doc, limit);
+        let n = super::document_rules::scan(&doc, limit).tokens;
         prop_assert!(n <= limit + 1);
         prop_assert!(n <= doc.len());
     }

@@ -125,6 +125,11 @@ impl ReadCache {
 
 /// Whether the operation to run is a query whose root fields all read the graph.
 fn cacheable(query: &str, operation: Option<&str>) -> bool {
+    // Too deep to parse safely: never cached; the document rules refuse it.
+    let lexed = super::document_rules::scan(query, usize::MAX - 1);
+    if lexed.nesting > super::document_rules::MAX_NESTING {
+        return false;
+    }
     let Ok(doc) = async_graphql::parser::parse_query(query) else {
         return false;
     };
