@@ -4,8 +4,8 @@
 //!   `__schema`, deeper than a sensible limit for data queries. Introspection is answered from
 //!   memory, so its subtrees get a limit of their own instead of counting against the data limit;
 //! - no mutation by GET (a link or an image tag must never change anything);
-//! - bounded lexical tokens and bracket nesting (both found before parsing), root fields (aliases included) and fields
-//!   with fragments expanded.
+//! - bounded lexical tokens and bracket nesting (both found before parsing), root fields
+//!   (aliases included) and fields with fragments expanded.
 use std::collections::HashSet;
 use std::sync::Arc;
 

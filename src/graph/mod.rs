@@ -292,13 +292,18 @@ fn transient(e: &neo4rs::Error) -> Option<&'static str> {
     if !code.starts_with("Neo.TransientError.") || stopped {
         return None;
     }
-    Some(if code.ends_with(".DeadlockDetected") {
+    Some(retry_reason(code))
+}
+
+/// The `reason` label of a retry, from the Neo4j error code (or a message naming it).
+fn retry_reason(code: &str) -> &'static str {
+    if code.contains("DeadlockDetected") {
         "deadlock"
-    } else if code.ends_with(".LockAcquisitionTimeout") {
+    } else if code.contains("LockAcquisitionTimeout") {
         "lock_timeout"
     } else {
         "transient"
-    })
+    }
 }
 
 /// `attempt` again (within the caller's statement deadline) while Neo4j answers it with a

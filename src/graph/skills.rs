@@ -37,14 +37,18 @@ impl SkillFilter {
     /// The listing statements (page, count) for this combination of filters, bound.
     fn statements(&self, text_search: TextSearch) -> (Bound, Bound) {
         use cypher::*;
-        // A text with no word to look up in the full-text index is searched as a substring.
-        let text = (self.text.as_deref()).map(|t| match text_search {
-            TextSearch::FullText if fulltext_query(t).is_none() => (t, TextSearch::Contains),
-            mode => (t, mode),
+        // How the text is searched, and the value bound for it. A text with no word to look
+        // up in the full-text index is searched as a substring.
+        let text = (self.text.as_deref()).map(|t| {
+            let full = (text_search == TextSearch::FullText).then(|| fulltext_query(t));
+            match full.flatten() {
+                Some(query) => (TextSearch::FullText, query),
+                None => (TextSearch::Contains, t.to_lowercase()),
+            }
         });
         let fw = self.framework.is_some();
         let src = self.source.is_some();
-        let [page, count]: [&'static Statement; 2] = match (text.map(|t| t.1), fw, src) {
+        let [page, count]: [&'static Statement; 2] = match (text.as_ref().map(|t| t.0), fw, src) {
             (None, false, false) => [&SKILLS_PAGE, &SKILLS_COUNT],
             (None, false, true) => [&SKILLS_PAGE_S, &SKILLS_COUNT_S],
             (None, true, false) => [&SKILLS_PAGE_F, &SKILLS_COUNT_F],
@@ -60,11 +64,9 @@ impl SkillFilter {
         };
         let bind = |st: &'static Statement| {
             let mut q = st.bind();
-            match text {
-                Some((t, TextSearch::Contains)) => q = q.param("text", t.to_lowercase()),
-                Some((t, TextSearch::FullText)) => {
-                    q = q.param("text_query", fulltext_query(t).unwrap_or_default())
-                }
+            match &text {
+                Some((TextSearch::Contains, t)) => q = q.param("text", t.as_str()),
+                Some((TextSearch::FullText, query)) => q = q.param("text_query", query.as_str()),
                 None => {}
             }
             if let Some(source) = &self.source {

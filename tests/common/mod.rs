@@ -75,7 +75,8 @@ pub fn admin(method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
 
 /// Bolt addresses of the databases this test process created, by name: on Neo4j each test
 /// database is a database service of its own, on a port of its own.
-static ADDRESSES: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+static ADDRESSES: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<String, String>>> =
+    std::sync::LazyLock::new(Default::default);
 
 /// Creates an empty database for one test so tests can run in parallel and count exactly.
 /// Neo4j Community has one user database per server, so there the launcher hands out a server
@@ -106,7 +107,7 @@ pub async fn fresh_database_with(pagecache: Option<&str>) -> String {
             assert!(status.is_success(), "create database: {body}");
             let name = body["name"].as_str().unwrap().to_string();
             let uri = body["uri"].as_str().unwrap().to_string();
-            ADDRESSES.lock().unwrap().push((name.clone(), uri));
+            ADDRESSES.lock().unwrap().insert(name.clone(), uri);
             name
         }
         Engine::ArcadeDb => {
@@ -129,12 +130,7 @@ pub async fn fresh_database_with(pagecache: Option<&str>) -> String {
 /// The Bolt address (`host:port`) that serves `database`: its own server on Neo4j, the one
 /// test server (`SKILLGRAPH_NEO4J_URI`) on ArcadeDB.
 pub fn bolt_uri(database: &str) -> String {
-    let own = ADDRESSES
-        .lock()
-        .unwrap()
-        .iter()
-        .find(|(n, _)| n == database)
-        .map(|(_, u)| u.clone());
+    let own = ADDRESSES.lock().unwrap().get(database).cloned();
     own.unwrap_or_else(|| {
         let default = match engine() {
             Engine::Neo4j => "127.0.0.1:7687",

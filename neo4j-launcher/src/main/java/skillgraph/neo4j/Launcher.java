@@ -43,12 +43,12 @@ import org.neo4j.logging.NullLogProvider;
  * database service per test: Community has a single user database per server and no CREATE
  * DATABASE, so a test that wants an empty database of its own gets a server of its own (own
  * folder, own Bolt port) in this JVM. A small HTTP admin API on loopback (--admin-port) hands them
- * out, drops them, and shows the plans Neo4j gives a statement:
+ * out, takes them back, and shows the plans Neo4j gives a statement:
  *
  * <pre>
- *   POST   /databases          -> {"name": "t...", "uri": "127.0.0.1:PORT"}  (one started ahead)
+ *   POST   /databases          -> {"name": "t...", "uri": "127.0.0.1:PORT"}  (started ahead)
  *   POST   /databases?pagecache=1g   the same, started now with that page cache (benchmarks)
- *   DELETE /databases/NAME     -> 204
+ *   DELETE /databases/NAME     -> 204 (emptied, to be handed out again)
  *   POST   /plan  {"database", "statement", "params", "profile"} -> {"plan": {...}, "text": "..."}
  * </pre>
  *
@@ -75,16 +75,13 @@ public final class Launcher {
   /** One database management service: its one user database, served on its own Bolt port. */
   static final class Instance {
     final String name;
-    final Path home;
     final int port;
     final DatabaseManagementService dbms;
     final GraphDatabaseService db;
-    final long created = System.nanoTime();
     volatile long lastConnected = System.nanoTime();
 
-    Instance(String name, Path home, int port, DatabaseManagementService dbms) {
+    Instance(String name, int port, DatabaseManagementService dbms) {
       this.name = name;
-      this.home = home;
       this.port = port;
       this.dbms = dbms;
       this.db = dbms.database(name);
@@ -162,7 +159,7 @@ public final class Launcher {
             .setUserLogProvider(NullLogProvider.getInstance())
             .build();
         setPassword(dbms);
-        return new Instance(name, home, bolt, dbms);
+        return new Instance(name, bolt, dbms);
       } catch (RuntimeException e) {
         // A port taken between freePort() and the bind: try another one.
         if (port != 0 || attempt >= 5) {
