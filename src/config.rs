@@ -280,6 +280,15 @@ pub struct AuthConfig {
         value_delimiter = ','
     )]
     pub cors_origins: Vec<String>,
+    /// Host names (with or without port) the service answers to besides loopback ones, when no
+    /// credentials are configured (e.g. `devbox.internal`); comma-separated. Other `Host` headers
+    /// are refused in that mode, against DNS rebinding.
+    #[arg(
+        long = "allowed-host",
+        env = "SKILLGRAPH_ALLOWED_HOSTS",
+        value_delimiter = ','
+    )]
+    pub allowed_hosts: Vec<String>,
     /// Let non-admins list and follow every job, not only their own.
     #[arg(long, env = "SKILLGRAPH_JOBS_VISIBLE_TO_ALL")]
     pub jobs_visible_to_all: bool,

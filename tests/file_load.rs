@@ -249,12 +249,21 @@ async fn s3_errors_name_their_cause() {
 #[tokio::test]
 async fn invalid_requests_are_rejected_without_a_task() {
     let app = TestApp::start().await;
+    let long_key = format!("s3://bucket/{}.csv", "k".repeat(1_500_000));
     for (uri, key, needle) in [
         ("https://bucket/key.csv", "k", "s3://"),
         ("s3://bucket", "k", "object key"),
         ("s3://UPPER/k.csv", "k", "bucket name"),
         ("s3://bucket/k.csv", "", "awsAccessKeyId"),
         ("s3://bucket/../other/x.csv", "k", "`..`"),
+        // Made the AWS SDK panic inside the job (an invalid header value; a URI too long).
+        (
+            "s3://bucket/k.csv",
+            "AKIA\r\nX-Injected: 1",
+            "awsAccessKeyId",
+        ),
+        ("s3://bucket/k.csv", "AKIA EXAMPLE", "awsAccessKeyId"),
+        (&long_key, "k", "at most 1024"),
     ] {
         let body = create_task(&app, uri, key, "secret", None).await;
         assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
@@ -273,6 +282,13 @@ async fn invalid_requests_are_rejected_without_a_task() {
         )
         .await;
     assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED");
+    let key = s3::access_key();
+    let body = create_task(&app, "s3://bucket/k.csv", &key, "s", Some("tok\nen")).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("awsSessionToken"));
     let jobs = app.data("{ jobs { nodes { name } } }", json!({})).await;
     assert_eq!(jobs["jobs"]["nodes"], json!([]));
 }

@@ -85,6 +85,10 @@ async fn every_mutation_needs_the_right_role() {
         let (_, body) = gql_as(&app, Some(READER), q, v.clone()).await;
         assert_eq!(code(&body), Some("FORBIDDEN"), "{q}: {body:#}");
     }
+    // The role is checked before the input: a reader learns nothing from its errors.
+    let bad_load = common::load_task("https://not-s3/x.csv");
+    let (_, body) = gql_as(&app, Some(READER), common::LOAD_TASK, bad_load).await;
+    assert_eq!(code(&body), Some("FORBIDDEN"), "{body:#}");
 
     // Editors and admins start jobs, recorded as theirs.
     for (key, name) in [(EDITOR, "ed"), (ADMIN, "ada")] {
@@ -164,6 +168,43 @@ async fn callers_see_and_cancel_their_own_jobs_and_admins_all() {
     assert_eq!(code(&refused), Some("NOT_FOUND"), "{refused:#}");
     let (_, still) = gql_as(&app, Some(ADMIN), job_q, json!({"n": theirs})).await;
     assert_ne!(still["data"]["job"]["status"], "CANCELLED");
+
+    // Every other path to a job follows the same rule: `node`, `jobUpdates`, and REST.
+    let node_q = "query($id:ID!){ node(id:$id){ ... on Job { name status createdBy } } }";
+    for (key, id, seen) in [
+        (EDITOR, &theirs, false),
+        (READER, &theirs, false),
+        (EDITOR, &mine, true),
+        (ADMIN, &theirs, true),
+    ] {
+        let (_, body) = gql_as(&app, Some(key), node_q, json!({"id": format!("Job:{id}")})).await;
+        assert_eq!(
+            body["data"]["node"]["name"] == **id,
+            seen,
+            "{key}: {body:#}"
+        );
+        let rest = app
+            .http
+            .get(app.url(&format!(
+                "/skill-service/api/v1/jobs/credential_engine_ingestion/{id}"
+            )))
+            .bearer_auth(key)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(rest.status() == 200, seen, "{key}: REST {id}");
+        if !seen {
+            // The subscription of a visible job runs until the job ends: only the refusal here.
+            let sub = format!("subscription {{ jobUpdates(jobName: {id:?}) {{ name }} }}");
+            let (items, ending) = ws::subscribe_with_payload(
+                app.addr,
+                &sub,
+                json!({"Authorization": format!("Bearer {key}")}),
+            )
+            .await;
+            assert_eq!(error_code(&items[0]), "NOT_FOUND", "{items:#?} {ending:?}");
+        }
+    }
 
     // Its own, and an admin any.
     let (_, own) = gql_as(&app, Some(EDITOR), cancel, json!({"n": mine})).await;
@@ -460,6 +501,88 @@ async fn pages_on_other_sites_cannot_act_through_a_browser() {
     };
     assert!(upgrade("https://evil.example").await.is_err());
     assert!(upgrade("https://app.example.com").await.is_ok());
+}
+
+#[tokio::test]
+async fn an_open_service_answers_only_its_own_host_names() {
+    // No credentials (open, admin to every local caller): a page on a domain rebound to
+    // 127.0.0.1 sends its own name as Host, and its own origin.
+    let app = TestApp::start_with(|c| {
+        c.auth.allowed_hosts = vec!["devbox.internal".into()];
+        c.ingest.ce_allowed_hosts.push("127.0.0.1:1".into());
+    })
+    .await;
+    let port = app.addr.port();
+    let mutation = json!({"query": "mutation { importCredentialEngine(competencyFrameworks: [\"http://127.0.0.1:1/resources/x\"]) { name } }"});
+    let post = |host: String| {
+        app.http
+            .post(app.url("/graphql"))
+            .header("host", host.clone())
+            .header("origin", format!("http://{host}"))
+            .json(&mutation)
+            .send()
+    };
+    let resp = post(format!("attacker.example:{port}")).await.unwrap();
+    assert_eq!(resp.status(), 403);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(error_code(&body), "FORBIDDEN_HOST", "{body:#}");
+    let resp = app
+        .http
+        .get(app.url("/skill-service/api/v1/skills"))
+        .header("host", format!("attacker.example:{port}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["success"], false, "{body:#}");
+    let data = app.data("{ jobs { totalCount } }", json!({})).await;
+    assert_eq!(data["jobs"]["totalCount"], 0, "nothing was started");
+
+    let upgrade = |host: String| async move {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut req = format!("ws://{}/graphql", app.addr)
+            .into_client_request()
+            .unwrap();
+        let h = req.headers_mut();
+        h.insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        h.insert("Host", host.parse().unwrap());
+        h.insert("Origin", format!("http://{host}").parse().unwrap());
+        tokio_tungstenite::connect_async(req).await.map(|_| ())
+    };
+    assert!(upgrade(format!("attacker.example:{port}")).await.is_err());
+    assert!(upgrade(format!("localhost:{port}")).await.is_ok());
+
+    // Loopback names and the configured one are served.
+    for host in [
+        format!("localhost:{port}"),
+        format!("devbox.internal:{port}"),
+    ] {
+        let resp = post(host.clone()).await.unwrap();
+        assert_eq!(resp.status(), 200, "{host}");
+        let body: Value = resp.json().await.unwrap();
+        assert!(
+            body["data"]["importCredentialEngine"]["name"].is_string(),
+            "{body:#}"
+        );
+    }
+    let data = app.data("{ jobs { totalCount } }", json!({})).await;
+    assert_eq!(data["jobs"]["totalCount"], 2);
+
+    // With credentials configured, the Host is not what protects the service.
+    let keyed = TestApp::start_with(with_keys).await;
+    let resp = keyed
+        .http
+        .get(keyed.url("/skill-service/api/v1/skills"))
+        .header("host", "attacker.example")
+        .bearer_auth(READER)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
 }
 
 fn rss_kib() -> u64 {

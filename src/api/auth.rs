@@ -68,6 +68,9 @@ pub struct Auth {
     jwt: Option<Jwt>,
     anonymous: Option<Role>,
     pub jobs_visible_to_all: bool,
+    /// No credentials configured: every local caller is admin, so the `Host` header is checked
+    /// (a page on a rebinding domain must not reach the service through a visitor's browser).
+    pub open: bool,
 }
 
 impl Auth {
@@ -88,7 +91,8 @@ impl Auth {
                 })
             })
             .transpose()?;
-        if keys.is_empty() && jwt.is_none() && anonymous.is_none() {
+        let open = keys.is_empty() && jwt.is_none() && anonymous.is_none();
+        if open {
             if !bind.ip().is_loopback() {
                 bail!(
                     "refusing to serve {bind} without authentication: configure SKILLGRAPH_API_KEYS or a JWT issuer, \
@@ -103,6 +107,7 @@ impl Auth {
             jwt,
             anonymous,
             jobs_visible_to_all: cfg.jobs_visible_to_all,
+            open,
         })
     }
 

@@ -2,7 +2,9 @@
 //! anything here. State-changing requests a browser sends cross-site without a CORS preflight
 //! (a POST with `text/plain` or a form encoding) are refused, as Apollo Server's CSRF prevention
 //! does; CORS answers only the configured origins; WebSocket upgrades (which CORS does not
-//! cover) from a foreign origin are refused.
+//! cover) from a foreign origin are refused. An open service (no credentials, loopback only)
+//! answers only loopback host names or configured ones, as local development servers do: a
+//! page whose domain is rebound to 127.0.0.1 sends its own name as `Host`.
 use std::time::Duration;
 
 use axum::http::{header, HeaderMap, HeaderValue, Method};
@@ -69,6 +71,29 @@ pub fn origin_allowed(headers: &HeaderMap, origins: &[String]) -> bool {
         .any(|o| o.trim().trim_end_matches('/').eq_ignore_ascii_case(origin))
 }
 
+/// Whether `host` (a `Host` header or URI authority, port optional) names this machine's
+/// loopback interface, or one of the configured names.
+pub fn host_allowed(host: &str, configured: &[String]) -> bool {
+    let name = match host.strip_prefix('[') {
+        // [::1]:8080
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    let loopback = name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    loopback
+        || configured.iter().any(|c| {
+            let c = c.trim();
+            c.eq_ignore_ascii_case(host) || c.eq_ignore_ascii_case(&name)
+        })
+}
+
+pub const HOST_MESSAGE: &str = "this service has no credentials configured and answers only     loopback host names (or those given with --allowed-host)";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +122,35 @@ mod tests {
             ("content-type", "text/plain"),
             ("apollo-require-preflight", "true")
         ])));
+    }
+
+    #[test]
+    fn open_services_answer_loopback_and_configured_hosts() {
+        let none: Vec<String> = vec![];
+        for ok in [
+            "localhost",
+            "localhost:8080",
+            "LOCALHOST.:8080",
+            "app.localhost:3000",
+            "127.0.0.1:8080",
+            "127.1.2.3",
+            "[::1]:8080",
+        ] {
+            assert!(host_allowed(ok, &none), "{ok}");
+        }
+        for bad in [
+            "attacker.example:8080",
+            "localhost.attacker.example",
+            "127.0.0.1.nip.io:8080",
+            "10.0.0.1:8080",
+            "[::2]:8080",
+            "",
+        ] {
+            assert!(!host_allowed(bad, &none), "{bad}");
+        }
+        let listed = vec!["devbox.internal".to_string()];
+        assert!(host_allowed("devbox.internal:8080", &listed));
+        assert!(!host_allowed("other.internal:8080", &listed));
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub const RESPONSE_TOO_LARGE: &str = "RESPONSE_TOO_LARGE";
 pub const TIMEOUT: &str = "TIMEOUT";
 /// A mutation sent with GET (HTTP 405).
 pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
+/// An open service (no credentials) was addressed by a host name that is not its own (403).
+pub const FORBIDDEN_HOST: &str = "FORBIDDEN_HOST";
 pub const NOT_FOUND: &str = "NOT_FOUND";
 pub const DATABASE_ERROR: &str = "DATABASE_ERROR";
 pub const DATABASE_UNAVAILABLE: &str = "DATABASE_UNAVAILABLE";

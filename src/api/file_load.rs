@@ -74,6 +74,8 @@ impl FileLoadMutation {
         ctx: &Context<'_>,
         input: FileLoadTaskInput,
     ) -> Result<Job> {
+        // The role first: a reader learns nothing about what input would be accepted.
+        let who = auth::require(ctx, Role::Editor)?;
         let c = input.credentials;
         let creds = AwsCredentials {
             access_key_id: c.aws_access_key_id,
@@ -87,7 +89,6 @@ impl FileLoadMutation {
             creds,
         )
         .map_err(|e| bad_input(e.to_string()))?;
-        let who = auth::require(ctx, Role::Editor)?;
         state(ctx)?
             .start_file_load(who, req)
             .await

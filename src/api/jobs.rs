@@ -152,8 +152,7 @@ impl JobMutation {
 pub(super) async fn visible(ctx: &Context<'_>, job_name: &str) -> Result<Option<Job>> {
     let state = state(ctx)?;
     let who = auth::caller(ctx)?;
-    let found = state.jobs.get(job_name).await.map_err(db)?;
-    Ok(found.filter(|j| who.sees_job_of(&j.created_by, state.auth.jobs_visible_to_all)))
+    state.visible_job(who, job_name).await.map_err(db)
 }
 
 pub(super) fn start_error(e: StartError) -> async_graphql::Error {

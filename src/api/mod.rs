@@ -81,6 +81,20 @@ pub struct AppState {
     pub read_cache: Option<Arc<read_cache::ReadCache>>,
 }
 
+impl AppState {
+    /// The job named `name` if it exists and `who` may see it. The one rule for every path to a
+    /// job (`job`, `node`, `cancelJob`, `jobUpdates`, REST): another caller's job is absent,
+    /// not forbidden, so its existence is not revealed either.
+    pub async fn visible_job(
+        &self,
+        who: &auth::Identity,
+        name: &str,
+    ) -> Result<Option<crate::jobs::model::Job>, crate::graph::GraphError> {
+        let found = self.jobs.get(name).await?;
+        Ok(found.filter(|j| who.sees_job_of(&j.created_by, self.auth.jobs_visible_to_all)))
+    }
+}
+
 /// The schema without runtime data: enough to print the SDL.
 pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     Schema::build(
@@ -140,6 +154,10 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .merge(rest::routes())
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            refuse_foreign_hosts,
+        ))
         .layer(cross_site::cors(&state.config.auth.cors_origins))
         // gzip or br as the client accepts; event streams and tiny bodies are left alone.
         .layer(CompressionLayer::new())
@@ -161,6 +179,40 @@ pub fn router(state: AppState) -> Router {
                 ),
         )
         .with_state(Http { state, schema })
+}
+
+/// In open mode (no credentials), a `Host` that is not loopback or configured is refused (403)
+/// before anything runs: JSON in the seed's shape on its routes, a coded GraphQL error elsewhere.
+async fn refuse_foreign_hosts(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if state.auth.open {
+        let host = req
+            .headers()
+            .get(axum::http::header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .or_else(|| req.uri().authority().map(|a| a.as_str()))
+            .unwrap_or("");
+        if !cross_site::host_allowed(host, &state.config.auth.allowed_hosts) {
+            tracing::warn!(
+                host,
+                "refused a request for a host this open service does not serve"
+            );
+            let message = cross_site::HOST_MESSAGE;
+            let path = req.uri().path();
+            let body = if path.starts_with("/skill-service/") || path.starts_with("/integrations/")
+            {
+                serde_json::json!({"success": false, "message": message})
+            } else {
+                serde_json::json!({"errors": [{"message": message,
+                    "extensions": {"code": errors::FORBIDDEN_HOST}}]})
+            };
+            return (StatusCode::FORBIDDEN, Json(body)).into_response();
+        }
+    }
+    next.run(req).await
 }
 
 /// GET: a WebSocket upgrade (either subscription protocol), a query, or GraphiQL.

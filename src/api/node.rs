@@ -4,6 +4,7 @@
 //! different edges to one target. Ids are opaque to clients; here they read `Type:key`.
 use async_graphql::{Context, Interface, Object, Result, ID};
 
+use super::auth;
 use super::errors::{bad_input, db};
 use super::skills::state;
 use crate::graph::{events, skills};
@@ -87,7 +88,14 @@ impl NodeQuery {
                 .await
                 .map_err(db)?
                 .map(Node::Framework),
-            Kind::Job => state.jobs.get(key).await.map_err(db)?.map(Node::Job),
+            Kind::Job => {
+                let who = auth::caller(ctx)?;
+                state
+                    .visible_job(who, key)
+                    .await
+                    .map_err(db)?
+                    .map(Node::Job)
+            }
             Kind::SkillEvent => events::by_external_id(g, key)
                 .await
                 .map_err(db)?

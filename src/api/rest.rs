@@ -73,11 +73,6 @@ impl Caller {
         }
         Ok(&self.0)
     }
-
-    fn sees(&self, http: &Http, job: &Job) -> bool {
-        self.0
-            .sees_job_of(&job.created_by, http.state.auth.jobs_visible_to_all)
-    }
 }
 
 /// A caller without the role an action needs (403).
@@ -208,12 +203,12 @@ async fn get_job(
     caller: Caller,
     Path((job_type, job_name)): Path<(String, String)>,
 ) -> Response {
-    let found = match http.state.jobs.get(&job_name).await {
+    let found = match http.state.visible_job(&caller.0, &job_name).await {
         Ok(found) => found,
         Err(e) => return unavailable(e),
     };
     match found {
-        Some(job) if job.job_type().as_str() == job_type && caller.sees(&http, &job) => {
+        Some(job) if job.job_type().as_str() == job_type => {
             ok("Successfully fetched the batch job", seed_job(&job))
         }
         _ => fail(
@@ -350,9 +345,9 @@ async fn get_file_load_task(
     caller: Caller,
     Path(task_id): Path<String>,
 ) -> Response {
-    match http.state.jobs.get(&task_id).await {
+    match http.state.visible_job(&caller.0, &task_id).await {
         Err(e) => unavailable(e),
-        Ok(Some(job)) if job.job_type() == JobType::FileLoad && caller.sees(&http, &job) => {
+        Ok(Some(job)) if job.job_type() == JobType::FileLoad => {
             let p = &job.progress;
             let input = job.spec.input_json();
             ok(

@@ -50,6 +50,24 @@ pub enum BadRequest {
     NoAccessKeyId,
     #[error("credentials.awsSecretAccessKey must not be empty")]
     NoSecretAccessKey,
+    /// The SDK puts these in HTTP headers and signatures: anything but visible ASCII, or more
+    /// than AWS ever issues, made it panic inside the job.
+    #[error(
+        "credentials.{0} must be at most {1} visible ASCII characters (no spaces or line breaks)"
+    )]
+    Credential(&'static str, usize),
+}
+
+/// Longest access key id AWS issues (IAM: 16 to 128).
+const MAX_ACCESS_KEY_ID: usize = 128;
+/// Secret keys are 40 characters; S3-compatible stores allow more, none this many.
+const MAX_SECRET_ACCESS_KEY: usize = 512;
+/// STS session tokens run to a few KiB.
+const MAX_SESSION_TOKEN: usize = 8192;
+
+/// A credential the SDK can put in a header as it is.
+fn header_safe(value: &str, max: usize) -> bool {
+    value.len() <= max && value.bytes().all(|b| b.is_ascii_graphic())
 }
 
 /// Why a file could not be read as a whole (bad rows are reported, not errors).
@@ -88,7 +106,21 @@ impl FileLoadRequest {
         if credentials.secret_access_key.is_empty() {
             return Err(BadRequest::NoSecretAccessKey);
         }
+        if !header_safe(credentials.access_key_id.trim(), MAX_ACCESS_KEY_ID) {
+            return Err(BadRequest::Credential("awsAccessKeyId", MAX_ACCESS_KEY_ID));
+        }
+        if !header_safe(&credentials.secret_access_key, MAX_SECRET_ACCESS_KEY) {
+            return Err(BadRequest::Credential(
+                "awsSecretAccessKey",
+                MAX_SECRET_ACCESS_KEY,
+            ));
+        }
+        let token = credentials.session_token.as_deref().unwrap_or_default();
+        if !header_safe(token, MAX_SESSION_TOKEN) {
+            return Err(BadRequest::Credential("awsSessionToken", MAX_SESSION_TOKEN));
+        }
         let credentials = AwsCredentials {
+            access_key_id: credentials.access_key_id.trim().to_string(),
             session_token: credentials.session_token.filter(|t| !t.is_empty()),
             ..credentials
         };

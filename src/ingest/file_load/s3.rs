@@ -44,7 +44,13 @@ pub enum BadLocation {
     /// one means: `..` or `.` segments, empty segments, control characters.
     #[error("{0:?}: the object key must not contain `..` or `.` segments, empty segments or control characters")]
     Key(String),
+    #[error("the object key is {0} bytes long; S3 keys are at most {MAX_KEY_BYTES}")]
+    KeyTooLong(usize),
 }
+
+/// S3's own limit on an object key, in UTF-8 bytes. A longer one made the SDK panic building
+/// the request URI.
+pub const MAX_KEY_BYTES: usize = 1024;
 
 impl S3Location {
     pub fn parse(uri: &str) -> Result<Self, BadLocation> {
@@ -63,6 +69,9 @@ impl S3Location {
         }
         if key.is_empty() {
             return Err(BadLocation::NoKey(uri.into()));
+        }
+        if key.len() > MAX_KEY_BYTES {
+            return Err(BadLocation::KeyTooLong(key.len()));
         }
         let bad_segment = key
             .split('/')
