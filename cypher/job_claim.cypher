@@ -21,7 +21,10 @@ LIMIT 1
 SET j.claim_token = $token
 WITH j
 WHERE j.status = 'queued' OR (j.status = 'active' AND coalesce(j.lease_until, 0) < $now_ms)
-SET j.status = 'active',
+// An active job claimed again lost its process: counted (before its status is set), so that
+// jobs_crashed can end a job that keeps killing its processes.
+SET j.crashes = coalesce(j.crashes, 0) + CASE WHEN j.status = 'active' THEN 1 ELSE 0 END,
+    j.status = 'active',
     j.owner = $owner,
     j.lease_until = $lease_until,
     j.attempts = coalesce(j.attempts, 0) + 1,

@@ -115,6 +115,21 @@ pub struct Limits {
     /// Operations of one caller running at once; more wait (up to the request timeout).
     #[arg(long, env = "SKILLGRAPH_MAX_IN_FLIGHT_PER_CALLER", default_value_t = 4)]
     pub max_in_flight_per_caller: usize,
+    /// Subscriptions one caller may hold open at once in this process; more are refused with
+    /// `TOO_MANY_SUBSCRIPTIONS`.
+    #[arg(
+        long,
+        env = "SKILLGRAPH_MAX_SUBSCRIPTIONS_PER_CALLER",
+        default_value_t = 1_000
+    )]
+    pub max_subscriptions_per_caller: usize,
+    /// Subscriptions one WebSocket connection may hold open at once.
+    #[arg(
+        long,
+        env = "SKILLGRAPH_MAX_SUBSCRIPTIONS_PER_CONNECTION",
+        default_value_t = 100
+    )]
+    pub max_subscriptions_per_connection: usize,
 }
 
 #[derive(Args, Clone, Debug)]
@@ -237,7 +252,17 @@ pub struct JobConfig {
         default_value_t = 30_000
     )]
     pub drain_ms: u64,
-    /// How often a `jobUpdates` subscription looks for changes of its job.
+    /// Attempts a job may lose to its process dying (a crash, running out of memory, a kill)
+    /// before it is ended as failed instead of claimed again. Jobs handed back at shutdown do
+    /// not count.
+    #[arg(
+        long = "job-max-attempts",
+        env = "SKILLGRAPH_JOB_MAX_ATTEMPTS",
+        default_value_t = 3
+    )]
+    pub max_attempts: u32,
+    /// How often this process looks for changes of a job its `jobUpdates` subscribers follow
+    /// (one read per watched job, whatever the number of subscribers).
     #[arg(
         long = "job-watch-ms",
         env = "SKILLGRAPH_JOB_WATCH_MS",

@@ -295,6 +295,14 @@ async fn invalid_input_is_rejected_without_creating_a_job() {
             "not allowed",
         ),
         (json!(["file:///etc/passwd"]), "http(s)"),
+        // A hundred of these made a 3 MB job node whose progress writes timed out.
+        (
+            json!(vec![
+                reg.uri(&format!("/resources/{}", "x".repeat(19_000)));
+                100
+            ]),
+            "at most 2048",
+        ),
     ] {
         let body = app.gql(m, json!({"u": uris})).await;
         assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
@@ -735,4 +743,37 @@ async fn a_whole_import_runs_through_a_routing_neo4j_uri() {
     // Framework A's four competencies, one without text (reported, skipped).
     assert_eq!(ended["progress"]["competenciesDone"], 4);
     assert_eq!(read["skillConnection"]["totalCount"], 3);
+}
+
+#[tokio::test]
+async fn control_characters_from_a_registry_are_removed_and_reported() {
+    let (_, reg) = ce_server::start(0).await;
+    let app = app_for_registry(|_| {}).await;
+    let uri = reg.uri("/resources/ce-fw-controls");
+    let started = start_import(&app, &[uri]).await;
+    let name = started["name"].as_str().unwrap();
+    let job = app
+        .job_when_finished(name, "status errors { target message }")
+        .await;
+    assert_eq!(job["status"], "SUCCEEDED", "{job:#}");
+    assert!(
+        job["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["message"]
+                .as_str()
+                .unwrap()
+                .contains("3 control or bidirectional-override characters were removed")),
+        "{job:#}"
+    );
+    let texts = app
+        .data("{ skills(limit: 10) { description } }", json!({}))
+        .await;
+    let all = texts.to_string();
+    assert!(all.contains("Spoofed name"), "{all}");
+    assert!(
+        !all.contains("\\u0000") && !all.contains("\\u202e"),
+        "{all}"
+    );
 }

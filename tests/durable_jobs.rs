@@ -305,3 +305,40 @@ async fn sigterm_lets_a_file_load_drain_and_fails_it_past_the_drain_timeout() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn a_job_whose_process_keeps_dying_ends_failed_at_the_attempt_cap() {
+    let (_, reg) = ce_server::start(0).await;
+    let db = common::fresh_database().await;
+    let cap = [("SKILLGRAPH_JOB_MAX_ATTEMPTS", "2")];
+    let mut a = Service::start(&db, &cap).await;
+    let name = import(&a, &[reg.uri("/resources/ce-hang")]).await;
+    a.wait_for(&name, FIELDS, Duration::from_secs(10), |j| {
+        status(j) == "ACTIVE" && j["attempts"] == 1
+    })
+    .await;
+    a.kill();
+    // B takes it over, the second attempt, and dies too (as a job that exhausts memory would
+    // kill every process that runs it).
+    let mut b = Service::start(&db, &cap).await;
+    b.wait_for(&name, FIELDS, Duration::from_secs(30), |j| {
+        status(j) == "ACTIVE" && j["attempts"] == 2
+    })
+    .await;
+    b.kill();
+    // C does not run it a third time.
+    let c = Service::start(&db, &cap).await;
+    let end = c
+        .wait_for(&name, FIELDS, Duration::from_secs(30), |j| {
+            j["finished"] == true
+        })
+        .await;
+    assert_eq!(end["status"], "FAILED", "{end:#}");
+    assert_eq!(end["attempts"], 2, "{end:#}");
+    let message = end["message"].as_str().unwrap();
+    assert!(
+        message.contains("died during each of its last 2 attempts"),
+        "{message}"
+    );
+    assert_eq!(reg.hits("/resources/ce-hang"), 2, "C never fetched");
+}

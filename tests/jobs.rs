@@ -298,3 +298,101 @@ async fn cancel_stops_a_running_file_load_mid_stream() {
     let stored = app.count("MATCH (e:SkillEvent) RETURN count(e) AS n").await;
     assert_eq!(stored, loaded);
 }
+
+/// Statements the service sends per second over `window`.
+async fn statement_rate(app: &TestApp, window: Duration) -> f64 {
+    let (before, t) = (app.statements_sent().await, Instant::now());
+    tokio::time::sleep(window).await;
+    (app.statements_sent().await - before) as f64 / t.elapsed().as_secs_f64()
+}
+
+#[tokio::test]
+async fn subscribers_of_a_job_share_one_poller_and_are_capped() {
+    let (_, reg) = ce_server::start(0).await;
+    let app = TestApp::start_with(|c| {
+        registry_config(c);
+        c.ingest.http_timeout_secs = 300;
+        c.limits.max_subscriptions_per_connection = 60;
+        c.limits.max_subscriptions_per_caller = 100;
+    })
+    .await;
+    let name = import(&app, &[reg.uri("/resources/ce-hang")]).await;
+    let sub = format!("subscription {{ jobUpdates(jobName: {name:?}) {{ name status }} }}");
+    let first = |m: &serde_json::Value| {
+        m["type"] == "next" && m["payload"]["data"]["jobUpdates"]["name"] == *name
+    };
+
+    // One subscriber: the database rate of one poller (and the job's own heartbeats).
+    let mut one = common::ws::Connection::open(app.addr, json!({})).await;
+    one.subscribe("0", &sub).await;
+    assert!(first(&one.next_message(Duration::from_secs(10)).await));
+    let rate_one = statement_rate(&app, Duration::from_millis(1500)).await;
+
+    // Sixty on one connection and forty on another: the database sees the same rate.
+    let mut sixty = common::ws::Connection::open(app.addr, json!({})).await;
+    for i in 0..60 {
+        sixty.subscribe(&i.to_string(), &sub).await;
+    }
+    for _ in 0..60 {
+        let m = sixty.next_message(Duration::from_secs(10)).await;
+        assert!(first(&m), "{m}");
+    }
+    let mut forty = common::ws::Connection::open(app.addr, json!({})).await;
+    for i in 0..38 {
+        forty.subscribe(&i.to_string(), &sub).await;
+    }
+    for _ in 0..38 {
+        assert!(first(&forty.next_message(Duration::from_secs(10)).await));
+    }
+    let rate_hundred = statement_rate(&app, Duration::from_millis(1500)).await;
+    assert!(
+        rate_hundred < 2.0 * rate_one.max(5.0),
+        "100 subscribers: {rate_hundred:.0} statements/s, one: {rate_one:.0}"
+    );
+
+    // The 61st on a connection, and the caller's 101st, are refused with a code (an error of
+    // the field, as any resolver's).
+    let refusal = |m: &serde_json::Value| {
+        assert_eq!(m["type"], "next", "{m}");
+        let e = &m["payload"]["errors"][0];
+        assert_eq!(e["extensions"]["code"], "TOO_MANY_SUBSCRIPTIONS", "{m}");
+        e["message"].as_str().unwrap().to_string()
+    };
+    sixty.subscribe("60", &sub).await;
+    let why = refusal(&sixty.next_message(Duration::from_secs(10)).await);
+    assert!(why.contains("connection already has 60"), "{why}");
+    forty.subscribe("caller-100", &sub).await;
+    assert!(first(&forty.next_message(Duration::from_secs(10)).await));
+    forty.subscribe("caller-101", &sub).await;
+    let why = refusal(&forty.next_message(Duration::from_secs(10)).await);
+    assert!(why.contains("caller already has 100"), "{why}");
+    // Ending one frees its place.
+    sixty.complete("0").await;
+    let mut admitted = false;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !admitted && Instant::now() < deadline {
+        forty.subscribe("again", &sub).await;
+        // A refusal is followed by `complete`.
+        let mut m = forty.next_message(Duration::from_secs(10)).await;
+        while m["type"] == "complete" {
+            m = forty.next_message(Duration::from_secs(10)).await;
+        }
+        admitted = first(&m);
+    }
+    assert!(
+        admitted,
+        "a place freed by a completed subscription is taken again"
+    );
+
+    // Every subscriber still gets the job's end.
+    let ended = cancel_and_wait(&app, &name).await;
+    assert_eq!(ended["status"], "CANCELLED");
+    let cancelled =
+        |m: &serde_json::Value| m["payload"]["data"]["jobUpdates"]["status"] == "CANCELLED";
+    let mut seen = 0;
+    while seen < 59 {
+        let m = sixty.next_message(Duration::from_secs(10)).await;
+        seen += usize::from(cancelled(&m));
+    }
+    while !cancelled(&one.next_message(Duration::from_secs(10)).await) {}
+}

@@ -80,3 +80,64 @@ async fn a_frameworks_documents_are_bounded_together_and_parsed_lean() {
         "competencies fetched"
     );
 }
+
+/// Imports `uri` in a service process of its own: the finished job, and the process's peak
+/// resident memory in MiB.
+async fn import_in_own_process(uri: &str) -> (Value, u64) {
+    let db = common::fresh_database().await;
+    let service = common::process::Service::start(&db, &[]).await;
+    let started = service.data(common::IMPORT, json!({"u": [uri]})).await;
+    let name = started["importCredentialEngine"]["name"].as_str().unwrap();
+    let fields = "status finished progress { competenciesDone } errors { target message }";
+    let job = service
+        .wait_for(name, fields, std::time::Duration::from_secs(120), |j| {
+            j["finished"] == true
+        })
+        .await;
+    (job, service.peak_rss_mib())
+}
+
+/// Peak memory a service process may reach importing any of the documents below.
+const PEAK_MIB: u64 = 400;
+
+#[tokio::test]
+async fn lists_of_read_properties_are_kept_bounded_whatever_their_shape() {
+    const MIB: usize = 1024 * 1024;
+    let (_, reg) = ce_server::start(0).await;
+
+    // A 60 MiB framework whose top children are one string repeated (peaked at 2,426 MiB as a
+    // `serde_json::Value`): each distinct string is kept once.
+    reg.repeated_top_children(60 * MIB, 1);
+    let (repeat, peak) = import_in_own_process(&reg.uri("/resources/ce-fw-repeat")).await;
+    assert_eq!(repeat["progress"]["competenciesDone"], 0, "{repeat:#}");
+    eprintln!("60 MiB list of one string: peak {peak} MiB");
+    assert!(
+        peak < PEAK_MIB,
+        "a 60 MiB list of one string: peak {peak} MiB"
+    );
+
+    // Eight competencies with a 16 MiB keyword list each (7,671 MiB and an abort before):
+    // repeats kept once, the import succeeds with each distinct keyword.
+    reg.keywords(8, 16 * MIB, 500);
+    let (done, peak) = import_in_own_process(&reg.uri("/resources/ce-fw-keywords")).await;
+    eprintln!("8 x 16 MiB keyword lists: peak {peak} MiB");
+    assert_eq!(done["status"], "SUCCEEDED", "{done:#}");
+    assert_eq!(done["progress"]["competenciesDone"], 8, "{done:#}");
+    assert!(peak < PEAK_MIB, "8 x 16 MiB keyword lists: peak {peak} MiB");
+
+    // The same lists of distinct strings: refused per competency, with the bound named.
+    reg.keywords(8, 16 * MIB, usize::MAX);
+    let (refused, peak) = import_in_own_process(&reg.uri("/resources/ce-fw-keywords")).await;
+    eprintln!("8 x 16 MiB distinct keywords: peak {peak} MiB");
+    assert!(
+        messages(&refused)
+            .iter()
+            .any(|m| m
+                .contains("refused: ceasn:conceptKeyword lists more than 20000 distinct items")),
+        "{refused:#}"
+    );
+    assert!(
+        peak < PEAK_MIB,
+        "8 x 16 MiB distinct keywords: peak {peak} MiB"
+    );
+}

@@ -273,6 +273,15 @@ async fn errors_are_404_and_422_never_500() {
     assert!(body["message"].as_str().unwrap().contains("00000000"));
     let (status, _) = get(&app, "/integrations/file-load-tasks/nope").await;
     assert_eq!(status, 404);
+    // A path that does not decode is answered in the same JSON shape (was text/plain).
+    for path in [
+        "/integrations/file-load-tasks/%ff",
+        "/skill-service/api/v1/jobs/file_load/%ff%fe",
+    ] {
+        let (status, body) = get(&app, path).await;
+        assert_eq!(status, 400, "{path}");
+        assert_eq!(body["success"], false, "{path}: {body}");
+    }
 
     for (path, body, field) in [
         (

@@ -1,6 +1,7 @@
 //! Per-caller limits, so one caller cannot starve the others: a rate of query cost (each
-//! operation's complexity, per second), a rate of mutations (per minute), and a bounded number
-//! of operations in flight at once. Callers are told how long to wait (`retryAfter`, and
+//! operation's complexity, per second, subscriptions included), a rate of mutations (per
+//! minute), a bounded number of operations in flight at once, and of subscriptions open at once
+//! (per caller, and per WebSocket connection). Callers are told how long to wait (`retryAfter`, and
 //! `Retry-After` on HTTP).
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -22,6 +23,8 @@ use super::AppState;
 use crate::config::Limits;
 
 pub const RATE_LIMITED: &str = "RATE_LIMITED";
+/// A caller or a connection holds as many subscriptions as it may; it must end one first.
+pub const TOO_MANY_SUBSCRIPTIONS: &str = "TOO_MANY_SUBSCRIPTIONS";
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum Limited {
@@ -29,6 +32,8 @@ pub enum Limited {
     Rate { what: &'static str, wait: Duration },
     #[error("{0} operations of this caller are already running; try again shortly")]
     Busy(usize),
+    #[error("this {per} already has {max} subscriptions open; end one before starting another")]
+    Subscriptions { per: &'static str, max: usize },
 }
 
 impl Limited {
@@ -36,12 +41,15 @@ impl Limited {
     pub fn retry_after_secs(&self) -> u64 {
         match self {
             Limited::Rate { wait, .. } => wait.as_secs_f64().ceil().max(1.0) as u64,
-            Limited::Busy(_) => 1,
+            Limited::Busy(_) | Limited::Subscriptions { .. } => 1,
         }
     }
 
     /// As a resolver's error.
     pub fn to_error(&self) -> async_graphql::Error {
+        if let Limited::Subscriptions { .. } = self {
+            return coded(TOO_MANY_SUBSCRIPTIONS, self.to_string());
+        }
         let secs = self.retry_after_secs();
         coded(RATE_LIMITED, self.to_string()).extend_with(|_, e| e.set("retryAfter", secs))
     }
@@ -65,6 +73,8 @@ pub struct CallerLimits {
     /// How long an operation waits for one of its caller's slots before it is refused.
     wait: Duration,
     slots: Mutex<HashMap<String, Arc<Semaphore>>>,
+    max_subscriptions: usize,
+    subscriptions: Mutex<HashMap<String, Arc<Semaphore>>>,
     /// Charges since the rate limiters last forgot idle callers.
     charges: AtomicUsize,
 }
@@ -93,6 +103,8 @@ impl CallerLimits {
             in_flight: limits.max_in_flight_per_caller.max(1),
             wait: Duration::from_millis(limits.request_timeout_ms),
             slots: Mutex::default(),
+            max_subscriptions: limits.max_subscriptions_per_caller,
+            subscriptions: Mutex::default(),
             charges: AtomicUsize::new(0),
         }
     }
@@ -130,19 +142,22 @@ impl CallerLimits {
 
     /// One of the caller's slots, waited for up to the request deadline.
     pub async fn enter(&self, caller: &str) -> Result<OwnedSemaphorePermit, Limited> {
-        let slots = {
-            let mut all = self.slots.lock().expect("slot map lock");
-            if all.len() >= PRUNE_EVERY {
-                all.retain(|_, s| Arc::strong_count(s) > 1);
-            }
-            all.entry(caller.to_string())
-                .or_insert_with(|| Arc::new(Semaphore::new(self.in_flight)))
-                .clone()
-        };
+        let slots = semaphore(&self.slots, caller, self.in_flight);
         match tokio::time::timeout(self.wait, slots.acquire_owned()).await {
             Ok(Ok(permit)) => Ok(permit),
             _ => Err(Limited::Busy(self.in_flight)),
         }
+    }
+
+    /// One of the caller's subscriptions, held as long as the subscription runs; refused at
+    /// once when all are taken (a subscription is not a request that could wait its turn).
+    pub fn subscribe(&self, caller: &str) -> Result<OwnedSemaphorePermit, Limited> {
+        semaphore(&self.subscriptions, caller, self.max_subscriptions)
+            .try_acquire_owned()
+            .map_err(|_| Limited::Subscriptions {
+                per: "caller",
+                max: self.max_subscriptions,
+            })
     }
 
     fn forget_idle(&self) {
@@ -150,6 +165,49 @@ impl CallerLimits {
             rate.retain_recent();
             rate.shrink_to_fit();
         }
+    }
+}
+
+/// The caller's semaphore of `size` permits in `map`, made on first use; semaphores no one holds
+/// are dropped once the map grows large.
+fn semaphore(
+    map: &Mutex<HashMap<String, Arc<Semaphore>>>,
+    caller: &str,
+    size: usize,
+) -> Arc<Semaphore> {
+    let mut all = map.lock().expect("semaphore map lock");
+    if all.len() >= PRUNE_EVERY {
+        all.retain(|_, s| Arc::strong_count(s) > 1);
+    }
+    all.entry(caller.to_string())
+        .or_insert_with(|| Arc::new(Semaphore::new(size)))
+        .clone()
+}
+
+/// The subscriptions one WebSocket connection may still start.
+#[derive(Clone)]
+pub struct ConnectionSubscriptions {
+    open: Arc<Semaphore>,
+    max: usize,
+}
+
+impl ConnectionSubscriptions {
+    pub fn new(max: usize) -> Self {
+        Self {
+            open: Arc::new(Semaphore::new(max)),
+            max,
+        }
+    }
+
+    /// One of the connection's subscriptions, held as long as it runs.
+    pub fn take(&self) -> Result<OwnedSemaphorePermit, Limited> {
+        self.open
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| Limited::Subscriptions {
+                per: "connection",
+                max: self.max,
+            })
     }
 }
 
@@ -255,5 +313,32 @@ mod tests {
             l.enter("a").await.is_ok(),
             "a slot given back is free again"
         );
+    }
+
+    #[test]
+    fn subscriptions_are_capped_per_caller_and_per_connection() {
+        let mut l = Config::from_env_and_defaults().limits;
+        l.max_subscriptions_per_caller = 2;
+        let l = CallerLimits::new(&l);
+        let held = [l.subscribe("a").unwrap(), l.subscribe("a").unwrap()];
+        let refused = l.subscribe("a").unwrap_err();
+        assert_eq!(
+            refused,
+            Limited::Subscriptions {
+                per: "caller",
+                max: 2
+            }
+        );
+        assert!(l.subscribe("b").is_ok());
+        drop(held);
+        assert!(
+            l.subscribe("a").is_ok(),
+            "an ended subscription frees its place"
+        );
+        let conn = ConnectionSubscriptions::new(1);
+        let one = conn.take().unwrap();
+        assert!(conn.take().is_err());
+        drop(one);
+        assert!(conn.take().is_ok());
     }
 }

@@ -1,9 +1,10 @@
 //! GraphQL surface of jobs: query, list, start, cancel, and follow live.
 use async_graphql::{ComplexObject, Context, Json, Object, Result, SimpleObject, Subscription, ID};
-use futures::Stream;
+use futures::{Stream, StreamExt};
 
 use super::actions::StartError;
 use super::auth::{self, Role};
+use super::caller_limits::ConnectionSubscriptions;
 use super::errors::{bad_input, coded, db, not_found};
 use super::node;
 use super::pagination::{connection_cost, edges, keyset, Edge, PageInfo, COUNT_COST};
@@ -173,11 +174,23 @@ impl JobSubscription {
         &self,
         ctx: &Context<'_>,
         job_name: String,
-    ) -> Result<impl Stream<Item = Job>> {
-        let jobs = state(ctx)?.jobs.clone();
+    ) -> Result<impl Stream<Item = std::sync::Arc<Job>>> {
+        let state = state(ctx)?;
+        let who = auth::caller(ctx)?;
+        // Held while the subscription runs: counted against the caller and the connection.
+        let mut held = vec![state
+            .caller_limits
+            .subscribe(&who.name)
+            .map_err(|e| e.to_error())?];
+        if let Some(connection) = ctx.data_opt::<ConnectionSubscriptions>() {
+            held.push(connection.take().map_err(|e| e.to_error())?);
+        }
         let current = visible(ctx, &job_name)
             .await?
             .ok_or_else(|| not_found(format!("no job named {job_name}")))?;
-        Ok(jobs.follow(current))
+        Ok(state.jobs.follow(current).map(move |job| {
+            let _ = &held;
+            job
+        }))
     }
 }

@@ -1,6 +1,7 @@
 //! REST compatibility with the two seed APIs. Thin: every route calls the same actions, job
 //! service and GraphQL resolvers as the GraphQL API, and only reshapes their answers.
 use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
@@ -94,6 +95,11 @@ fn fail(status: StatusCode, message: impl Into<String>) -> Response {
         Json(json!({"success": false, "message": message.into()})),
     )
         .into_response()
+}
+
+/// A path that does not decode (`%ff`, say): 400 in the seed's shape, not axum's plain text.
+fn bad_path(e: PathRejection) -> Response {
+    fail(StatusCode::BAD_REQUEST, e.body_text())
 }
 
 fn invalid(message: impl Into<String>) -> Response {
@@ -201,8 +207,12 @@ async fn import_credential_engine(
 async fn get_job(
     State(http): State<Http>,
     caller: Caller,
-    Path((job_type, job_name)): Path<(String, String)>,
+    path: Result<Path<(String, String)>, PathRejection>,
 ) -> Response {
+    let Path((job_type, job_name)) = match path {
+        Ok(p) => p,
+        Err(e) => return bad_path(e),
+    };
     let found = match http.state.visible_job(&caller.0, &job_name).await {
         Ok(found) => found,
         Err(e) => return unavailable(e),
@@ -343,8 +353,12 @@ async fn create_file_load_task(
 async fn get_file_load_task(
     State(http): State<Http>,
     caller: Caller,
-    Path(task_id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
 ) -> Response {
+    let Path(task_id) = match path {
+        Ok(p) => p,
+        Err(e) => return bad_path(e),
+    };
     match http.state.visible_job(&caller.0, &task_id).await {
         Err(e) => unavailable(e),
         Ok(Some(job)) if job.job_type() == JobType::FileLoad => {

@@ -9,6 +9,7 @@ use axum::extract::ws::{Message, WebSocket};
 use futures::{stream, SinkExt, StreamExt};
 use serde_json::{json, Value};
 
+use super::caller_limits::ConnectionSubscriptions;
 use super::errors::{GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED};
 use super::{loaders, AppSchema, AppState, SOCKET_GRACE};
 
@@ -31,6 +32,8 @@ pub async fn serve(
         stream::iter(out.map(Ok))
     });
     let (graph, auth) = (state.graph.clone(), state.auth.clone());
+    let subscriptions =
+        ConnectionSubscriptions::new(state.config.limits.max_subscriptions_per_connection);
     let serve = GraphQLWebSocket::new_with_pair(sink, source, schema, protocol)
         .on_connection_init(move |payload| async move {
             // Browsers cannot set headers on a WebSocket: credentials come in the payload
@@ -45,6 +48,7 @@ pub async fn serve(
             let mut data = async_graphql::Data::default();
             data.insert(loaders::Loaders::new(&graph));
             data.insert(who);
+            data.insert(subscriptions);
             Ok(data)
         })
         .serve();
@@ -57,6 +61,15 @@ pub async fn serve(
             tokio::time::sleep(SOCKET_GRACE).await;
         } => {}
     }
+}
+
+/// A protocol message without its payload.
+#[derive(serde::Deserialize)]
+struct Head<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    id: Option<std::borrow::Cow<'a, str>>,
 }
 
 /// Turns a first `next` that only carries request errors into the protocol's `error`, and drops
@@ -76,20 +89,23 @@ impl ErrorMessages {
         if !text.contains(r#""type":"next""#) && !text.contains(r#""type":"complete""#) {
             return Some(msg);
         }
+        // The message's kind and id only: the payload is scanned past, not built (every update
+        // of every subscription passes here).
+        let Ok(head) = serde_json::from_str::<Head>(text) else {
+            return Some(msg);
+        };
+        let id = head.id.unwrap_or_default().into_owned();
+        match head.kind.as_ref() {
+            "complete" => {
+                self.started.remove(&id);
+                return (!self.errored.remove(&id)).then_some(msg);
+            }
+            "next" if self.started.insert(id.clone()) => {}
+            _ => return Some(msg),
+        }
         let Ok(value) = serde_json::from_str::<Value>(text) else {
             return Some(msg);
         };
-        let (next, complete) = (value["type"] == "next", value["type"] == "complete");
-        if !next && !complete {
-            return Some(msg);
-        }
-        let id = value["id"].as_str().unwrap_or_default().to_string();
-        if complete {
-            return (!self.errored.remove(&id)).then_some(msg);
-        }
-        if !self.started.insert(id.clone()) {
-            return Some(msg);
-        }
         let payload = &value["payload"];
         let request_error = |e: &Value| {
             let code = &e["extensions"]["code"];

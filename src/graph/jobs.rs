@@ -146,8 +146,14 @@ pub async fn count(graph: &Graph, filter: JobFilter<'_>) -> GraphResult<i64> {
 }
 
 /// Claims one job for `owner` until `lease_until` (Unix ms), or `None` when there is nothing to
-/// claim. A cheap read goes first so that idle replicas do not write on every poll.
-pub async fn claim(graph: &Graph, owner: &str, lease_until: i64) -> GraphResult<Option<JobRecord>> {
+/// claim. A cheap read goes first so that idle replicas do not write on every poll. A job whose
+/// process died `max_attempts` times is ended as failed instead (its name is logged).
+pub async fn claim(
+    graph: &Graph,
+    owner: &str,
+    lease_until: i64,
+    max_attempts: i64,
+) -> GraphResult<Option<JobRecord>> {
     let now_ms = now_ms();
     let q = cypher::JOB_CLAIMABLE
         .bind()
@@ -155,6 +161,14 @@ pub async fn claim(graph: &Graph, owner: &str, lease_until: i64) -> GraphResult<
         .param("now_ms", now_ms);
     if graph.one::<i64>(q, "n").await?.unwrap_or(0) == 0 {
         return Ok(None);
+    }
+    let q = cypher::JOBS_CRASHED
+        .bind()
+        .param("now_ms", now_ms)
+        .param("now", now())
+        .param("max_attempts", max_attempts);
+    for name in graph.column::<String>(q, "name").await? {
+        tracing::error!(job = %name, max_attempts, "job failed: its process died in each of its last attempts");
     }
     let q = cypher::JOB_CLAIM
         .bind()

@@ -3,5 +3,6 @@
 pub mod credential_engine;
 pub mod file_load;
 pub mod report;
+pub mod text;
 
 pub use report::{Counter, Problem, Report, Stop};

@@ -89,6 +89,8 @@ pub struct Timings {
     pub poll: Duration,
     pub drain: Duration,
     pub watch: Duration,
+    /// Attempts lost to a dying process before a job is failed.
+    pub max_attempts: i64,
 }
 
 impl From<&JobConfig> for Timings {
@@ -99,6 +101,7 @@ impl From<&JobConfig> for Timings {
             poll: Duration::from_millis(c.poll_ms),
             drain: Duration::from_millis(c.drain_ms),
             watch: Duration::from_millis(c.watch_ms),
+            max_attempts: i64::from(c.max_attempts.max(1)),
         }
     }
 }
@@ -121,6 +124,8 @@ pub struct Jobs {
     /// state and complete.
     closed: CancellationToken,
     tasks: TaskTracker,
+    /// One poller per job followed here, shared by its subscribers.
+    watchers: watch::Watchers,
 }
 
 impl Jobs {
@@ -139,6 +144,7 @@ impl Jobs {
             stopping: CancellationToken::new(),
             closed: CancellationToken::new(),
             tasks: TaskTracker::new(),
+            watchers: Default::default(),
         })
     }
 

@@ -97,7 +97,14 @@ impl Jobs {
                 hold_due += self.timings.lease / 3;
             }
             if let Ok(permit) = self.slots.clone().try_acquire_owned() {
-                match stored::claim(&self.graph, &self.owner, self.lease_until()).await {
+                match stored::claim(
+                    &self.graph,
+                    &self.owner,
+                    self.lease_until(),
+                    self.timings.max_attempts,
+                )
+                .await
+                {
                     Ok(Some(record)) => {
                         let me = self.clone();
                         self.tasks

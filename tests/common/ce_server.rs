@@ -31,6 +31,24 @@ pub struct Registry {
     pub heavy: Mutex<(usize, Bytes)>,
     /// Top children `/resources/ce-fw-wide` lists.
     pub wide: AtomicUsize,
+    /// Competencies of `/resources/ce-fw-keywords`, and the `ceasn:conceptKeyword` list (a
+    /// property the mapping reads) each one carries.
+    pub keywords: Mutex<(usize, Bytes)>,
+    /// The `ceasn:hasTopChild` list of `/resources/ce-fw-repeat`.
+    pub repeat: Mutex<Bytes>,
+}
+
+/// A JSON list of `bytes` of short strings cycling through `distinct` values.
+fn string_list(bytes: usize, distinct: usize) -> Bytes {
+    let mut list = Vec::with_capacity(bytes + 16);
+    list.push(b'[');
+    let mut i = 0;
+    while list.len() + 16 < bytes {
+        list.extend_from_slice(format!("\"k{}\",", i % distinct).as_bytes());
+        i += 1;
+    }
+    list.extend_from_slice(b"\"end\"]");
+    Bytes::from(list)
 }
 
 impl Registry {
@@ -66,6 +84,16 @@ impl Registry {
         pad.extend_from_slice(b"{}]");
         *self.heavy.lock().unwrap() = (n, Bytes::from(pad));
     }
+    /// `/resources/ce-fw-keywords` lists `n` competencies (crawled), each with a
+    /// `ceasn:conceptKeyword` list of `bytes` cycling through `distinct` short strings.
+    pub fn keywords(&self, n: usize, bytes: usize, distinct: usize) {
+        *self.keywords.lock().unwrap() = (n, string_list(bytes, distinct));
+    }
+    /// `/resources/ce-fw-repeat` has a `ceasn:hasTopChild` list of `bytes` cycling through
+    /// `distinct` short strings (none of them a competency).
+    pub fn repeated_top_children(&self, bytes: usize, distinct: usize) {
+        *self.repeat.lock().unwrap() = string_list(bytes, distinct);
+    }
     /// Paths fetched (any number of times) that start with `prefix`.
     pub fn paths_hit(&self, prefix: &str) -> usize {
         let hits = self.hits.lock().unwrap();
@@ -88,6 +116,12 @@ static STARTED: Mutex<Vec<String>> = Mutex::new(Vec::new());
 /// Allowlist entries of the registries started so far in this process.
 pub fn allowed() -> Vec<String> {
     STARTED.lock().unwrap().clone()
+}
+
+/// A JSON-LD body sent in parts, so the registry holds one copy of a large list.
+fn streamed(parts: [Bytes; 3]) -> Response {
+    let body = Body::from_stream(futures::stream::iter(parts.map(Ok::<_, std::io::Error>)));
+    ([(header::CONTENT_TYPE, "application/ld+json")], body).into_response()
 }
 
 pub async fn start(big_size: usize) -> (SocketAddr, Arc<Registry>) {
@@ -144,6 +178,22 @@ async fn serve(State(reg): State<Arc<Registry>>, uri: Uri) -> Response {
         let body = Body::from_stream(futures::stream::iter(parts.map(Ok::<_, std::io::Error>)));
         return ([(header::CONTENT_TYPE, "application/ld+json")], body).into_response();
     }
+    if let Some(i) = path.strip_prefix("/resources/ce-keywords-") {
+        let list = reg.keywords.lock().unwrap().1.clone();
+        let head = format!(
+            r#"{{"@id": "{}", "@type": "ceasn:Competency", "ceasn:competencyText": "Keywords {i}", "ceasn:conceptKeyword": "#,
+            reg.uri(&path)
+        );
+        return streamed([Bytes::from(head), list, Bytes::from_static(b"}")]);
+    }
+    if path == "/resources/ce-fw-repeat" {
+        let list = reg.repeat.lock().unwrap().clone();
+        let head = format!(
+            r#"{{"@id": "{}", "@type": "ceasn:CompetencyFramework", "ceasn:name": "Repeat", "ceasn:hasTopChild": "#,
+            reg.uri(&path)
+        );
+        return streamed([Bytes::from(head), list, Bytes::from_static(b"}")]);
+    }
     if let Some(i) = path.strip_prefix("/resources/ce-wide-") {
         return json_ld(
             json!({"@id": reg.uri(&path), "@type": "ceasn:Competency", "ceasn:competencyText": format!("Wide {i}")})
@@ -159,6 +209,14 @@ async fn serve(State(reg): State<Arc<Registry>>, uri: Uri) -> Response {
             return json_ld(
                 json!({"@id": reg.uri(&path), "@type": "ceasn:CompetencyFramework",
                     "ceasn:name": "Heavy", "ceasn:hasTopChild": list("/resources/ce-heavy-", n)})
+                .to_string(),
+            );
+        }
+        "/resources/ce-fw-keywords" => {
+            let n = reg.keywords.lock().unwrap().0;
+            return json_ld(
+                json!({"@id": reg.uri(&path), "@type": "ceasn:CompetencyFramework",
+                    "ceasn:name": "Keywords", "ceasn:hasTopChild": list("/resources/ce-keywords-", n)})
                 .to_string(),
             );
         }
@@ -180,6 +238,13 @@ async fn serve(State(reg): State<Arc<Registry>>, uri: Uri) -> Response {
             return (StatusCode::INTERNAL_SERVER_ERROR, "upstream hiccup").into_response()
         }
         "/resources/ce-fw-flaky" => return fixture(&reg, "graph_ce-fw-flaky"),
+        // Text with a NUL, a bell and a right-to-left override, as a publisher's export had.
+        "/resources/ce-fw-controls" => {
+            let mut doc = generated(&reg.base, "ce-fw-controls", "ce-ctl", "Controls", 2);
+            doc["@id"] = json!(reg.uri(&path));
+            doc["@graph"][1]["ceasn:competencyText"] = json!({"en-US": "Spoofed\u{0}\u{7} na\u{202E}me"});
+            return json_ld(doc.to_string());
+        }
         "/resources/ce-redirect" => {
             let port = reg.base.rsplit(':').next().unwrap();
             let to = format!("http://127.0.0.2:{port}/resources/ce-fw-b");

@@ -168,3 +168,70 @@ async fn run(
         .await
         .expect("subscription completes in time")
 }
+
+type Stream =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// One graphql-transport-ws connection carrying many subscriptions.
+pub struct Connection(Stream);
+
+impl Connection {
+    /// Connects and waits for `connection_ack`.
+    pub async fn open(addr: std::net::SocketAddr, payload: Value) -> Self {
+        let mut req = format!("ws://{addr}/graphql")
+            .into_client_request()
+            .unwrap();
+        req.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        let (ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+        let mut c = Connection(ws);
+        c.send(json!({"type": "connection_init", "payload": payload}))
+            .await;
+        let ack = c.next_message(std::time::Duration::from_secs(10)).await;
+        assert_eq!(ack["type"], "connection_ack", "{ack}");
+        c
+    }
+
+    async fn send(&mut self, v: Value) {
+        self.0
+            .send(Message::Text(v.to_string().into()))
+            .await
+            .unwrap();
+    }
+
+    /// Starts subscription `id`.
+    pub async fn subscribe(&mut self, id: &str, query: &str) {
+        self.send(json!({"id": id, "type": "subscribe", "payload": {"query": query}}))
+            .await;
+    }
+
+    /// Ends subscription `id`.
+    pub async fn complete(&mut self, id: &str) {
+        self.send(json!({"id": id, "type": "complete"})).await;
+    }
+
+    /// The next protocol message other than `ping` (which is answered), within `timeout`.
+    pub async fn next_message(&mut self, timeout: std::time::Duration) -> Value {
+        let read = async {
+            loop {
+                match self.0.next().await {
+                    Some(Ok(Message::Text(t))) => {
+                        let v: Value = serde_json::from_str(&t).unwrap();
+                        if v["type"] == "ping" {
+                            self.send(json!({"type": "pong"})).await;
+                            continue;
+                        }
+                        return v;
+                    }
+                    Some(Ok(_)) => continue,
+                    other => panic!("connection ended: {other:?}"),
+                }
+            }
+        };
+        tokio::time::timeout(timeout, read)
+            .await
+            .expect("a message in time")
+    }
+}

@@ -27,6 +27,9 @@ pub enum FetchError {
     TooLarge(String, usize),
     #[error("{0}: not JSON: {1}")]
     NotJson(String, String),
+    /// JSON, but over a bound on what a document may hold (see `document`).
+    #[error("{0}: refused: {1}")]
+    Unbounded(String, String),
     /// The documents of one framework together outweigh its budget.
     #[error("{0}: the framework's documents together exceed {1} bytes")]
     OverBudget(String, usize),
@@ -238,7 +241,11 @@ impl RegistryClient {
                 },
                 _ => failed.error,
             })?;
-        serde_json::from_slice(&body).map_err(|e| FetchError::NotJson(url.into(), e.to_string()))
+        serde_json::from_slice(&body).map_err(|e| match e.classify() {
+            // The document's own bounds speak as data errors.
+            serde_json::error::Category::Data => FetchError::Unbounded(url.into(), e.to_string()),
+            _ => FetchError::NotJson(url.into(), e.to_string()),
+        })
     }
 
     async fn get_once(&self, url: Url, budget: &Budget) -> Result<Vec<u8>, Failed> {

@@ -298,7 +298,7 @@ fn parse(
     tx: mpsc::Sender<Batch>,
 ) -> Result<(), FileError> {
     let mut records = Records::new(input, caps);
-    let header = match records.next_item()? {
+    let header = match records.header()? {
         None => return Err(FileError::Empty),
         Some(Item::Rejected { reason, .. }) => return Err(FileError::Header(reason)),
         Some(Item::Record { fields, .. }) => fields,

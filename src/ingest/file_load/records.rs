@@ -49,21 +49,45 @@ impl<R: BufRead> Records<R> {
 
     /// The next record; `None` at the end of the file. I/O errors end the file.
     pub fn next_item(&mut self) -> std::io::Result<Option<Item>> {
+        self.read(false)
+    }
+
+    /// The header: like [`next_item`](Self::next_item), but a header over the record cap is
+    /// refused as soon as it passes the cap, not read to its end (a 1 GB first line).
+    pub fn header(&mut self) -> std::io::Result<Option<Item>> {
+        self.read(true)
+    }
+
+    fn read(&mut self, stop_when_full: bool) -> std::io::Result<Option<Item>> {
         let line = self.core.line();
         let (mut nout, mut nends) = (0, 0);
         // Bytes of the record seen so far, kept while the output is discarded.
         let mut skipped = 0usize;
         let mut too_many_fields = false;
+        // Quote characters the record's text holds: odd at the end of the file means a quote
+        // was opened and never closed, and the rest of the file was read as one field.
+        let mut quotes = 0usize;
         loop {
             let input = self.input.fill_buf()?;
             let (res, nin, o, e) =
                 self.core
                     .read_record(input, &mut self.out[nout..], &mut self.ends[nends..]);
+            quotes += input[..nin].iter().filter(|b| **b == b'"').count();
+            let at_end = input.is_empty();
             self.input.consume(nin);
             nout += o;
             nends += e;
             match res {
                 ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull if stop_when_full => {
+                    return Ok(Some(Item::Rejected {
+                        line,
+                        reason: format!(
+                            "the header is larger than the {} byte limit",
+                            self.caps.record_bytes
+                        ),
+                    }));
+                }
                 // Over the cap: drop what was kept and keep reading to the record's end.
                 ReadRecordResult::OutputFull => {
                     skipped += nout;
@@ -74,6 +98,18 @@ impl<R: BufRead> Records<R> {
                     nends = 0;
                 }
                 ReadRecordResult::End => return Ok(None),
+                ReadRecordResult::Record
+                    if at_end && quotes % 2 == 1 && self.core.line() > line + 1 =>
+                {
+                    return Ok(Some(Item::Rejected {
+                        line,
+                        reason: format!(
+                            "unterminated quote: the quoted field opened in the record on line \
+                             {line} runs to the end of the file (lines {line} to {})",
+                            self.core.line() - 1
+                        ),
+                    }));
+                }
                 ReadRecordResult::Record => {
                     return Ok(Some(self.finish(
                         line,
@@ -165,6 +201,45 @@ mod tests {
                 "7:last|\u{e9}",
             ]
         );
+    }
+
+    #[test]
+    fn an_unterminated_quote_is_reported_with_the_line_it_opened_on() {
+        let caps = Caps {
+            field_bytes: 1024,
+            record_bytes: 1024,
+        };
+        let text = "a,b\nok,\"5\"\" screen\"\nbad,\"never closed\nc,d\ne,f\n";
+        let got = items(text, caps);
+        assert_eq!(got[..2], ["1:a|b", "2:ok|5\" screen"]);
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(
+            got[2].starts_with("3!unterminated quote") && got[2].contains("lines 3 to 5"),
+            "{got:?}"
+        );
+        // A last line with a quote inside an unquoted field is a record like any other.
+        assert_eq!(items("a,b\n5\" x,y", caps), ["1:a|b", "2:5\" x|y"]);
+    }
+
+    #[test]
+    fn a_header_over_the_cap_is_refused_before_its_end() {
+        let caps = Caps {
+            field_bytes: 8,
+            record_bytes: 16,
+        };
+        let mut text = "h".repeat(64 * 1024).into_bytes();
+        text.extend_from_slice(b"\nrest\n");
+        let mut input = std::io::Cursor::new(&text[..]);
+        {
+            let mut r = Records::new(&mut input, caps);
+            let header = r.header().unwrap();
+            assert!(
+                matches!(&header, Some(Item::Rejected { line: 1, reason }) if reason.contains("header is larger")),
+                "{header:?}"
+            );
+        }
+        let read = input.position();
+        assert!(read < 1024, "{read} bytes of a 64 KiB header were read");
     }
 
     #[test]

@@ -380,11 +380,11 @@ impl Columns {
     }
 }
 
-/// The first control character of any field (tab, line feed and carriage return are text).
+/// The first control character (or bidirectional override) of any field.
 fn control_character(fields: &[String]) -> Option<(usize, u32)> {
     fields.iter().enumerate().find_map(|(i, f)| {
         f.chars()
-            .find(|ch| ch.is_control() && !matches!(ch, '\t' | '\n' | '\r'))
+            .find(|ch| crate::ingest::text::is_unsafe(*ch))
             .map(|ch| (i, ch as u32))
     })
 }
@@ -398,9 +398,10 @@ pub fn is_external_id(id: &str) -> bool {
 }
 
 /// An ISO 8601 date or date-time as one fixed-width UTC format (`2025-05-02T00:00:00.000Z`):
-/// a date is the start of that day, a date-time without offset is taken as UTC.
+/// a date is the start of that day, a date-time without offset is taken as UTC. Years 0001 to
+/// 9999 only: others do not print in four digits, and stored text order is time order.
 pub fn instant(raw: &str) -> Option<String> {
-    use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+    use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
     let utc = if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
         t.with_timezone(&Utc)
     } else if let Ok(t) = NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S%.f") {
@@ -411,6 +412,9 @@ pub fn instant(raw: &str) -> Option<String> {
             .and_hms_opt(0, 0, 0)?
             .and_utc()
     };
+    if !(1..=9999).contains(&utc.year()) {
+        return None;
+    }
     Some(utc.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
 }
 
@@ -549,7 +553,27 @@ mod tests {
         ] {
             assert_eq!(instant(raw).as_deref(), Some(stored), "{raw}");
         }
-        for bad in ["", "yesterday", "2025-5-2x", "2025-02-30", "10:00"] {
+        assert_eq!(
+            instant("0001-01-01").as_deref(),
+            Some("0001-01-01T00:00:00.000Z")
+        );
+        assert_eq!(
+            instant("9999-12-31T23:59:59Z").as_deref(),
+            Some("9999-12-31T23:59:59.000Z")
+        );
+        // Year 0, negative and five-digit years would break "text order is time order".
+        for bad in [
+            "",
+            "yesterday",
+            "2025-5-2x",
+            "2025-02-30",
+            "10:00",
+            "0000-01-01",
+            "-0001-01-01",
+            "0000-06-01T00:00:00Z",
+            "0001-01-01T00:00:00+01:00",
+            "+10000-01-01",
+        ] {
             assert_eq!(instant(bad), None, "{bad}");
         }
     }
