@@ -1,4 +1,5 @@
-// Claims one job for $owner, compare-and-set. Every claim first writes the one (:JobQueue)
+// Claims one job for $owner, compare-and-set. Jobs this process is running ($running) are not
+// claimable to it even when their lease ran out meanwhile (a database outage it waited out). Every claim first writes the one (:JobQueue)
 // node, so claims from all replicas are serialised (Neo4j takes its write lock; ArcadeDB fails
 // one of two concurrent commits). Under that lock a job is claimable when it is queued (and not
 // held for the process that accepted it), or active with an expired lease (its process died),
@@ -10,7 +11,7 @@ WITH q
 MATCH (j:Job)
 WHERE j.status IN ['queued', 'active']
   AND ((j.status = 'queued' AND (j.owner IS NULL OR j.owner = $owner OR coalesce(j.lease_until, 0) < $now_ms))
-    OR (j.status = 'active' AND coalesce(j.lease_until, 0) < $now_ms))
+    OR (j.status = 'active' AND coalesce(j.lease_until, 0) < $now_ms AND NOT j.name IN $running))
 OPTIONAL MATCH (o:Job {status: 'active'})
 WHERE o.name <> j.name AND o.lease_until >= $now_ms AND any(k IN o.resources WHERE k IN j.resources)
 WITH j, count(o) AS conflicts

@@ -3,5 +3,5 @@
 MATCH (j:Job)
 WHERE j.status IN ['queued', 'active']
   AND ((j.status = 'queued' AND (j.owner IS NULL OR j.owner = $owner OR coalesce(j.lease_until, 0) < $now_ms))
-    OR (j.status = 'active' AND coalesce(j.lease_until, 0) < $now_ms))
+    OR (j.status = 'active' AND coalesce(j.lease_until, 0) < $now_ms AND NOT j.name IN $running))
 RETURN count(j) AS n

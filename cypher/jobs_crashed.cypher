@@ -4,7 +4,7 @@
 // that exhausts memory, say) would go on to kill every replica that claims it.
 MATCH (j:Job)
 WHERE j.status = 'active' AND coalesce(j.lease_until, 0) < $now_ms
-  AND coalesce(j.crashes, 0) + 1 >= $max_attempts
+  AND NOT j.name IN $running AND coalesce(j.crashes, 0) + 1 >= $max_attempts
 SET j.crashes = coalesce(j.crashes, 0) + 1,
     j.status = 'failed',
     j.message = 'its process died during each of its last ' + toString(coalesce(j.crashes, 0) + 1) + ' attempts (a crash, running out of memory or a kill); it is not run again',

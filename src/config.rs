@@ -61,6 +61,14 @@ pub struct DbConfig {
         default_value_t = 60_000
     )]
     pub startup_timeout_ms: u64,
+    /// How long a job waits for an unreachable database (resuming from its checkpoint, or
+    /// writing its batch again, once it answers) before it fails.
+    #[arg(
+        long = "neo4j-outage-wait-ms",
+        env = "SKILLGRAPH_NEO4J_OUTAGE_WAIT_MS",
+        default_value_t = 300_000
+    )]
+    pub outage_wait_ms: u64,
 }
 
 #[derive(Args, Clone, Debug)]

@@ -497,6 +497,7 @@ async fn a_load_rides_out_a_database_that_stops_answering_for_a_moment() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     wire.resume();
+    app.until_ready().await;
 
     let done = app.job_when_finished(name, TASK_FIELDS).await;
     assert_eq!(done["status"], "SUCCEEDED", "{done:#}");

@@ -164,9 +164,9 @@ cypher! {
         (type, status) -> (total),
     JOBS_COUNT_TSC => ["jobs_all.cypher", "jobs_and_type.cypher", "jobs_and_status.cypher", "jobs_and_created_by.cypher", "jobs_count.cypher"]
         (type, status, created_by) -> (total),
-    JOB_CLAIMABLE => ["job_claimable.cypher"] (owner, now_ms) -> (n),
-    JOB_CLAIM => ["job_claim.cypher"] (owner, now_ms, now, lease_until, token) -> (job),
-    JOBS_CRASHED => ["jobs_crashed.cypher"] (now_ms, now, max_attempts) -> (name),
+    JOB_CLAIMABLE => ["job_claimable.cypher"] (owner, now_ms, running) -> (n),
+    JOB_CLAIM => ["job_claim.cypher"] (owner, now_ms, now, lease_until, token, running) -> (job),
+    JOBS_CRASHED => ["jobs_crashed.cypher"] (now_ms, now, max_attempts, running) -> (name),
     JOB_STORE => ["job_store.cypher"] (name, owner, now_ms, props, bump) -> (cancel_requested),
     JOB_CANCEL => ["job_cancel.cypher"] (name, message, now, now_ms) -> (job, was),
     JOBS_HOLD => ["jobs_hold.cypher"] (owner, lease_until) -> (n),

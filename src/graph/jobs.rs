@@ -147,18 +147,21 @@ pub async fn count(graph: &Graph, filter: JobFilter<'_>) -> GraphResult<i64> {
 
 /// Claims one job for `owner` until `lease_until` (Unix ms), or `None` when there is nothing to
 /// claim. A cheap read goes first so that idle replicas do not write on every poll. A job whose
-/// process died `max_attempts` times is ended as failed instead (its name is logged).
+/// process died `max_attempts` times is ended as failed instead (its name is logged). `running`:
+/// the jobs `owner` runs now, never claimable to it.
 pub async fn claim(
     graph: &Graph,
     owner: &str,
     lease_until: i64,
     max_attempts: i64,
+    running: Vec<String>,
 ) -> GraphResult<Option<JobRecord>> {
     let now_ms = now_ms();
     let q = cypher::JOB_CLAIMABLE
         .bind()
         .param("owner", owner)
-        .param("now_ms", now_ms);
+        .param("now_ms", now_ms)
+        .param("running", running.clone());
     if graph.one::<i64>(q, "n").await?.unwrap_or(0) == 0 {
         return Ok(None);
     }
@@ -166,7 +169,8 @@ pub async fn claim(
         .bind()
         .param("now_ms", now_ms)
         .param("now", now())
-        .param("max_attempts", max_attempts);
+        .param("max_attempts", max_attempts)
+        .param("running", running.clone());
     for name in graph.column::<String>(q, "name").await? {
         tracing::error!(job = %name, max_attempts, "job failed: its process died in each of its last attempts");
     }
@@ -176,7 +180,8 @@ pub async fn claim(
         .param("now_ms", now_ms)
         .param("now", now())
         .param("lease_until", lease_until)
-        .param("token", uuid::Uuid::new_v4().to_string());
+        .param("token", uuid::Uuid::new_v4().to_string())
+        .param("running", running);
     graph.one(q, "job").await
 }
 

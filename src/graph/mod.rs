@@ -6,6 +6,7 @@ pub mod generation;
 pub mod jobs;
 pub mod listing;
 pub mod migrate;
+mod outage;
 pub mod skills;
 pub mod writes;
 
@@ -87,6 +88,12 @@ pub struct Graph {
     /// Write batches this process has committed: a read cache here refreshes the generation
     /// at once when it changes, rather than within its polling interval.
     writes: Arc<AtomicU64>,
+    /// Whether the database is known to be unreachable (statements then fail fast).
+    outage: Arc<outage::Outage>,
+    /// Deadline of a statement sent to probe an unreachable database (the connect timeout).
+    probe: Duration,
+    /// How long [`Graph::waiting_out`] waits for an unreachable database.
+    outage_wait: Duration,
 }
 
 impl Graph {
@@ -115,6 +122,9 @@ impl Graph {
             deadline: Duration::from_millis(cfg.statement_timeout_ms),
             fulltext: Arc::new(AtomicBool::new(false)),
             writes: Arc::new(AtomicU64::new(0)),
+            outage: Default::default(),
+            probe: Duration::from_millis(cfg.connect_timeout_ms),
+            outage_wait: Duration::from_millis(cfg.outage_wait_ms),
         };
         // The driver connects lazily: fail here, with the address, rather than on first use.
         graph.ping(graph.deadline).await?;
@@ -173,12 +183,14 @@ impl Graph {
             while rows.next().await?.is_some() {}
             Ok::<_, neo4rs::Error>(())
         };
-        match tokio::time::timeout(within, answer).await {
-            Ok(r) => Ok(r?),
+        let result = match tokio::time::timeout(within, answer).await {
+            Ok(r) => r.map_err(GraphError::from),
             Err(_) => Err(GraphError::Unavailable(format!(
                 "no answer within {within:?}"
             ))),
-        }
+        };
+        self.outage.record(&result);
+        result
     }
 
     /// Number of Cypher statements sent since start-up.
@@ -197,23 +209,26 @@ impl Graph {
         Ok(())
     }
 
-    /// `work` unless it takes longer than the statement deadline. Dropping a statement halfway
-    /// is safe: the driver's pool drains or discards the connection before reusing it.
+    /// `work` unless it takes longer than the statement deadline, or at once an error while
+    /// the database is known to be unreachable ([`outage`]). Dropping a statement halfway is
+    /// safe: the driver's pool drains or discards the connection before reusing it.
     async fn within_deadline<T>(
         &self,
         work: impl std::future::Future<Output = Result<T, neo4rs::Error>>,
     ) -> GraphResult<T> {
+        let deadline = self.outage.admit(self.deadline, self.probe)?;
         let started = std::time::Instant::now();
-        let answer = tokio::time::timeout(self.deadline, work).await;
+        let answer = tokio::time::timeout(deadline, work).await;
         metrics::histogram!("skillgraph_cypher_statement_duration_seconds")
             .record(started.elapsed().as_secs_f64());
-        match answer {
-            Ok(r) => Ok(r?),
+        let result = match answer {
+            Ok(r) => r.map_err(GraphError::from),
             Err(_) => Err(GraphError::Unavailable(format!(
-                "no answer within {:?}",
-                self.deadline
+                "no answer within {deadline:?}"
             ))),
-        }
+        };
+        self.outage.record(&result);
+        result
     }
 
     /// Runs an idempotent write (a MERGE batch). The driver already retries transient errors

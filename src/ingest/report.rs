@@ -60,13 +60,20 @@ pub enum Stop {
     Interrupted,
     #[error("{0}")]
     Failed(String),
+    /// The database could not be reached: a job that can resume waits for it and goes on.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 /// The job's message says what users may know; the driver's words go to the log.
 impl From<GraphError> for Stop {
     fn from(e: GraphError) -> Self {
         tracing::error!(error = %e, "graph database request failed during a job");
-        Stop::Failed(e.public_message().into())
+        if e.is_unavailable() {
+            Stop::Unavailable(e.public_message().into())
+        } else {
+            Stop::Failed(e.public_message().into())
+        }
     }
 }
 
@@ -103,8 +110,8 @@ mod tests {
             GraphError::Unavailable(raw.into()),
             GraphError::Decode(raw.into()),
         ] {
-            let Stop::Failed(message) = Stop::from(e) else {
-                panic!("a graph error fails the job");
+            let (Stop::Failed(message) | Stop::Unavailable(message)) = Stop::from(e) else {
+                panic!("a graph error stops the job");
             };
             assert!(!message.contains("10.1.2.3"), "{message}");
             assert!(message.contains("graph database"), "{message}");

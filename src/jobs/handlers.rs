@@ -17,6 +17,11 @@ use crate::ingest::{report, Counter, Problem, Report};
 #[async_trait::async_trait]
 pub trait Handler: Send + Sync + 'static {
     async fn run(&self, ctx: &RunContext) -> Result<(), JobFailure>;
+    /// Whether running it again goes on from its last checkpoint (so the runner may wait out a
+    /// database outage and run it again rather than fail it).
+    fn resumes(&self) -> bool {
+        false
+    }
 }
 
 /// The handler of each kind of job.
@@ -177,6 +182,10 @@ impl Handler for CredentialEngineImport {
             ));
         }
         Ok(())
+    }
+
+    fn resumes(&self) -> bool {
+        true
     }
 }
 

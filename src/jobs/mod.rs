@@ -32,6 +32,9 @@ pub enum JobFailure {
     Interrupted,
     #[error("{0}")]
     Failed(String),
+    /// The database could not be reached (after the source's own waiting, if any).
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 impl From<Stop> for JobFailure {
@@ -39,6 +42,7 @@ impl From<Stop> for JobFailure {
         match s {
             Stop::Interrupted => JobFailure::Interrupted,
             Stop::Failed(why) => JobFailure::Failed(why),
+            Stop::Unavailable(why) => JobFailure::Unavailable(why),
         }
     }
 }

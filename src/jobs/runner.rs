@@ -91,17 +91,20 @@ impl Jobs {
                 return;
             }
             if tokio::time::Instant::now() >= hold_due {
-                if let Err(e) = stored::hold(&self.graph, &self.owner, self.lease_until()).await {
-                    tracing::warn!(error = %e, "could not renew the leases of held jobs");
+                match stored::hold(&self.graph, &self.owner, self.lease_until()).await {
+                    Ok(_) => hold_due += self.timings.lease / 3,
+                    // Again on the next turn of the loop, not a third of a lease later.
+                    Err(e) => tracing::warn!(error = %e, "could not renew the leases of held jobs"),
                 }
-                hold_due += self.timings.lease / 3;
             }
             if let Ok(permit) = self.slots.clone().try_acquire_owned() {
+                let running = self.running.lock().unwrap().keys().cloned().collect();
                 match stored::claim(
                     &self.graph,
                     &self.owner,
                     self.lease_until(),
                     self.timings.max_attempts,
+                    running,
                 )
                 .await
                 {
@@ -186,27 +189,34 @@ impl Jobs {
             job: Mutex::new(job),
             dirty: AtomicBool::new(false),
         });
-        let ctx = RunContext::new(self.clone(), live.clone(), cancel.clone(), secrets);
-        // Its own task, so that a panic ends the job instead of the runner.
-        let mut work = tokio::spawn(async move { handler.run(&ctx).await });
-
-        let mut heartbeat = tokio::time::interval(self.timings.heartbeat);
-        // After a slow store, wait a whole heartbeat again rather than catching up in a burst.
-        heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        heartbeat.tick().await;
+        let mut outage: Option<std::time::Instant> = None;
         let outcome = loop {
-            tokio::select! {
-                out = &mut work => break out,
-                _ = heartbeat.tick() => match self.flush(&live).await {
-                    Ok(Stored::Owned { cancel_requested: true }) => {
-                        self.interrupt(&name, StopReason::Cancelled)
+            let ctx = RunContext::new(self.clone(), live.clone(), cancel.clone(), secrets.clone());
+            let work = {
+                let handler = handler.clone();
+                // Its own task, so that a panic ends the job instead of the runner.
+                tokio::spawn(async move { handler.run(&ctx).await })
+            };
+            let out = self.heartbeat(&name, &live, work).await;
+            // An unreachable database: a job that resumes from its checkpoint waits for it
+            // (up to the outage wait) and goes on, rather than failing half done.
+            let unavailable = matches!(&out, Ok(Err(JobFailure::Unavailable(_))));
+            if unavailable && handler.resumes() && reason.lock().unwrap().is_none() {
+                let since = *outage.get_or_insert_with(std::time::Instant::now);
+                let stop = || cancel.is_cancelled();
+                metrics::counter!("skillgraph_jobs_waiting_for_database_total").increment(1);
+                if self.graph.wait_for_answer(since, &stop).await.is_ok() {
+                    // The lease may have run out meanwhile: renewed first, unless another
+                    // process has taken the job over.
+                    if let Ok(Stored::Lost) = self.flush(&live).await {
+                        self.interrupt(&name, StopReason::LeaseLost);
+                        break out;
                     }
-                    Ok(Stored::Owned { .. }) => {}
-                    Ok(Stored::Lost) => self.interrupt(&name, StopReason::LeaseLost),
-                    // The lease outlives a few missed heartbeats; the next one tries again.
-                    Err(e) => tracing::warn!(job = %name, error = %e, "could not store job progress"),
-                },
+                    tracing::warn!(job = %name, "graph database answers again; resuming from the checkpoint");
+                    continue;
+                }
             }
+            break out;
         };
         let reason = *reason.lock().unwrap();
         self.running.lock().unwrap().remove(&name);
@@ -221,7 +231,9 @@ impl Jobs {
                 return;
             }
             (Ok(Ok(())), _) => (JobStatus::Succeeded, None),
-            (Ok(Err(JobFailure::Failed(why))), _) => (JobStatus::Failed, Some(why)),
+            (Ok(Err(JobFailure::Failed(why) | JobFailure::Unavailable(why))), _) => {
+                (JobStatus::Failed, Some(why))
+            }
             (Ok(Err(JobFailure::Interrupted)), Some(StopReason::Cancelled)) => {
                 (JobStatus::Cancelled, Some(CANCELLED_MESSAGE.to_string()))
             }
@@ -240,6 +252,34 @@ impl Jobs {
         };
         self.finish(&live, status, message).await;
         self.wake.notify_one();
+    }
+
+    /// Runs the handler's task to its end, storing progress (and reading the cancel flag) every
+    /// heartbeat meanwhile.
+    async fn heartbeat(
+        &self,
+        name: &str,
+        live: &Live,
+        mut work: tokio::task::JoinHandle<Result<(), JobFailure>>,
+    ) -> Result<Result<(), JobFailure>, tokio::task::JoinError> {
+        let mut heartbeat = tokio::time::interval(self.timings.heartbeat);
+        // After a slow store, wait a whole heartbeat again rather than catching up in a burst.
+        heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        heartbeat.tick().await;
+        loop {
+            tokio::select! {
+                out = &mut work => return out,
+                _ = heartbeat.tick() => match self.flush(live).await {
+                    Ok(Stored::Owned { cancel_requested: true }) => {
+                        self.interrupt(name, StopReason::Cancelled)
+                    }
+                    Ok(Stored::Owned { .. }) => {}
+                    Ok(Stored::Lost) => self.interrupt(name, StopReason::LeaseLost),
+                    // The lease outlives a few missed heartbeats; the next one tries again.
+                    Err(e) => tracing::warn!(job = %name, error = %e, "could not store job progress"),
+                },
+            }
+        }
     }
 
     /// Stores what changed (if anything) and renews the lease: one write a heartbeat.

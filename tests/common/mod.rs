@@ -269,6 +269,27 @@ impl TestApp {
         resp.json().await.unwrap()
     }
 
+    /// Waits (with a deadline) until `/readyz` answers 200: the database answers this process
+    /// again, which also ends its fail-fast outage state.
+    pub async fn until_ready(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while self
+            .http
+            .get(self.url("/readyz"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            != 200
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the database did not come back"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
     /// The public `/metrics` text.
     pub async fn metrics(&self) -> String {
         let resp = self.http.get(self.url("/metrics")).send().await.unwrap();

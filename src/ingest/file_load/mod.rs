@@ -218,7 +218,13 @@ impl FileLoader {
             checkpoint(cancel)?;
             // Ids repeated from earlier batches: this load wrote them already.
             let ids = std::mem::take(&mut batch.recheck);
-            let earlier = events::loaded(&self.graph, load, ids).await?;
+            // An unreachable database is waited for (each statement here is safe to repeat),
+            // so an outage delays the load instead of failing it, and a batch is counted once
+            // it is committed.
+            let stop = || cancel.is_cancelled();
+            let earlier = (self.graph)
+                .waiting_out(stop, || events::loaded(&self.graph, load, ids.clone()))
+                .await?;
             if !earlier.is_empty() {
                 let (repeated, fresh): (Vec<_>, Vec<_>) = std::mem::take(&mut batch.valid)
                     .into_iter()
@@ -234,7 +240,9 @@ impl FileLoader {
                 batch.rejected.sort_by_key(|p| p.line);
             }
             let write = |rows| events::upsert(&self.graph, load, rows);
-            let refused = write_splitting(&batch.valid, &write).await?;
+            let refused = (self.graph)
+                .waiting_out(stop, || write_splitting(&batch.valid, &write))
+                .await?;
             report.add(Counter::RowsRead, batch.read);
             report.add(
                 Counter::RowsLoaded,
