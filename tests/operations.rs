@@ -263,21 +263,7 @@ async fn outage_until(app: &TestApp, proxy: &Proxy, waiting: &str) {
     }
     proxy.resume();
     // Back once the service says it is ready again (its readiness probe ends the outage).
-    while app
-        .http
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .unwrap()
-        .status()
-        != 200
-    {
-        assert!(
-            Instant::now() < deadline,
-            "the service did not see the database again"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    app.until_ready().await;
 }
 
 /// The job once it has ended, polled; a query that meets the database's last moments of

@@ -64,7 +64,33 @@ fn document() -> impl Strategy<Value = String> {
     prop_oneof![
         proptest::collection::vec(proptest::sample::select(WORDS), 0..80).prop_map(|w| w.join(" ")),
         "\\PC{0,300}",
+        nested(),
     ]
+}
+
+/// A value nested up to thousands of levels deep, of list literals, input objects or both, as
+/// an argument, in a variable's default or in a selection: the parser recurses once per level,
+/// and 1,500 levels overflowed its stack and aborted the process.
+fn nested() -> impl Strategy<Value = String> {
+    let opener = proptest::sample::select(vec!["[", "{a: ", "{"]);
+    (
+        proptest::collection::vec(opener, 1..4),
+        1usize..5000,
+        0usize..3,
+    )
+        .prop_map(|(kinds, depth, place)| {
+            let (mut open, mut close) = (String::new(), String::new());
+            for i in 0..depth {
+                let kind = kinds[i % kinds.len()];
+                open.push_str(kind);
+                close.insert_str(0, if kind == "[" { "]" } else { "}" });
+            }
+            match place {
+                0 => format!("{{ __typename(a: {open}1{close}) }}"),
+                1 => format!("query($v: Int = {open}1{close}) {{ __typename }}"),
+                _ => format!("{{ skills {open} name {close} }}"),
+            }
+        })
 }
 
 proptest! {

@@ -49,12 +49,10 @@ pub async fn subscribe_with_payload(
     run(addr, query, json!({}), timeout, None, payload).await
 }
 
-/// Opens a connection with `payload` in `connection_init`: Ok once acknowledged, Err with what
-/// the server did instead.
-pub async fn connect_with_payload(
+/// An upgrade request to the service's GraphQL endpoint, graphql-transport-ws.
+fn request(
     addr: std::net::SocketAddr,
-    payload: Value,
-) -> Result<(), String> {
+) -> tokio_tungstenite::tungstenite::handshake::client::Request {
     let mut req = format!("ws://{addr}/graphql")
         .into_client_request()
         .unwrap();
@@ -62,6 +60,16 @@ pub async fn connect_with_payload(
         "Sec-WebSocket-Protocol",
         "graphql-transport-ws".parse().unwrap(),
     );
+    req
+}
+
+/// Opens a connection with `payload` in `connection_init`: Ok once acknowledged, Err with what
+/// the server did instead.
+pub async fn connect_with_payload(
+    addr: std::net::SocketAddr,
+    payload: Value,
+) -> Result<(), String> {
+    let req = request(addr);
     let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
     let init = json!({"type": "connection_init", "payload": payload});
     ws.send(Message::Text(init.to_string().into()))
@@ -112,13 +120,7 @@ async fn run(
     each: Option<mpsc::UnboundedSender<Value>>,
     init: Value,
 ) -> (Vec<Value>, Ending) {
-    let mut req = format!("ws://{addr}/graphql")
-        .into_client_request()
-        .unwrap();
-    req.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
+    let req = request(addr);
     let (mut ws, resp) = tokio_tungstenite::connect_async(req)
         .await
         .expect("websocket connects");
@@ -178,13 +180,7 @@ pub struct Connection(Stream);
 impl Connection {
     /// Connects and waits for `connection_ack`.
     pub async fn open(addr: std::net::SocketAddr, payload: Value) -> Self {
-        let mut req = format!("ws://{addr}/graphql")
-            .into_client_request()
-            .unwrap();
-        req.headers_mut().insert(
-            "Sec-WebSocket-Protocol",
-            "graphql-transport-ws".parse().unwrap(),
-        );
+        let req = request(addr);
         let (ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
         let mut c = Connection(ws);
         c.send(json!({"type": "connection_init", "payload": payload}))
