@@ -37,6 +37,11 @@ pub fn not_found(message: impl Into<String>) -> async_graphql::Error {
 
 /// Database failures are logged in full but reported without driver internals.
 pub fn db(err: GraphError) -> async_graphql::Error {
+    db_ref(&err)
+}
+
+/// [`db`] of an error shared by a batch (a loader's).
+pub fn db_ref(err: &GraphError) -> async_graphql::Error {
     tracing::error!(error = %err, "graph database request failed");
     let code = if err.is_unavailable() {
         DATABASE_UNAVAILABLE

@@ -29,14 +29,17 @@ macro_rules! contents {
         }
 
         impl SkillEventContent {
-            pub fn new(entity: EntityType, stored: &BTreeMap<String, serde_json::Value>) -> Self {
+            /// The content of the stored columns; an error when a column holds what the type
+            /// cannot (not an empty object, which would hide it).
+            pub fn new(
+                entity: EntityType,
+                stored: &BTreeMap<String, serde_json::Value>,
+            ) -> Result<Self, serde_json::Error> {
                 // Only the type's own columns are stored, so unknown keys cannot occur.
                 let value = serde_json::Value::Object(stored.clone().into_iter().collect());
-                match entity {
-                    $(EntityType::$variant => {
-                        Self::$variant(serde_json::from_value(value).unwrap_or_default())
-                    })*
-                }
+                Ok(match entity {
+                    $(EntityType::$variant => Self::$variant(serde_json::from_value(value)?),)*
+                })
             }
         }
 
@@ -86,12 +89,22 @@ mod tests {
         .map(|(k, v)| (k.to_string(), v.into()))
         .collect();
         let SkillEventContent::WorkingHistory(c) =
-            SkillEventContent::new(EntityType::WorkingHistory, &stored)
+            SkillEventContent::new(EntityType::WorkingHistory, &stored).unwrap()
         else {
             panic!("not working history")
         };
         assert_eq!(c.job_title.as_deref(), Some("HR Manager"));
         assert_eq!(c.start_date.as_deref(), Some("2018-09-05T00:00:00.000Z"));
         assert_eq!(c.company, None);
+    }
+
+    #[test]
+    fn content_that_does_not_decode_is_an_error_not_an_empty_object() {
+        let stored: BTreeMap<String, serde_json::Value> = [(
+            "job_title".to_string(),
+            serde_json::json!(["not", "a", "string"]),
+        )]
+        .into();
+        assert!(SkillEventContent::new(EntityType::WorkingHistory, &stored).is_err());
     }
 }

@@ -8,7 +8,7 @@ use super::jobs::start_error;
 use super::node;
 use super::pagination::{connection_cost, edges, keyset, page_bounds, Edge, PageInfo, COUNT_COST};
 use super::skills::state;
-use crate::graph::events;
+use crate::graph::{events, GraphError};
 use crate::ingest::file_load::s3::AwsCredentials;
 use crate::ingest::file_load::{self, FileLoadRequest};
 use crate::jobs::model::Job;
@@ -139,9 +139,18 @@ impl SkillEvent {
     }
 
     /// The event's content, typed by its event type; null for a type this version does not know.
-    async fn content(&self) -> Option<SkillEventContent> {
-        let entity = self.event_type.as_deref()?.parse().ok()?;
-        Some(SkillEventContent::new(entity, &self.content))
+    async fn content(&self) -> Result<Option<SkillEventContent>> {
+        let Some(entity) = self.event_type.as_deref().and_then(|t| t.parse().ok()) else {
+            return Ok(None);
+        };
+        SkillEventContent::new(entity, &self.content)
+            .map(Some)
+            .map_err(|e| {
+                db(GraphError::Decode(format!(
+                    "content of {}: {e}",
+                    self.external_id
+                )))
+            })
     }
 
     #[graphql(deprecation = "use `content { ... on LearningContent { courseId } }`")]

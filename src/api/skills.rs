@@ -4,7 +4,7 @@ use async_graphql::{
     ComplexObject, Context, InputObject, Object, ObjectType, Result, SimpleObject, ID,
 };
 
-use super::errors::{coded, db, INTERNAL_SERVER_ERROR};
+use super::errors::{coded, db, db_ref, INTERNAL_SERVER_ERROR};
 use super::loaders::Loaders;
 use super::node;
 use super::pagination::{
@@ -529,7 +529,8 @@ where
 {
     match loader.load_one(uuid.to_string()).await {
         Ok(found) => Ok(found.unwrap_or_default()),
-        Err(e) => Err(db(GraphError::Decode(e.to_string()))),
+        // The loader's own error, so an outage is answered as one (not as a decode error).
+        Err(e) => Err(db_ref(&e)),
     }
 }
 
@@ -543,6 +544,33 @@ mod tests {
             name: Some(name.into()),
             framework: None,
         }
+    }
+
+    struct Unreachable;
+
+    impl Loader<String> for Unreachable {
+        type Value = Vec<Skill>;
+        type Error = std::sync::Arc<GraphError>;
+        async fn load(
+            &self,
+            _: &[String],
+        ) -> std::result::Result<std::collections::HashMap<String, Vec<Skill>>, Self::Error>
+        {
+            Err(std::sync::Arc::new(GraphError::Unavailable(
+                "paused".into(),
+            )))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_nested_field_meeting_an_outage_is_answered_as_one() {
+        let loader = DataLoader::new(Unreachable, tokio::spawn);
+        let err = load(&loader, "u").await.unwrap_err();
+        let code = err.extensions.as_ref().and_then(|x| x.get("code")).cloned();
+        assert_eq!(
+            code,
+            Some(async_graphql::Value::from("DATABASE_UNAVAILABLE"))
+        );
     }
 
     #[test]
