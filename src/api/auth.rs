@@ -14,11 +14,8 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use tokio::sync::RwLock;
 
-use super::errors::coded;
+use super::errors::{coded, ErrorCode};
 use crate::config::AuthConfig;
-
-pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
-pub const FORBIDDEN: &str = "FORBIDDEN";
 
 /// What a caller may do; each role may do what the ones before it may.
 #[derive(
@@ -288,15 +285,15 @@ impl Jwt {
 /// The caller of the current GraphQL request.
 pub fn caller<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Identity> {
     ctx.data::<Identity>()
-        .map_err(|_| coded(UNAUTHENTICATED, "credentials required"))
+        .map_err(|_| coded(ErrorCode::Unauthenticated, "credentials required"))
 }
 
-/// The caller, if it has at least `role`; `FORBIDDEN` otherwise.
+/// The caller, if it has at least `role`; `ErrorCode::Forbidden` otherwise.
 pub fn require<'a>(ctx: &Context<'a>, role: Role) -> async_graphql::Result<&'a Identity> {
     let who = caller(ctx)?;
     if who.role < role {
         return Err(coded(
-            FORBIDDEN,
+            ErrorCode::Forbidden,
             format!("{} may not do this: it needs the {role} role", who.name),
         ));
     }

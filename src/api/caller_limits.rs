@@ -18,13 +18,11 @@ use governor::{DefaultKeyedRateLimiter, Quota};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::auth::Identity;
-use super::errors::{coded, server_error};
+use super::errors::{coded, server_error, ErrorCode};
 use super::AppState;
 use crate::config::Limits;
 
-pub const RATE_LIMITED: &str = "RATE_LIMITED";
 /// A caller or a connection holds as many subscriptions as it may; it must end one first.
-pub const TOO_MANY_SUBSCRIPTIONS: &str = "TOO_MANY_SUBSCRIPTIONS";
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum Limited {
@@ -48,14 +46,15 @@ impl Limited {
     /// As a resolver's error.
     pub fn to_error(&self) -> async_graphql::Error {
         if let Limited::Subscriptions { .. } = self {
-            return coded(TOO_MANY_SUBSCRIPTIONS, self.to_string());
+            return coded(ErrorCode::TooManySubscriptions, self.to_string());
         }
         let secs = self.retry_after_secs();
-        coded(RATE_LIMITED, self.to_string()).extend_with(|_, e| e.set("retryAfter", secs))
+        coded(ErrorCode::RateLimited, self.to_string())
+            .extend_with(|_, e| e.set("retryAfter", secs))
     }
 
     pub fn to_server_error(&self) -> ServerError {
-        let mut e = server_error(RATE_LIMITED, self.to_string());
+        let mut e = server_error(ErrorCode::RateLimited, self.to_string());
         e.extensions
             .get_or_insert_with(Default::default)
             .set("retryAfter", self.retry_after_secs());

@@ -13,9 +13,7 @@ use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, N
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::{ServerResult, Variables};
 
-use super::errors::{
-    server_error, GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, METHOD_NOT_ALLOWED,
-};
+use super::errors::{server_error, ErrorCode};
 
 /// Depth allowed below `__schema` / `__type`; the graphql-js query needs 13.
 pub const MAX_INTROSPECTION_DEPTH: usize = 20;
@@ -49,13 +47,13 @@ impl Extension for DocumentRules {
         let lexed = scan(query, self.max_tokens);
         if lexed.tokens > self.max_tokens {
             let message = format!("the document has over {} tokens", self.max_tokens);
-            return Err(server_error(GRAPHQL_PARSE_FAILED, message));
+            return Err(server_error(ErrorCode::GraphqlParseFailed, message));
         }
         // The parser recurses once per bracket: a few thousand nested list literals or input
         // objects overflowed the stack and aborted the whole process.
         if lexed.nesting > MAX_NESTING {
             let message = format!("the document nests brackets over {MAX_NESTING} deep");
-            return Err(server_error(GRAPHQL_PARSE_FAILED, message));
+            return Err(server_error(ErrorCode::GraphqlParseFailed, message));
         }
         // The rules see the document before async-graphql does: its own recursion check
         // expands every fragment path, which a document that doubles at each level turns into
@@ -76,12 +74,12 @@ impl DocumentRules {
             .any(|(_, op)| op.node.ty == OperationType::Mutation);
         if mutation && ctx.data_opt::<ViaGet>().is_some() {
             let message = "mutations must be sent with POST".to_string();
-            return Err(server_error(METHOD_NOT_ALLOWED, message));
+            return Err(server_error(ErrorCode::MethodNotAllowed, message));
         }
         let depths = Depths::of(doc);
         let too_deep = |what: &str, depth: usize, max: usize| {
             let message = format!("{what} is nested too deep: depth {depth}, at most {max}");
-            server_error(GRAPHQL_VALIDATION_FAILED, message)
+            server_error(ErrorCode::GraphqlValidationFailed, message)
         };
         if depths.data > self.max_depth {
             return Err(too_deep("Query", depths.data, self.max_depth));
@@ -91,7 +89,7 @@ impl DocumentRules {
                 "Query has {} root fields (aliases included), at most {}",
                 depths.root_fields, self.max_root_fields
             );
-            return Err(server_error(GRAPHQL_VALIDATION_FAILED, message));
+            return Err(server_error(ErrorCode::GraphqlValidationFailed, message));
         }
         if depths.fields > self.max_fields {
             let message = format!(
@@ -104,7 +102,7 @@ impl DocumentRules {
                 depths.fields.min(MAX_COUNTED),
                 self.max_fields
             );
-            return Err(server_error(GRAPHQL_VALIDATION_FAILED, message));
+            return Err(server_error(ErrorCode::GraphqlValidationFailed, message));
         }
         if depths.introspection > MAX_INTROSPECTION_DEPTH {
             return Err(too_deep(

@@ -1,38 +1,108 @@
 //! Every GraphQL error carries `extensions.code`; these are the codes and their constructors.
 use async_graphql::{ErrorExtensions, ServerError};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
 
 use crate::graph::GraphError;
 
-pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
-/// The HTTP request is not a GraphQL request at all (malformed JSON, oversized batch).
-pub const BAD_REQUEST: &str = "BAD_REQUEST";
-/// The request body is over the limit (HTTP 413).
-pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
-/// The response is over `SKILLGRAPH_MAX_RESPONSE_BYTES`.
-pub const RESPONSE_TOO_LARGE: &str = "RESPONSE_TOO_LARGE";
-/// The request ran past its deadline (HTTP 503).
-pub const TIMEOUT: &str = "TIMEOUT";
-/// A mutation sent with GET (HTTP 405).
-pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
-/// An open service (no credentials) was addressed by a host name that is not its own (403).
-pub const FORBIDDEN_HOST: &str = "FORBIDDEN_HOST";
-pub const NOT_FOUND: &str = "NOT_FOUND";
-pub const DATABASE_ERROR: &str = "DATABASE_ERROR";
-pub const DATABASE_UNAVAILABLE: &str = "DATABASE_UNAVAILABLE";
-pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
-pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
-pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+/// Every `extensions.code` the service answers with.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    BadUserInput,
+    /// The HTTP request is not a GraphQL request at all (malformed JSON, oversized batch).
+    BadRequest,
+    /// The request body is over the limit.
+    PayloadTooLarge,
+    /// The response is over `SKILLGRAPH_MAX_RESPONSE_BYTES`.
+    ResponseTooLarge,
+    /// The request ran past its deadline.
+    Timeout,
+    /// A mutation sent with GET.
+    MethodNotAllowed,
+    /// An open service (no credentials) was addressed by a host name that is not its own.
+    ForbiddenHost,
+    NotFound,
+    DatabaseError,
+    DatabaseUnavailable,
+    InternalServerError,
+    GraphqlParseFailed,
+    GraphqlValidationFailed,
+    /// No or bad credentials.
+    Unauthenticated,
+    /// A role too low for the operation.
+    Forbidden,
+    /// A per-caller rate; `extensions.retryAfter` says how long to wait.
+    RateLimited,
+    /// A caller or connection holds as many subscriptions as it may.
+    TooManySubscriptions,
+    /// `cancelJob` of a job that has ended.
+    JobAlreadyEnded,
+}
 
-pub fn coded(code: &'static str, message: impl Into<String>) -> async_graphql::Error {
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// The HTTP status of a response refused as a whole with this code. Errors of a field are
+    /// answered 200 with the error in the body, as GraphQL over HTTP says.
+    pub fn http_status(self) -> StatusCode {
+        use ErrorCode as C;
+        match self {
+            C::BadRequest
+            | C::GraphqlParseFailed
+            | C::GraphqlValidationFailed
+            | C::BadUserInput => StatusCode::BAD_REQUEST,
+            C::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            C::Timeout | C::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            C::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            C::Forbidden | C::ForbiddenHost => StatusCode::FORBIDDEN,
+            C::NotFound => StatusCode::NOT_FOUND,
+            C::Unauthenticated => StatusCode::UNAUTHORIZED,
+            C::RateLimited | C::TooManySubscriptions => StatusCode::TOO_MANY_REQUESTS,
+            C::JobAlreadyEnded => StatusCode::CONFLICT,
+            C::ResponseTooLarge | C::DatabaseError | C::InternalServerError => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    /// A response refused as a whole: this code's status, and a GraphQL error body.
+    pub fn response(self, message: impl Into<String>) -> Response {
+        let body = json!({"errors": [{"message": message.into(), "extensions": {"code": self}}]});
+        (self.http_status(), axum::Json(body)).into_response()
+    }
+}
+
+impl From<ErrorCode> for async_graphql::Value {
+    fn from(code: ErrorCode) -> Self {
+        async_graphql::Value::from(code.as_str())
+    }
+}
+
+pub fn coded(code: ErrorCode, message: impl Into<String>) -> async_graphql::Error {
     async_graphql::Error::new(message).extend_with(|_, e| e.set("code", code))
 }
 
 pub fn bad_input(message: impl Into<String>) -> async_graphql::Error {
-    coded(BAD_USER_INPUT, message)
+    coded(ErrorCode::BadUserInput, message)
 }
 
 pub fn not_found(message: impl Into<String>) -> async_graphql::Error {
-    coded(NOT_FOUND, message)
+    coded(ErrorCode::NotFound, message)
 }
 
 /// Database failures are logged in full but reported without driver internals.
@@ -44,20 +114,20 @@ pub fn db(err: GraphError) -> async_graphql::Error {
 pub fn db_ref(err: &GraphError) -> async_graphql::Error {
     tracing::error!(error = %err, "graph database request failed");
     let code = if err.is_unavailable() {
-        DATABASE_UNAVAILABLE
+        ErrorCode::DatabaseUnavailable
     } else {
-        DATABASE_ERROR
+        ErrorCode::DatabaseError
     };
     coded(code, err.public_message())
 }
 
 /// An error of the whole request (no resolver, no position), with its code.
-pub fn server_error(code: &'static str, message: impl Into<String>) -> ServerError {
+pub fn server_error(code: ErrorCode, message: impl Into<String>) -> ServerError {
     ensure_code(ServerError::new(message, None), code)
 }
 
 /// Adds `code` to a server error that has none.
-pub fn ensure_code(mut err: ServerError, code: &'static str) -> ServerError {
+pub fn ensure_code(mut err: ServerError, code: ErrorCode) -> ServerError {
     let has_code = err
         .extensions
         .as_ref()
@@ -68,4 +138,26 @@ pub fn ensure_code(mut err: ServerError, code: &'static str) -> ServerError {
             .set("code", code);
     }
     err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn every_code_reads_back_and_has_a_status() {
+        for code in ErrorCode::iter() {
+            assert_eq!(code.as_str().parse::<ErrorCode>().unwrap(), code);
+            assert!(code.http_status().is_client_error() || code.http_status().is_server_error());
+        }
+        assert_eq!(
+            ErrorCode::GraphqlParseFailed.as_str(),
+            "GRAPHQL_PARSE_FAILED"
+        );
+        assert_eq!(
+            ErrorCode::TooManySubscriptions.as_str(),
+            "TOO_MANY_SUBSCRIPTIONS"
+        );
+    }
 }

@@ -8,9 +8,7 @@ use async_graphql::extensions::{
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Variables};
 
-use super::errors::{
-    ensure_code, GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, INTERNAL_SERVER_ERROR,
-};
+use super::errors::{ensure_code, ErrorCode};
 
 pub struct ErrorCodes;
 
@@ -33,7 +31,7 @@ impl Extension for ErrorCodesExtension {
     ) -> ServerResult<ExecutableDocument> {
         next.run(ctx, query, variables)
             .await
-            .map_err(|e| ensure_code(e, GRAPHQL_PARSE_FAILED))
+            .map_err(|e| ensure_code(e, ErrorCode::GraphqlParseFailed))
     }
 
     async fn validation(
@@ -44,7 +42,7 @@ impl Extension for ErrorCodesExtension {
         next.run(ctx).await.map_err(|errors| {
             errors
                 .into_iter()
-                .map(|e| ensure_code(e, GRAPHQL_VALIDATION_FAILED))
+                .map(|e| ensure_code(e, ErrorCode::GraphqlValidationFailed))
                 .collect()
         })
     }
@@ -59,7 +57,7 @@ impl Extension for ErrorCodesExtension {
         resp.errors = resp
             .errors
             .into_iter()
-            .map(|e| ensure_code(e, INTERNAL_SERVER_ERROR))
+            .map(|e| ensure_code(e, ErrorCode::InternalServerError))
             .collect();
         resp
     }

@@ -16,13 +16,10 @@ use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
 use serde_json::json;
 
-use super::auth::UNAUTHENTICATED;
-use super::caller_limits::RATE_LIMITED;
 use super::cross_site;
 use super::document_rules::ViaGet;
-use super::errors::{
-    BAD_REQUEST, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, RESPONSE_TOO_LARGE, TIMEOUT,
-};
+use super::errors::ErrorCode;
+
 use super::read_cache::ReadCache;
 use super::{graphiql, loaders, Http};
 
@@ -123,15 +120,14 @@ async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Respon
     let Ok(response) = tokio::time::timeout(deadline, http.schema.execute_batch(batch)).await
     else {
         let message = format!("the request did not finish within {deadline:?}");
-        let body = json!({"errors": [{"message": message, "extensions": {"code": TIMEOUT}}]});
-        return (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();
+        return ErrorCode::Timeout.response(message);
     };
     let limited = match &response {
         BatchResponse::Single(r) => rate_limited(&r.errors),
         BatchResponse::Batch(_) => None,
     };
     let status = match &response {
-        BatchResponse::Single(r) if has_code(&r.errors, METHOD_NOT_ALLOWED) => {
+        BatchResponse::Single(r) if has_code(&r.errors, ErrorCode::MethodNotAllowed) => {
             StatusCode::METHOD_NOT_ALLOWED
         }
         _ if limited.is_some() => StatusCode::TOO_MANY_REQUESTS,
@@ -167,14 +163,13 @@ fn capped(body: Vec<u8>, max: usize) -> Vec<u8> {
         "the response ({} bytes) is over the limit of {max} bytes; ask for fewer items or fields",
         body.len()
     );
-    let error =
-        json!({"errors": [{"message": message, "extensions": {"code": RESPONSE_TOO_LARGE}}]});
+    let error = json!({"errors": [{"message": message, "extensions": {"code": ErrorCode::ResponseTooLarge}}]});
     serde_json::to_vec(&error).expect("errors serialise")
 }
 
 /// Seconds to wait, when an operation was refused by a per-caller limit.
 fn rate_limited(errors: &[ServerError]) -> Option<u64> {
-    let retry_after = with_code(errors, RATE_LIMITED)?
+    let retry_after = with_code(errors, ErrorCode::RateLimited)?
         .extensions
         .as_ref()
         .and_then(|x| x.get("retryAfter"));
@@ -206,13 +201,9 @@ pub fn authorization(headers: &HeaderMap) -> Option<&str> {
 
 /// No or bad credentials: 401, as a GraphQL error with a code.
 fn unauthenticated(message: String) -> Response {
-    let body = json!({"errors": [{"message": message, "extensions": {"code": UNAUTHENTICATED}}]});
-    (
-        StatusCode::UNAUTHORIZED,
-        [(header::WWW_AUTHENTICATE, "Bearer")],
-        axum::Json(body),
-    )
-        .into_response()
+    let mut out = ErrorCode::Unauthenticated.response(message);
+    (out.headers_mut()).insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    out
 }
 
 fn accepts(headers: &HeaderMap, kind: &str) -> bool {
@@ -223,35 +214,31 @@ fn accepts(headers: &HeaderMap, kind: &str) -> bool {
         .any(|v| v.split(',').any(|part| part.trim().starts_with(kind)))
 }
 
-fn has_code(errors: &[ServerError], code: &str) -> bool {
+fn has_code(errors: &[ServerError], code: ErrorCode) -> bool {
     with_code(errors, code).is_some()
 }
 
 /// The first error carrying `code`.
-fn with_code<'a>(errors: &'a [ServerError], code: &str) -> Option<&'a ServerError> {
+fn with_code(errors: &[ServerError], code: ErrorCode) -> Option<&ServerError> {
     errors.iter().find(|e| {
         e.extensions
             .as_ref()
             .and_then(|x| x.get("code"))
-            .is_some_and(|c| *c == async_graphql::Value::from(code))
+            .is_some_and(|c| *c == async_graphql::Value::from(code.as_str()))
     })
 }
 
 /// A body over the limit (`SKILLGRAPH_MAX_BODY_BYTES`) is 413; an unreadable one 400.
 fn rejected_body(e: BytesRejection) -> Response {
-    let status = e.status();
-    let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
-        PAYLOAD_TOO_LARGE
+    let code = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ErrorCode::PayloadTooLarge
     } else {
-        BAD_REQUEST
+        ErrorCode::BadRequest
     };
-    let body = json!({"errors": [{"message": e.body_text(), "extensions": {"code": code}}]});
-    (status, axum::Json(body)).into_response()
+    code.response(e.body_text())
 }
 
 /// A request that is not GraphQL at all: 400, still as a GraphQL error with a code.
 pub fn bad_request(message: impl Into<String>) -> Response {
-    let body =
-        json!({"errors": [{"message": message.into(), "extensions": {"code": BAD_REQUEST}}]});
-    (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+    ErrorCode::BadRequest.response(message)
 }

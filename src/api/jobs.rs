@@ -5,7 +5,7 @@ use futures::{Stream, StreamExt};
 use super::actions::StartError;
 use super::auth::{self, Role};
 use super::caller_limits::ConnectionSubscriptions;
-use super::errors::{bad_input, coded, db, not_found};
+use super::errors::{bad_input, coded, db, not_found, ErrorCode};
 use super::node;
 use super::pagination::{connection_cost, edges, keyset, Edge, PageInfo, COUNT_COST};
 use super::skills::state;
@@ -129,7 +129,7 @@ impl JobMutation {
             .ok_or_else(|| not_found(format!("no job named {job_name}")))?;
         if who.role != Role::Admin && who.name != job.created_by {
             return Err(coded(
-                auth::FORBIDDEN,
+                ErrorCode::Forbidden,
                 format!("{} may cancel its own jobs only", who.name),
             ));
         }
@@ -142,7 +142,7 @@ impl JobMutation {
             Ok(job) => Ok(job),
             Err(CancelError::NotFound(n)) => Err(not_found(format!("no job named {n}"))),
             Err(e @ CancelError::AlreadyEnded(..)) => {
-                Err(coded("JOB_ALREADY_ENDED", e.to_string()))
+                Err(coded(ErrorCode::JobAlreadyEnded, e.to_string()))
             }
             Err(CancelError::Graph(e)) => Err(db(e)),
         }

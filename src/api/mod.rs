@@ -202,14 +202,11 @@ async fn refuse_foreign_hosts(
             );
             let message = cross_site::HOST_MESSAGE;
             let path = req.uri().path();
-            let body = if path.starts_with("/skill-service/") || path.starts_with("/integrations/")
-            {
-                serde_json::json!({"success": false, "message": message})
-            } else {
-                serde_json::json!({"errors": [{"message": message,
-                    "extensions": {"code": errors::FORBIDDEN_HOST}}]})
-            };
-            return (StatusCode::FORBIDDEN, Json(body)).into_response();
+            if path.starts_with("/skill-service/") || path.starts_with("/integrations/") {
+                let body = serde_json::json!({"success": false, "message": message});
+                return (StatusCode::FORBIDDEN, Json(body)).into_response();
+            }
+            return errors::ErrorCode::ForbiddenHost.response(message);
         }
     }
     next.run(req).await

@@ -84,7 +84,7 @@ impl Keyed for Job {
 
 /// The page `first` and `after` ask for, fetching one item more than `first` (the extra one
 /// only says that another page follows). Out-of-range or malformed values are
-/// `BAD_USER_INPUT`, never a wrap or a panic.
+/// `ErrorCode::BadUserInput`, never a wrap or a panic.
 pub fn keyset(first: i32, after: Option<&str>, max: usize) -> Result<PageAt> {
     if first < 0 {
         return Err(bad_input("first must not be negative"));

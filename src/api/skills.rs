@@ -4,7 +4,7 @@ use async_graphql::{
     ComplexObject, Context, InputObject, Object, ObjectType, Result, SimpleObject, ID,
 };
 
-use super::errors::{coded, db, db_ref, INTERNAL_SERVER_ERROR};
+use super::errors::{coded, db, db_ref, ErrorCode};
 use super::loaders::Loaders;
 use super::node;
 use super::pagination::{
@@ -514,12 +514,12 @@ fn nested_bound(ctx: &Context<'_>, first: i32) -> Result<usize> {
 
 pub(super) fn state<'a>(ctx: &Context<'a>) -> Result<&'a AppState> {
     ctx.data::<AppState>()
-        .map_err(|_| coded(INTERNAL_SERVER_ERROR, "application state missing"))
+        .map_err(|_| coded(ErrorCode::InternalServerError, "application state missing"))
 }
 
 fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders> {
     ctx.data::<Loaders>()
-        .map_err(|_| coded(INTERNAL_SERVER_ERROR, "data loaders missing"))
+        .map_err(|_| coded(ErrorCode::InternalServerError, "data loaders missing"))
 }
 
 async fn load<L>(loader: &DataLoader<L>, uuid: &str) -> Result<L::Value>

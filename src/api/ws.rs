@@ -10,7 +10,8 @@ use futures::{stream, SinkExt, StreamExt};
 use serde_json::{json, Value};
 
 use super::caller_limits::ConnectionSubscriptions;
-use super::errors::{GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED};
+use super::errors::ErrorCode;
+
 use super::{loaders, AppSchema, AppState, SOCKET_GRACE};
 
 pub async fn serve(
@@ -108,8 +109,13 @@ impl ErrorMessages {
         };
         let payload = &value["payload"];
         let request_error = |e: &Value| {
-            let code = &e["extensions"]["code"];
-            code == GRAPHQL_VALIDATION_FAILED || code == GRAPHQL_PARSE_FAILED
+            let code = e["extensions"]["code"]
+                .as_str()
+                .and_then(|c| c.parse().ok());
+            matches!(
+                code,
+                Some(ErrorCode::GraphqlValidationFailed | ErrorCode::GraphqlParseFailed)
+            )
         };
         let errors = payload["errors"].as_array();
         let rejected = payload["data"].is_null()
@@ -141,8 +147,7 @@ mod tests {
     #[test]
     fn a_rejected_subscription_is_an_error_without_complete() {
         let mut r = ErrorMessages::default();
-        let err =
-            json!({"message": "Unknown field", "extensions": {"code": GRAPHQL_VALIDATION_FAILED}});
+        let err = json!({"message": "Unknown field", "extensions": {"code": ErrorCode::GraphqlValidationFailed}});
         let next = json!({"type": "next", "id": "1", "payload": {"data": null, "errors": [err]}});
         assert_eq!(
             as_json(r.message(text(next))),
