@@ -146,7 +146,7 @@ async fn seed(g: &Graph, n: usize) {
                 from: uri(i),
                 to: uri((i + 1) % n),
                 source: "bench".into(),
-                kind: "aligned".into(),
+                kind: skillgraph::model::AlignmentKind::Aligned,
                 alignment_type: "exact".into(),
                 score: Some(0.5),
             })

@@ -192,3 +192,27 @@ pub struct Progress {
     pub rows_loaded: i64,
     pub rows_rejected: i64,
 }
+
+/// How an alignment (to a skill, an occupation or a credential) was asserted, stored on the
+/// relationship as the lower-case word.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum AlignmentKind {
+    /// Asserted by its source (a publisher's alignment).
+    Aligned,
+    /// Inferred, not asserted.
+    Suggested,
+    /// A credential's requirement (`set_credential_requirements.cypher`).
+    Required,
+}

@@ -361,7 +361,7 @@ async fn seed_rich(app: &TestApp) {
             from: format!("urn:r:{i}"),
             to: "urn:other:x".into(),
             source: "credential_engine".into(),
-            kind: "aligned".into(),
+            kind: skillgraph::model::AlignmentKind::Aligned,
             alignment_type: "exact".into(),
             score: Some(0.9),
         })
@@ -370,7 +370,7 @@ async fn seed_rich(app: &TestApp) {
         from: "urn:r:0".into(),
         to: "urn:r:1".into(),
         source: "embedding".into(),
-        kind: "suggested".into(),
+        kind: skillgraph::model::AlignmentKind::Suggested,
         alignment_type: "minor".into(),
         score: Some(0.42),
     });
@@ -395,7 +395,7 @@ async fn seed_rich(app: &TestApp) {
             name: Some("Software Developers".into()),
             framework: Some("O*NET-SOC".into()),
             source: "credential_engine".into(),
-            kind: "aligned".into(),
+            kind: skillgraph::model::AlignmentKind::Aligned,
             score: None,
         })
         .collect();
@@ -610,7 +610,7 @@ async fn pruning_removes_only_edges_the_source_no_longer_asserts() {
         from: "urn:r:1".into(),
         to: "urn:other:x".into(),
         source: "credential_engine".into(),
-        kind: "aligned".into(),
+        kind: skillgraph::model::AlignmentKind::Aligned,
         alignment_type: "exact".into(),
         score: None,
     }];

@@ -18,7 +18,7 @@ use super::auth::{Identity, Role};
 use super::{seed_skill, Http};
 use crate::ingest::file_load::s3::AwsCredentials;
 use crate::ingest::file_load::{EntityType, FileLoadRequest, LoadMethod};
-use crate::jobs::model::{Job, JobSpec, JobStatus, JobType};
+use crate::jobs::model::{Job, JobSpec, JobStatus};
 
 pub fn routes() -> Router<Http> {
     Router::new()
@@ -359,32 +359,35 @@ async fn get_file_load_task(
         Ok(p) => p,
         Err(e) => return bad_path(e),
     };
-    match http.state.visible_job(&caller.0, &task_id).await {
-        Err(e) => unavailable(e),
-        Ok(Some(job)) if job.job_type() == JobType::FileLoad => {
-            let p = &job.progress;
-            let input = job.spec.input_json();
-            ok(
-                "Successfully fetched the file load task",
-                json!({
-                    "task_id": job.name,
-                    "status": seed_status(job.status),
-                    "entity_type": input["entity_type"],
-                    "method": input["method"],
-                    "uri": input["uri"],
-                    "created_time": seed_time(&job.created_time),
-                    "last_modified_time": seed_time(&job.last_modified_time),
-                    "rows_read": p.rows_read,
-                    "rows_loaded": p.rows_loaded,
-                    "rows_rejected": p.rows_rejected,
-                    "message": job.message,
-                    "errors": job.errors,
-                }),
-            )
-        }
-        Ok(_) => fail(
+    let job = match http.state.visible_job(&caller.0, &task_id).await {
+        Err(e) => return unavailable(e),
+        Ok(job) => job,
+    };
+    let Some((job, input)) = job.as_ref().and_then(|j| match &j.spec {
+        JobSpec::FileLoad(input) => Some((j, input)),
+        _ => None,
+    }) else {
+        return fail(
             StatusCode::NOT_FOUND,
             format!("no file load task '{task_id}'"),
-        ),
-    }
+        );
+    };
+    let p = &job.progress;
+    ok(
+        "Successfully fetched the file load task",
+        json!({
+            "task_id": job.name,
+            "status": seed_status(job.status),
+            "entity_type": input.entity_type,
+            "method": input.method,
+            "uri": input.uri,
+            "created_time": seed_time(&job.created_time),
+            "last_modified_time": seed_time(&job.last_modified_time),
+            "rows_read": p.rows_read,
+            "rows_loaded": p.rows_loaded,
+            "rows_rejected": p.rows_rejected,
+            "message": job.message,
+            "errors": job.errors,
+        }),
+    )
 }

@@ -14,7 +14,7 @@ use super::pagination::{
 use super::AppState;
 use crate::graph::skills::{self, AlignmentEdge, SkillFilter};
 use crate::graph::GraphError;
-use crate::model::{Credential, Framework, Occupation, Skill};
+use crate::model::{AlignmentKind, Credential, Framework, Occupation, Skill};
 
 /// A classification of the skill, e.g. its CTDL type.
 #[derive(SimpleObject)]
@@ -140,7 +140,7 @@ impl SourceAlignment {
                     groups.len() - 1
                 }
             };
-            let suggested = edge.kind.as_deref() == Some("suggested");
+            let suggested = edge.kind == Some(AlignmentKind::Suggested);
             let item = AlignedSkill::new(from, edge, node);
             if suggested {
                 groups[idx].suggested.push(item);
@@ -177,7 +177,7 @@ impl AlignedSkill {
             "{from}:{}:{}:{}",
             to.as_str(),
             edge.source.as_deref().unwrap_or_default(),
-            edge.kind.as_deref().unwrap_or_default()
+            edge.kind.map(<&str>::from).unwrap_or_default()
         );
         Self {
             id: node::id(node::Kind::AlignedSkill, &key),

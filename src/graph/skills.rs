@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::cypher::{self, Bound, Record, Statement};
 use super::listing::{fulltext_query, Order, PageAt, TextSearch};
 use super::{Graph, GraphResult};
-use crate::model::{Credential, Framework, Occupation, Skill};
+use crate::model::{AlignmentKind, Credential, Framework, Occupation, Skill};
 
 /// Properties of an alignment relationship (to a skill, occupation or credential).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -16,8 +16,8 @@ use crate::model::{Credential, Framework, Occupation, Skill};
 pub struct AlignmentEdge {
     /// Who asserted the alignment (e.g. `credential_engine`).
     pub source: Option<String>,
-    /// `aligned` (asserted by the source) or `suggested` (inferred).
-    pub kind: Option<String>,
+    /// Asserted, suggested, or required (a credential's).
+    pub kind: Option<AlignmentKind>,
     /// CTDL-ASN strength: exact, major, minor, broad, narrow.
     pub alignment_type: Option<String>,
     pub score: Option<f64>,

@@ -3,7 +3,7 @@ use serde::Serialize;
 
 use super::cypher::{self, Statement};
 use super::{generation, now, param, Graph, GraphResult};
-use crate::model::{CredentialProps, FrameworkProps, SkillProps};
+use crate::model::{AlignmentKind, CredentialProps, FrameworkProps, SkillProps};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FrameworkRow {
@@ -36,7 +36,7 @@ pub struct AlignmentRow {
     pub from: String,
     pub to: String,
     pub source: String,
-    pub kind: String,
+    pub kind: AlignmentKind,
     pub alignment_type: String,
     pub score: Option<f64>,
 }
@@ -48,7 +48,7 @@ pub struct OccupationRow {
     pub name: Option<String>,
     pub framework: Option<String>,
     pub source: String,
-    pub kind: String,
+    pub kind: AlignmentKind,
     pub score: Option<f64>,
 }
 
@@ -65,7 +65,7 @@ pub struct SkillEdges<T> {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct AlignmentEdge {
     pub to: String,
-    pub kind: String,
+    pub kind: AlignmentKind,
     pub alignment_type: String,
     pub score: Option<f64>,
 }
@@ -76,7 +76,7 @@ pub struct OccupationEdge {
     pub code: String,
     pub name: Option<String>,
     pub framework: Option<String>,
-    pub kind: String,
+    pub kind: AlignmentKind,
     pub score: Option<f64>,
 }
 
@@ -115,7 +115,7 @@ impl SkillEdges<AlignmentEdge> {
             |a| &a.from,
             |a| AlignmentEdge {
                 to: a.to.clone(),
-                kind: a.kind.clone(),
+                kind: a.kind,
                 alignment_type: a.alignment_type.clone(),
                 score: a.score,
             },
@@ -134,7 +134,7 @@ impl SkillEdges<OccupationEdge> {
                 code: o.code.clone(),
                 name: o.name.clone(),
                 framework: o.framework.clone(),
-                kind: o.kind.clone(),
+                kind: o.kind,
                 score: o.score,
             },
         )

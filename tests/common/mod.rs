@@ -379,7 +379,7 @@ pub async fn two_alignments_to_one_skill(graph: &Graph, a: &str, b: &str) {
             from: rows[0].uri.clone(),
             to: rows[1].uri.clone(),
             source: source.into(),
-            kind: "aligned".into(),
+            kind: skillgraph::model::AlignmentKind::Aligned,
             alignment_type: alignment_type.into(),
             score: None,
         };

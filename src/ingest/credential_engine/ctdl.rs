@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::graph::writes::{
     AlignmentRow, ChildEdges, CredentialRow, FrameworkRow, OccupationRow, SkillRow,
 };
-use crate::model::{CredentialProps, FrameworkProps, SkillProps};
+use crate::model::{AlignmentKind, CredentialProps, FrameworkProps, SkillProps};
 
 pub const SOURCE: &str = "credential_engine";
 pub const FRAMEWORK_TYPE: &str = "ceasn:CompetencyFramework";
@@ -437,7 +437,7 @@ pub fn map_competencies(
                     from: uri.into(),
                     to,
                     source: SOURCE.into(),
-                    kind: "aligned".into(),
+                    kind: AlignmentKind::Aligned,
                     alignment_type: alignment_type.into(),
                     score: None,
                 });
@@ -484,7 +484,7 @@ fn occupations(c: &Value, uri: &str, lang: &str) -> Vec<OccupationRow> {
                 framework: text(o.get("ceterms:frameworkName"), lang)
                     .or_else(|| uris(o.get("ceterms:framework")).into_iter().next()),
                 source: SOURCE.into(),
-                kind: "aligned".into(),
+                kind: AlignmentKind::Aligned,
                 score: None,
             })
         })
