@@ -5,8 +5,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio_util::sync::CancellationToken;
 
+use super::live::{Live, StopReason};
 use super::model::{JobSpec, JobType, Progress};
-use super::runner::{Live, StopReason};
 use super::{JobFailure, Jobs};
 use crate::graph::jobs::Stored;
 use crate::ingest::credential_engine::{FrameworkError, Importer};
@@ -168,7 +168,7 @@ impl Handler for CredentialEngineImport {
             match self.0.import(uri, report, ctx.cancel()).await {
                 // A skipped framework is in `done` and in the errors, not among those done.
                 Ok(()) => report.add(Counter::FrameworksDone, 1),
-                Err(FrameworkError::Stop(stop)) => return Err(stop.into()),
+                Err(FrameworkError::Stop(stop)) => return Err(stop),
                 Err(FrameworkError::Skip(why)) => {
                     tracing::warn!(%uri, %why, "framework skipped");
                     report.problem(Problem::about(uri, why));
@@ -222,6 +222,5 @@ impl Handler for FileLoad {
                 ctx.cancel(),
             )
             .await
-            .map_err(Into::into)
     }
 }

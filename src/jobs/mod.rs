@@ -3,6 +3,7 @@
 //! on the job node; a job whose lease runs out (its process died) is claimed again elsewhere and
 //! resumes. Cancellation and live updates go through the node too, so they work across replicas.
 pub mod handlers;
+mod live;
 pub mod model;
 mod runner;
 mod watch;
@@ -20,38 +21,12 @@ use crate::graph::jobs::{self as stored, now_ms, JobRecord};
 use crate::graph::listing::PageAt;
 use crate::graph::{now, Graph, GraphError, GraphResult};
 use crate::ingest::file_load::s3::AwsCredentials;
-use crate::ingest::Stop;
 pub use handlers::{Handler, Handlers, RunContext};
 use model::{Job, JobSpec, JobStatus, JobType};
 
-/// Why a job's work ended without success.
-#[derive(Debug, thiserror::Error)]
-pub enum JobFailure {
-    /// It was told to stop (the runner knows why: cancel, shutdown, lost lease).
-    #[error("interrupted")]
-    Interrupted,
-    #[error("{0}")]
-    Failed(String),
-    /// The database could not be reached (after the source's own waiting, if any).
-    #[error("{0}")]
-    Unavailable(String),
-}
-
-impl From<Stop> for JobFailure {
-    fn from(s: Stop) -> Self {
-        match s {
-            Stop::Interrupted => JobFailure::Interrupted,
-            Stop::Failed(why) => JobFailure::Failed(why),
-            Stop::Unavailable(why) => JobFailure::Unavailable(why),
-        }
-    }
-}
-
-impl From<GraphError> for JobFailure {
-    fn from(e: GraphError) -> Self {
-        Stop::from(e).into()
-    }
-}
+/// Why a job's work ended without success: what a source says when it stops (interrupted, and
+/// the runner knows why; failed; or the database unreachable), one type from source to runner.
+pub use crate::ingest::Stop as JobFailure;
 
 /// Which jobs a listing shows: of a type, in a status, created by someone (each optional).
 #[derive(Debug, Clone, Default)]
@@ -226,7 +201,7 @@ impl Jobs {
             Some(JobStatus::Queued) => {
                 self.secrets.lock().unwrap().remove(name);
             }
-            _ => self.interrupt(name, runner::StopReason::Cancelled),
+            _ => self.interrupt(name, live::StopReason::Cancelled),
         }
         Ok(job)
     }
@@ -236,7 +211,7 @@ impl Jobs {
     /// subscriptions send their last state.
     pub async fn shutdown(&self) {
         self.stopping.cancel();
-        let handed_back = self.interrupt_where(runner::StopReason::Handover, |t| {
+        let handed_back = self.interrupt_where(live::StopReason::Handover, |t| {
             t == JobType::CredentialEngineIngestion
         });
         tracing::info!(
@@ -248,7 +223,7 @@ impl Jobs {
             .await
             .is_err()
         {
-            let n = self.interrupt_where(runner::StopReason::Drain, |_| true);
+            let n = self.interrupt_where(live::StopReason::Drain, |_| true);
             tracing::warn!(jobs = n, "drain timeout: stopping the jobs still running");
             let _ = tokio::time::timeout(self.timings.lease, self.tasks.wait()).await;
         }

@@ -10,24 +10,11 @@ use tokio::sync::OwnedSemaphorePermit;
 use tokio_util::sync::CancellationToken;
 
 use super::handlers::RunContext;
-use super::model::{self, Job, JobStatus, JobType};
+use super::live::{Live, StopReason};
+use super::model::{Job, JobStatus, JobType};
 use super::{JobFailure, Jobs, CANCELLED_MESSAGE};
 use crate::graph::jobs::{self as stored, now_ms, JobRecord, JobState, Stored};
 use crate::graph::{now, GraphResult};
-use crate::ingest::{Counter, Problem, Report};
-
-/// Why the runner interrupted a job.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum StopReason {
-    /// `cancelJob`, from any replica.
-    Cancelled,
-    /// This process is shutting down: back to the queue.
-    Handover,
-    /// This process is shutting down and the drain timeout passed.
-    Drain,
-    /// Another process owns the job now: write nothing more.
-    LeaseLost,
-}
 
 /// A job this process runs, as the rest of the process sees it.
 pub(super) struct Running {
@@ -40,37 +27,6 @@ impl Running {
     fn stop(&self, reason: StopReason) {
         self.reason.lock().unwrap().get_or_insert(reason);
         self.cancel.cancel();
-    }
-}
-
-/// The job as it runs: what the handler reports lands here, the heartbeat stores it.
-pub(super) struct Live {
-    pub(super) job: Mutex<Job>,
-    dirty: AtomicBool,
-}
-
-impl Live {
-    pub(super) fn snapshot(&self) -> Job {
-        self.job.lock().unwrap().clone()
-    }
-
-    pub(super) fn change(&self, f: impl FnOnce(&mut Job)) {
-        f(&mut self.job.lock().unwrap());
-        self.dirty.store(true, Ordering::SeqCst);
-    }
-}
-
-impl Report for Live {
-    fn add(&self, counter: Counter, n: i64) {
-        self.change(|j| model::advance(&mut j.progress, counter, n));
-        if n > 0 {
-            let counter: &'static str = counter.into();
-            metrics::counter!("skillgraph_job_progress_total", "counter" => counter)
-                .increment(n as u64);
-        }
-    }
-    fn problem(&self, problem: Problem) {
-        self.change(|j| j.push_error(problem));
     }
 }
 

@@ -1,0 +1,52 @@
+//! A running job as this process holds it: what its handler reports lands in [`Live`], which
+//! the runner's heartbeat stores; [`StopReason`] says why the runner interrupted it. Shared by
+//! the runner and the handlers' context, so neither imports the other.
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use super::model::{self, Job};
+use crate::ingest::{Counter, Problem, Report};
+
+/// Why the runner interrupted a job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum StopReason {
+    /// `cancelJob`, from any replica.
+    Cancelled,
+    /// This process is shutting down: back to the queue.
+    Handover,
+    /// This process is shutting down and the drain timeout passed.
+    Drain,
+    /// Another process owns the job now: write nothing more.
+    LeaseLost,
+}
+
+/// The job as it runs: what the handler reports lands here, the heartbeat stores it.
+pub(super) struct Live {
+    pub(super) job: Mutex<Job>,
+    pub(super) dirty: AtomicBool,
+}
+
+impl Live {
+    pub(super) fn snapshot(&self) -> Job {
+        self.job.lock().unwrap().clone()
+    }
+
+    pub(super) fn change(&self, f: impl FnOnce(&mut Job)) {
+        f(&mut self.job.lock().unwrap());
+        self.dirty.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Report for Live {
+    fn add(&self, counter: Counter, n: i64) {
+        self.change(|j| model::advance(&mut j.progress, counter, n));
+        if n > 0 {
+            let counter: &'static str = counter.into();
+            metrics::counter!("skillgraph_job_progress_total", "counter" => counter)
+                .increment(n as u64);
+        }
+    }
+    fn problem(&self, problem: Problem) {
+        self.change(|j| j.push_error(problem));
+    }
+}
