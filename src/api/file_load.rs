@@ -2,12 +2,12 @@
 use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 
 use super::auth::{self, Role};
+use super::context::state;
 use super::errors::{bad_input, db};
 use super::event_content::SkillEventContent;
 use super::jobs::start_error;
 use super::node;
 use super::pagination::{connection_cost, edges, keyset, page_bounds, Edge, PageInfo, COUNT_COST};
-use super::skills::state;
 use crate::graph::{events, GraphError};
 use crate::ingest::file_load::s3::AwsCredentials;
 use crate::ingest::file_load::{self, FileLoadRequest};

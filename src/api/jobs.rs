@@ -5,10 +5,10 @@ use futures::{Stream, StreamExt};
 use super::actions::StartError;
 use super::auth::{self, Role};
 use super::caller_limits::ConnectionSubscriptions;
+use super::context::state;
 use super::errors::{bad_input, coded, db, not_found, ErrorCode};
 use super::node;
 use super::pagination::{connection_cost, edges, keyset, Edge, PageInfo, COUNT_COST};
-use super::skills::state;
 use crate::jobs::model::{Job, JobStatus, JobType};
 use crate::jobs::{CancelError, JobListing};
 

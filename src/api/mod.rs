@@ -2,6 +2,7 @@
 mod actions;
 pub mod auth;
 pub mod caller_limits;
+mod context;
 mod cross_site;
 mod document_rules;
 pub mod errors;

@@ -5,8 +5,8 @@
 use async_graphql::{Context, Interface, Object, Result, ID};
 
 use super::auth;
+use super::context::state;
 use super::errors::{bad_input, db};
-use super::skills::state;
 use crate::graph::{events, skills};
 use crate::jobs::model::Job;
 use crate::model::{Credential, Employee, Framework, Occupation, Skill, SkillEvent};

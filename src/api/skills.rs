@@ -4,14 +4,13 @@ use async_graphql::{
     ComplexObject, Context, InputObject, Object, ObjectType, Result, SimpleObject, ID,
 };
 
-use super::errors::{coded, db, db_ref, ErrorCode};
-use super::loaders::Loaders;
+use super::context::{loaders, state};
+use super::errors::{db, db_ref};
 use super::node;
 use super::pagination::{
     connection_cost, edges, keyset, list_cost, page_bounds, Edge, PageInfo, COUNT_COST,
     TEXT_FILTER_COST,
 };
-use super::AppState;
 use crate::graph::skills::{self, AlignmentEdge, SkillFilter};
 use crate::graph::GraphError;
 use crate::model::{AlignmentKind, Credential, Framework, Occupation, Skill};
@@ -510,16 +509,6 @@ impl SkillQuery {
 fn nested_bound(ctx: &Context<'_>, first: i32) -> Result<usize> {
     let max = state(ctx)?.config.limits.max_page_size;
     Ok(keyset(first, None, max)?.limit - 1)
-}
-
-pub(super) fn state<'a>(ctx: &Context<'a>) -> Result<&'a AppState> {
-    ctx.data::<AppState>()
-        .map_err(|_| coded(ErrorCode::InternalServerError, "application state missing"))
-}
-
-fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders> {
-    ctx.data::<Loaders>()
-        .map_err(|_| coded(ErrorCode::InternalServerError, "data loaders missing"))
 }
 
 async fn load<L>(loader: &DataLoader<L>, uuid: &str) -> Result<L::Value>
