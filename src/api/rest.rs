@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::actions::StartError;
@@ -67,21 +67,12 @@ impl FromRequestParts<Http> for Caller {
 
 impl Caller {
     /// The caller if it has at least `role`; a 403 otherwise.
-    fn at_least(&self, role: Role) -> Result<&Identity, Forbidden> {
+    fn at_least(&self, role: Role) -> Result<&Identity, RestError> {
         if self.0.role < role {
             let why = format!("{} may not do this: it needs the {role} role", self.0.name);
-            return Err(Forbidden(why));
+            return Err(RestError::new(StatusCode::FORBIDDEN, why));
         }
         Ok(&self.0)
-    }
-}
-
-/// A caller without the role an action needs (403).
-struct Forbidden(String);
-
-impl IntoResponse for Forbidden {
-    fn into_response(self) -> Response {
-        fail(StatusCode::FORBIDDEN, self.0)
     }
 }
 
@@ -89,12 +80,53 @@ fn ok(message: &str, data: Value) -> Response {
     Json(json!({"success": true, "message": message, "data": data})).into_response()
 }
 
+/// Every REST refusal: its status, and the seed API's body `{"success": false, "message"}`.
+#[derive(Debug)]
+struct RestError {
+    status: StatusCode,
+    message: String,
+    /// Seconds, for a refusal by a rate (`Retry-After`).
+    retry_after: Option<u64>,
+}
+
+/// The body of a [`RestError`].
+#[derive(Serialize)]
+struct Refusal<'a> {
+    success: bool,
+    message: &'a str,
+}
+
+impl RestError {
+    fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// A request the service understood but cannot take (422), with what is wrong.
+    fn invalid(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+    }
+}
+
+impl IntoResponse for RestError {
+    fn into_response(self) -> Response {
+        let body = Refusal {
+            success: false,
+            message: &self.message,
+        };
+        let mut out = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            out.headers_mut().insert(header::RETRY_AFTER, secs.into());
+        }
+        out
+    }
+}
+
 fn fail(status: StatusCode, message: impl Into<String>) -> Response {
-    (
-        status,
-        Json(json!({"success": false, "message": message.into()})),
-    )
-        .into_response()
+    RestError::new(status, message).into_response()
 }
 
 /// A path that does not decode (`%ff`, say): 400 in the seed's shape, not axum's plain text.
@@ -103,16 +135,7 @@ fn bad_path(e: PathRejection) -> Response {
 }
 
 fn invalid(message: impl Into<String>) -> Response {
-    fail(StatusCode::UNPROCESSABLE_ENTITY, message)
-}
-
-/// A request the service understood but cannot take (422), with what is wrong.
-struct Invalid(String);
-
-impl IntoResponse for Invalid {
-    fn into_response(self) -> Response {
-        invalid(self.0)
-    }
+    RestError::invalid(message).into_response()
 }
 
 fn unavailable(e: impl std::fmt::Display) -> Response {
@@ -126,23 +149,22 @@ fn unavailable(e: impl std::fmt::Display) -> Response {
 fn start_failed(e: StartError) -> Response {
     match e {
         StartError::BadInput(msg) => invalid(msg),
-        StartError::Limited(e) => {
-            let mut out = fail(StatusCode::TOO_MANY_REQUESTS, e.to_string());
-            out.headers_mut()
-                .insert(header::RETRY_AFTER, e.retry_after_secs().into());
-            out
+        StartError::Limited(e) => RestError {
+            retry_after: Some(e.retry_after_secs()),
+            ..RestError::new(StatusCode::TOO_MANY_REQUESTS, e.to_string())
         }
+        .into_response(),
         StartError::Graph(e) => unavailable(e),
     }
 }
 
 /// A JSON body decoded into `T`, or a message naming the field that is wrong (answered as 422).
-fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, Invalid> {
+fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, RestError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        Invalid(if inner.is_syntax() || inner.is_eof() {
+        RestError::invalid(if inner.is_syntax() || inner.is_eof() {
             format!("request body is not valid JSON: {inner}")
         } else if path == "." {
             format!("request body: {inner}")

@@ -17,8 +17,9 @@ use crate::ingest::{report, Counter, Problem, Report};
 #[async_trait::async_trait]
 pub trait Handler: Send + Sync + 'static {
     async fn run(&self, ctx: &RunContext) -> Result<(), JobFailure>;
-    /// Whether running it again goes on from its last checkpoint (so the runner may wait out a
-    /// database outage and run it again rather than fail it).
+    /// Whether running it again goes on from its last checkpoint: the runner then hands it back
+    /// to the queue at shutdown (rather than letting it drain), and waits out a database outage
+    /// and runs it again (rather than failing it).
     fn resumes(&self) -> bool {
         false
     }

@@ -206,17 +206,18 @@ impl Jobs {
         Ok(job)
     }
 
-    /// Stops claiming, hands running imports back to the queue (another replica, or this one
-    /// restarted, resumes them), gives file loads the drain timeout to finish, then lets
-    /// subscriptions send their last state.
+    /// Stops claiming, hands running jobs that resume from a checkpoint back to the queue
+    /// (another replica, or this one restarted, resumes them; each handler says whether it
+    /// does), gives the others the drain timeout to finish, then lets subscriptions send their
+    /// last state.
     pub async fn shutdown(&self) {
         self.stopping.cancel();
         let handed_back = self.interrupt_where(live::StopReason::Handover, |t| {
-            t == JobType::CredentialEngineIngestion
+            self.handlers.for_type(t).resumes()
         });
         tracing::info!(
             jobs = handed_back,
-            "shutting down: imports handed back to the queue"
+            "shutting down: resumable jobs handed back to the queue"
         );
         self.tasks.close();
         if tokio::time::timeout(self.timings.drain, self.tasks.wait())
