@@ -1,18 +1,18 @@
-//! One handler per kind of job: it turns the job's persisted input into calls to a source, and
-//! says what to checkpoint. Handlers see a [`RunContext`], never the job node.
+//! What a kind of job implements ([`Handler`]): it turns the job's persisted input into calls to
+//! a source, and says what to checkpoint. Handlers see a [`RunContext`], never the job node. The
+//! kinds are in files of their own (`credential_engine_import`, `file_load`), registered in
+//! `registry`.
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use tokio_util::sync::CancellationToken;
 
 use super::live::{Live, StopReason};
-use super::model::{JobSpec, JobType, Progress};
+use super::model::{JobSpec, Progress};
 use super::{JobFailure, Jobs};
 use crate::graph::jobs::Stored;
-use crate::ingest::credential_engine::{FrameworkError, Importer};
-use crate::ingest::file_load::s3::{AwsCredentials, S3Location};
-use crate::ingest::file_load::FileLoader;
-use crate::ingest::{report, Counter, Problem, Report};
+use crate::ingest::file_load::s3::AwsCredentials;
+use crate::ingest::Report;
 
 #[async_trait::async_trait]
 pub trait Handler: Send + Sync + 'static {
@@ -22,29 +22,6 @@ pub trait Handler: Send + Sync + 'static {
     /// and runs it again (rather than failing it).
     fn resumes(&self) -> bool {
         false
-    }
-}
-
-/// The handler of each kind of job.
-#[derive(Clone)]
-pub struct Handlers {
-    pub credential_engine: Arc<dyn Handler>,
-    pub file_load: Arc<dyn Handler>,
-}
-
-impl Handlers {
-    pub fn new(importer: Importer, loader: FileLoader) -> Self {
-        Self {
-            credential_engine: Arc::new(CredentialEngineImport(importer)),
-            file_load: Arc::new(FileLoad(loader)),
-        }
-    }
-
-    pub(super) fn for_type(&self, t: JobType) -> Arc<dyn Handler> {
-        match t {
-            JobType::CredentialEngineIngestion => self.credential_engine.clone(),
-            JobType::FileLoad => self.file_load.clone(),
-        }
     }
 }
 
@@ -137,91 +114,5 @@ impl RunContext {
                 Err(JobFailure::Interrupted)
             }
         }
-    }
-}
-
-/// Imports each framework in turn, checkpointing after each; a resumed import skips the
-/// frameworks already done. A framework that cannot be fetched is reported and skipped; the
-/// job fails only if none could be imported.
-pub struct CredentialEngineImport(pub Importer);
-
-#[async_trait::async_trait]
-impl Handler for CredentialEngineImport {
-    async fn run(&self, ctx: &RunContext) -> Result<(), JobFailure> {
-        let JobSpec::CredentialEngine(input) = ctx.spec() else {
-            return Err(JobFailure::Failed("not a Credential Engine import".into()));
-        };
-        ctx.rewind_to_checkpoint();
-        let done = ctx.done();
-        let report = ctx.report();
-        if ctx.progress().frameworks_total == 0 {
-            report.add(
-                Counter::FrameworksTotal,
-                input.competency_frameworks.len() as i64,
-            );
-        }
-        for uri in input
-            .competency_frameworks
-            .iter()
-            .filter(|u| !done.contains(*u))
-        {
-            report::checkpoint(ctx.cancel())?;
-            match self.0.import(uri, report, ctx.cancel()).await {
-                // A skipped framework is in `done` and in the errors, not among those done.
-                Ok(()) => report.add(Counter::FrameworksDone, 1),
-                Err(FrameworkError::Stop(stop)) => return Err(stop),
-                Err(FrameworkError::Skip(why)) => {
-                    tracing::warn!(%uri, %why, "framework skipped");
-                    report.problem(Problem::about(uri, why));
-                }
-            }
-            ctx.mark_done(uri).await?;
-        }
-        if ctx.progress().frameworks_done == 0 {
-            return Err(JobFailure::Failed(
-                "no framework could be imported; see errors".into(),
-            ));
-        }
-        Ok(())
-    }
-
-    fn resumes(&self) -> bool {
-        true
-    }
-}
-
-/// Streams the file with the credentials the job was submitted with. Those never leave this
-/// process's memory, so a file load cut short by a crash cannot resume elsewhere: it fails,
-/// saying how far it got.
-pub struct FileLoad(pub FileLoader);
-
-#[async_trait::async_trait]
-impl Handler for FileLoad {
-    async fn run(&self, ctx: &RunContext) -> Result<(), JobFailure> {
-        let JobSpec::FileLoad(input) = ctx.spec() else {
-            return Err(JobFailure::Failed("not a file load".into()));
-        };
-        // Cancelled while its process was going away: that is the answer, not the lost secrets.
-        report::checkpoint(ctx.cancel())?;
-        let Some(credentials) = ctx.take_credentials() else {
-            let rows = ctx.progress().rows_loaded;
-            return Err(JobFailure::Failed(format!(
-                "interrupted: the process that accepted this file load stopped; {rows} rows were committed \
-                 before it did. Credentials are never stored, so the load cannot resume: submitting the \
-                 same task again is safe (rows are upserted by external_id)"
-            )));
-        };
-        let location =
-            S3Location::parse(&input.uri).map_err(|e| JobFailure::Failed(e.to_string()))?;
-        self.0
-            .run(
-                &ctx.job_name(),
-                input.entity_type,
-                &location,
-                &credentials,
-                ctx.report(),
-                ctx.cancel(),
-            )
-            .await
     }
 }

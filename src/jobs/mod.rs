@@ -2,9 +2,12 @@
 //! a job atomically, holds a lease it renews while it works, and stores progress and checkpoints
 //! on the job node; a job whose lease runs out (its process died) is claimed again elsewhere and
 //! resumes. Cancellation and live updates go through the node too, so they work across replicas.
+mod credential_engine_import;
+mod file_load;
 pub mod handlers;
 mod live;
 pub mod model;
+mod registry;
 mod runner;
 mod watch;
 
@@ -21,8 +24,9 @@ use crate::graph::jobs::{self as stored, now_ms, JobRecord};
 use crate::graph::listing::PageAt;
 use crate::graph::{now, Graph, GraphError, GraphResult};
 use crate::ingest::file_load::s3::AwsCredentials;
-pub use handlers::{Handler, Handlers, RunContext};
+pub use handlers::{Handler, RunContext};
 use model::{Job, JobSpec, JobStatus, JobType};
+pub use registry::Handlers;
 
 /// Why a job's work ended without success: what a source says when it stops (interrupted, and
 /// the runner knows why; failed; or the database unreachable), one type from source to runner.
