@@ -22,14 +22,14 @@ use super::errors::{coded, server_error, ErrorCode};
 use super::AppState;
 use crate::config::Limits;
 
-/// A caller or a connection holds as many subscriptions as it may; it must end one first.
-
+/// Why a caller's operation was refused by a limit.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum Limited {
     #[error("{what} rate limit reached; try again in {} ms", .wait.as_millis())]
     Rate { what: &'static str, wait: Duration },
     #[error("{0} operations of this caller are already running; try again shortly")]
     Busy(usize),
+    /// A caller or a connection holds as many subscriptions as it may; it must end one first.
     #[error("this {per} already has {max} subscriptions open; end one before starting another")]
     Subscriptions { per: &'static str, max: usize },
 }
@@ -43,21 +43,33 @@ impl Limited {
         }
     }
 
-    /// As a resolver's error.
-    pub fn to_error(&self) -> async_graphql::Error {
-        if let Limited::Subscriptions { .. } = self {
-            return coded(ErrorCode::TooManySubscriptions, self.to_string());
+    /// The code it is answered with: waiting helps a rate or a busy caller (`retryAfter`),
+    /// not one holding all its subscriptions.
+    fn code(&self) -> ErrorCode {
+        match self {
+            Limited::Rate { .. } | Limited::Busy(_) => ErrorCode::RateLimited,
+            Limited::Subscriptions { .. } => ErrorCode::TooManySubscriptions,
         }
-        let secs = self.retry_after_secs();
-        coded(ErrorCode::RateLimited, self.to_string())
-            .extend_with(|_, e| e.set("retryAfter", secs))
     }
 
+    /// As a resolver's error.
+    pub fn to_error(&self) -> async_graphql::Error {
+        let (code, secs) = (self.code(), self.retry_after_secs());
+        coded(code, self.to_string()).extend_with(|_, e| {
+            if code == ErrorCode::RateLimited {
+                e.set("retryAfter", secs)
+            }
+        })
+    }
+
+    /// As an error of the whole request.
     pub fn to_server_error(&self) -> ServerError {
-        let mut e = server_error(ErrorCode::RateLimited, self.to_string());
-        e.extensions
-            .get_or_insert_with(Default::default)
-            .set("retryAfter", self.retry_after_secs());
+        let mut e = server_error(self.code(), self.to_string());
+        if self.code() == ErrorCode::RateLimited {
+            e.extensions
+                .get_or_insert_with(Default::default)
+                .set("retryAfter", self.retry_after_secs());
+        }
         e
     }
 }
