@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 
-use crate::graph::skills::{self, AlignmentEdge};
+use crate::graph::skills;
 use crate::graph::{Graph, GraphError};
+use crate::model::AlignmentEdge;
 use crate::model::{Credential, Framework, Occupation, Skill};
 
 macro_rules! batch_loader {

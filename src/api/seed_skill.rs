@@ -5,11 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::skills::{AlignedSkill, Occupations, SourceAlignment};
 use crate::graph::listing::PageAt;
 use crate::graph::skills::{self, SkillFilter};
 use crate::graph::{Graph, GraphResult};
-use crate::model::Skill;
+use crate::model::{by_source, AlignmentEdge, OccupationGroup, Occupations, Skill};
 
 #[derive(Serialize)]
 pub struct SeedSkill {
@@ -92,13 +91,13 @@ fn add(groups: &mut BySource, source: Option<String>, item: SeedItem) {
     groups.entry(source).or_default().aligned.push(item);
 }
 
-fn seed_items(items: Vec<AlignedSkill>) -> Vec<SeedItem> {
+fn seed_items(items: Vec<(AlignmentEdge, Skill)>) -> Vec<SeedItem> {
     items
         .into_iter()
-        .map(|a| SeedItem {
-            id: a.uuid.to_string(),
-            name: a.name,
-            score: a.score,
+        .map(|(edge, skill)| SeedItem {
+            id: skill.stored.uuid.to_string(),
+            name: skill.props.name,
+            score: edge.score,
         })
         .collect()
 }
@@ -122,7 +121,7 @@ pub async fn page(graph: &Graph, at: &PageAt) -> GraphResult<Vec<SeedSkill>> {
             let uuid = skill.stored.uuid.as_str();
             let parents = parents.remove(uuid).unwrap_or_default();
             let mut skill_alignment = BySource::new();
-            for group in SourceAlignment::group(uuid, alignments.remove(uuid).unwrap_or_default()) {
+            for group in by_source(alignments.remove(uuid).unwrap_or_default()) {
                 skill_alignment.insert(
                     group.source,
                     Aligned {
@@ -178,9 +177,8 @@ fn seed_skill(
     certifications: Vec<Option<String>>,
     groups: Occupations,
 ) -> SeedSkill {
-    let codes = |list: &[super::skills::OccupationGroup]| -> Vec<String> {
-        list.iter().map(|g| g.code.clone()).collect()
-    };
+    let codes =
+        |list: &[OccupationGroup]| -> Vec<String> { list.iter().map(|g| g.code.clone()).collect() };
     let p = skill.props;
     SeedSkill {
         name: p.name.unwrap_or_default(),

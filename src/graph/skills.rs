@@ -3,25 +3,11 @@
 use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
 use super::cypher::{self, Bound, Record, Statement};
 use super::listing::{fulltext_query, Order, PageAt, TextSearch};
 use super::{Graph, GraphResult};
-use crate::model::{AlignmentKind, Credential, Framework, Occupation, Skill};
-
-/// Properties of an alignment relationship (to a skill, occupation or credential).
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(default)]
-pub struct AlignmentEdge {
-    /// Who asserted the alignment (e.g. `credential_engine`).
-    pub source: Option<String>,
-    /// Asserted, suggested, or required (a credential's).
-    pub kind: Option<AlignmentKind>,
-    /// CTDL-ASN strength: exact, major, minor, broad, narrow.
-    pub alignment_type: Option<String>,
-    pub score: Option<f64>,
-}
+use crate::model::{AlignmentEdge, Credential, Framework, Occupation, Skill};
 
 /// Filter of the skill listings; every part is optional.
 #[derive(Debug, Clone, Default)]

@@ -1,8 +1,14 @@
 //! The records of the skill graph, each concept written once: `graph/` reads and writes them,
 //! `ingest/` produces them, `api/` serves them. The GraphQL derives live here so that a field is
 //! declared in one place; the nested, database-backed fields are `ComplexObject`s in `api/`.
+mod alignments;
+mod occupations;
+
 use async_graphql::{SimpleObject, ID};
 use serde::{Deserialize, Serialize};
+
+pub use alignments::{by_source, AlignmentEdge, AlignmentKind, SourceGroup};
+pub use occupations::{OccupationGroup, Occupations};
 
 /// What a source asserts about a skill: the properties an import writes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
@@ -191,28 +197,4 @@ pub struct Progress {
     pub rows_read: i64,
     pub rows_loaded: i64,
     pub rows_rejected: i64,
-}
-
-/// How an alignment (to a skill, an occupation or a credential) was asserted, stored on the
-/// relationship as the lower-case word.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum AlignmentKind {
-    /// Asserted by its source (a publisher's alignment).
-    Aligned,
-    /// Inferred, not asserted.
-    Suggested,
-    /// A credential's requirement (`set_credential_requirements.cypher`).
-    Required,
 }
