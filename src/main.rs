@@ -127,7 +127,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let client = Client::new(client);
             let job = client.import_credential_engine(&uris).await?;
-            finish(client::follow_job(&client, &job).await?)?;
+            finish(client.follow_job(&job).await?)?;
         }
         Command::Load(args) => {
             let credentials = client::aws_credentials(args.profile.as_deref()).await?;
@@ -135,7 +135,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let job = client
                 .load(&args.uri, &args.entity_type, credentials)
                 .await?;
-            finish(client::follow_job(&client, &job).await?)?;
+            finish(client.follow_job(&job).await?)?;
         }
         Command::Jobs { client, first } => {
             client::print_jobs(&Client::new(client).jobs(first).await?)

@@ -53,7 +53,8 @@ pub async fn prepare_with(
         allowlist: Arc::new(HostAllowlist::new(&config.ingest.ce_allowed_hosts)),
         sockets: TaskTracker::new(),
         caller_limits: Arc::new(CallerLimits::new(&config.limits)),
-        read_cache: crate::api::read_cache::ReadCache::new(&config.cache).map(Arc::new),
+        read_cache: crate::api::graphql::extensions::read_cache::ReadCache::new(&config.cache)
+            .map(Arc::new),
         jobs,
         graph,
         config: Arc::new(config),

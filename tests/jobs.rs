@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use common::{ce_server, s3, TestApp};
 use serde_json::json;
-use skillgraph::jobs::model::JobSpec;
+use skillgraph::jobs::model::{JobSpec, JobType};
 use skillgraph::jobs::{Handler, JobFailure, RunContext};
 
 const FIELDS: &str = "name status message finished attempts runner startedTime finishedTime
@@ -57,6 +57,10 @@ struct PanicsOnRequest(Arc<dyn Handler>);
 
 #[async_trait::async_trait]
 impl Handler for PanicsOnRequest {
+    fn job_type(&self) -> JobType {
+        self.0.job_type()
+    }
+
     async fn run(&self, ctx: &RunContext) -> Result<(), JobFailure> {
         if let JobSpec::CredentialEngine(i) = ctx.spec() {
             if i.competency_frameworks
@@ -78,7 +82,9 @@ async fn a_panicking_job_fails_with_the_panic_message_and_the_runner_goes_on() {
     registry_config(&mut config);
     config.jobs.concurrency = 1;
     let app = TestApp::start_on_with(config, |h| {
-        h.credential_engine = Arc::new(PanicsOnRequest(h.credential_engine.clone()))
+        h.wrap(JobType::CredentialEngineIngestion, |inner| {
+            Arc::new(PanicsOnRequest(inner))
+        })
     })
     .await;
     let bad = import(&app, &[reg.uri("/panic")]).await;

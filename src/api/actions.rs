@@ -2,7 +2,7 @@
 //! implemented once, here.
 use super::auth::Identity;
 use super::caller_limits::Limited;
-use super::AppState;
+use super::state::AppState;
 use crate::graph::GraphError;
 use crate::ingest::credential_engine::{self, ImportInput};
 use crate::ingest::file_load::FileLoadRequest;

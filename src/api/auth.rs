@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context as _};
-use async_graphql::Context;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
 use secrecy::ExposeSecret;
@@ -14,7 +13,6 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use tokio::sync::RwLock;
 
-use super::errors::{coded, ErrorCode};
 use crate::config::AuthConfig;
 
 /// What a caller may do; each role may do what the ones before it may.
@@ -282,22 +280,11 @@ impl Jwt {
     }
 }
 
-/// The caller of the current GraphQL request.
-pub fn caller<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Identity> {
-    ctx.data::<Identity>()
-        .map_err(|_| coded(ErrorCode::Unauthenticated, "credentials required"))
-}
-
-/// The caller, if it has at least `role`; `ErrorCode::Forbidden` otherwise.
-pub fn require<'a>(ctx: &Context<'a>, role: Role) -> async_graphql::Result<&'a Identity> {
-    let who = caller(ctx)?;
-    if who.role < role {
-        return Err(coded(
-            ErrorCode::Forbidden,
-            format!("{} may not do this: it needs the {role} role", who.name),
-        ));
-    }
-    Ok(who)
+/// The credentials a request carries, if any (`Authorization: Bearer ...`).
+pub fn authorization(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
 }
 
 #[cfg(test)]

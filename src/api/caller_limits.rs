@@ -9,17 +9,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextValidation,
-};
-use async_graphql::{ErrorExtensions, Response, ServerError, ValidationResult};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::auth::Identity;
-use super::errors::{coded, server_error, ErrorCode};
-use super::AppState;
+use super::errors::ErrorCode;
 use crate::config::Limits;
 
 /// Why a caller's operation was refused by a limit.
@@ -45,32 +39,11 @@ impl Limited {
 
     /// The code it is answered with: waiting helps a rate or a busy caller (`retryAfter`),
     /// not one holding all its subscriptions.
-    fn code(&self) -> ErrorCode {
+    pub fn code(&self) -> ErrorCode {
         match self {
             Limited::Rate { .. } | Limited::Busy(_) => ErrorCode::RateLimited,
             Limited::Subscriptions { .. } => ErrorCode::TooManySubscriptions,
         }
-    }
-
-    /// As a resolver's error.
-    pub fn to_error(&self) -> async_graphql::Error {
-        let (code, secs) = (self.code(), self.retry_after_secs());
-        coded(code, self.to_string()).extend_with(|_, e| {
-            if code == ErrorCode::RateLimited {
-                e.set("retryAfter", secs)
-            }
-        })
-    }
-
-    /// As an error of the whole request.
-    pub fn to_server_error(&self) -> ServerError {
-        let mut e = server_error(self.code(), self.to_string());
-        if self.code() == ErrorCode::RateLimited {
-            e.extensions
-                .get_or_insert_with(Default::default)
-                .set("retryAfter", self.retry_after_secs());
-        }
-        e
     }
 }
 
@@ -219,54 +192,6 @@ impl ConnectionSubscriptions {
                 per: "connection",
                 max: self.max,
             })
-    }
-}
-
-/// Applies the limits to every GraphQL operation: cost once validated, a slot while it runs.
-pub struct CallerLimitsExtension;
-
-impl ExtensionFactory for CallerLimitsExtension {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(CallerLimitsExtension)
-    }
-}
-
-fn caller_and_limits<'a>(ctx: &'a ExtensionContext<'_>) -> Option<(&'a str, &'a CallerLimits)> {
-    let who = ctx.data_opt::<Identity>()?;
-    let state = ctx.data_opt::<AppState>()?;
-    Some((&who.name, &state.caller_limits))
-}
-
-#[async_trait::async_trait]
-impl Extension for CallerLimitsExtension {
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
-        if let Some((caller, limits)) = caller_and_limits(ctx) {
-            limits
-                .charge_cost(caller, result.complexity)
-                .map_err(|e| vec![e.to_server_error()])?;
-        }
-        Ok(result)
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let _slot = match caller_and_limits(ctx) {
-            Some((caller, limits)) => match limits.enter(caller).await {
-                Ok(slot) => Some(slot),
-                Err(e) => return Response::from_errors(vec![e.to_server_error()]),
-            },
-            None => None,
-        };
-        next.run(ctx, operation_name).await
     }
 }
 

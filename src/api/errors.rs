@@ -1,10 +1,8 @@
-//! Every GraphQL error carries `extensions.code`; these are the codes and their constructors.
-use async_graphql::{ErrorExtensions, ServerError};
+//! Every GraphQL error carries `extensions.code`; these are the codes, each with the HTTP status
+//! a whole request refused with it is answered with.
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-
-use crate::graph::GraphError;
 
 /// Every `extensions.code` the service answers with.
 #[derive(
@@ -91,53 +89,6 @@ impl From<ErrorCode> for async_graphql::Value {
     fn from(code: ErrorCode) -> Self {
         async_graphql::Value::from(code.as_str())
     }
-}
-
-pub fn coded(code: ErrorCode, message: impl Into<String>) -> async_graphql::Error {
-    async_graphql::Error::new(message).extend_with(|_, e| e.set("code", code))
-}
-
-pub fn bad_input(message: impl Into<String>) -> async_graphql::Error {
-    coded(ErrorCode::BadUserInput, message)
-}
-
-pub fn not_found(message: impl Into<String>) -> async_graphql::Error {
-    coded(ErrorCode::NotFound, message)
-}
-
-/// Database failures are logged in full but reported without driver internals.
-pub fn db(err: GraphError) -> async_graphql::Error {
-    db_ref(&err)
-}
-
-/// [`db`] of an error shared by a batch (a loader's).
-pub fn db_ref(err: &GraphError) -> async_graphql::Error {
-    tracing::error!(error = %err, "graph database request failed");
-    let code = if err.is_unavailable() {
-        ErrorCode::DatabaseUnavailable
-    } else {
-        ErrorCode::DatabaseError
-    };
-    coded(code, err.public_message())
-}
-
-/// An error of the whole request (no resolver, no position), with its code.
-pub fn server_error(code: ErrorCode, message: impl Into<String>) -> ServerError {
-    ensure_code(ServerError::new(message, None), code)
-}
-
-/// Adds `code` to a server error that has none.
-pub fn ensure_code(mut err: ServerError, code: ErrorCode) -> ServerError {
-    let has_code = err
-        .extensions
-        .as_ref()
-        .is_some_and(|ext| ext.get("code").is_some());
-    if !has_code {
-        err.extensions
-            .get_or_insert_with(Default::default)
-            .set("code", code);
-    }
-    err
 }
 
 #[cfg(test)]

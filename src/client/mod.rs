@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
-pub use progress::follow_job;
+use progress::JobProgress;
 
 const JOB_FIELDS: &str = "name type status message finished
     progress { frameworksTotal frameworksDone competenciesTotal competenciesDone rowsRead rowsLoaded rowsRejected }
@@ -109,6 +109,19 @@ impl Client {
     }
 
     /// Follows a job through `jobUpdates` until it ends; `each` sees every update.
+    /// Follows `job` to its end, drawing progress on stderr; returns whether it succeeded.
+    pub async fn follow_job(&self, job: &Value) -> anyhow::Result<bool> {
+        let name = job["name"].as_str().unwrap_or_default().to_string();
+        let progress = JobProgress::start(job);
+        match self.watch(&name, |j| progress.update(j)).await {
+            Ok(end) => Ok(progress.finish(&end)),
+            Err(e) => {
+                progress.clear();
+                Err(e)
+            }
+        }
+    }
+
     pub async fn watch(&self, name: &str, mut each: impl FnMut(&Value)) -> anyhow::Result<Value> {
         let mut url = self.endpoint()?;
         let scheme = if url.scheme() == "https" { "wss" } else { "ws" };

@@ -5,90 +5,111 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::Value;
 
-use super::Client;
+/// What a job's progress is counted in: competencies for an import, rows for a file load.
+pub struct JobProgress {
+    bar: ProgressBar,
+    import: bool,
+}
 
-/// Follows `job` to its end, drawing progress on stderr; returns whether it succeeded.
-pub async fn follow_job(client: &Client, job: &Value) -> anyhow::Result<bool> {
-    let name = job["name"].as_str().unwrap_or_default().to_string();
-    eprintln!("job {name} ({})", job["type"].as_str().unwrap_or(""));
-    let import = job["type"] == "CREDENTIAL_ENGINE_INGESTION";
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template(if import {
-            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} competencies ({per_sec}, {eta} left) {msg}"
-        } else {
-            "{spinner} [{elapsed_precise}] {pos} rows ({per_sec}) {msg}"
-        })
-        .expect("static template"),
-    );
-    bar.enable_steady_tick(Duration::from_millis(200));
-    let end = client
-        .watch(&name, |j| {
-            let p = &j["progress"];
-            let n = |k: &str| p[k].as_u64().unwrap_or(0);
-            if import {
-                bar.set_length(n("competenciesTotal"));
-                bar.set_position(n("competenciesDone"));
-                bar.set_message(format!(
-                    "{}/{} frameworks, {}",
-                    n("frameworksDone"),
-                    n("frameworksTotal"),
-                    j["status"].as_str().unwrap_or("")
-                ));
+impl JobProgress {
+    /// A progress bar on stderr for `job` (as the API returns it).
+    pub fn start(job: &Value) -> Self {
+        let name = job["name"].as_str().unwrap_or_default();
+        eprintln!("job {name} ({})", job["type"].as_str().unwrap_or(""));
+        let import = job["type"] == "CREDENTIAL_ENGINE_INGESTION";
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template(if import {
+                "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} competencies ({per_sec}, {eta} left) {msg}"
             } else {
-                bar.set_position(n("rowsRead"));
-                bar.set_message(format!(
-                    "{} loaded, {} rejected, {}",
-                    n("rowsLoaded"),
-                    n("rowsRejected"),
-                    j["status"].as_str().unwrap_or("")
-                ));
-            }
-        })
-        .await;
-    bar.finish_and_clear();
-    let end = end?;
-    let status = end["status"].as_str().unwrap_or("UNKNOWN");
-    let p = &end["progress"];
-    if import {
-        eprintln!(
-            "{status}: {} of {} frameworks, {} competencies",
-            p["frameworksDone"], p["frameworksTotal"], p["competenciesDone"]
-        );
-    } else {
-        eprintln!(
-            "{status}: {} rows read, {} loaded, {} rejected",
-            p["rowsRead"], p["rowsLoaded"], p["rowsRejected"]
-        );
-    }
-    if let Some(message) = end["message"].as_str() {
-        eprintln!("{message}");
-    }
-    let errors = end["errors"].as_array().cloned().unwrap_or_default();
-    if !errors.is_empty() {
-        let rows: Vec<[String; 3]> = errors
-            .iter()
-            .map(|e| {
-                [
-                    e["line"]
-                        .as_i64()
-                        .map(|l| l.to_string())
-                        .unwrap_or_default(),
-                    e["target"].as_str().unwrap_or("").to_string(),
-                    e["message"].as_str().unwrap_or("").to_string(),
-                ]
+                "{spinner} [{elapsed_precise}] {pos} rows ({per_sec}) {msg}"
             })
-            .collect();
-        table(&["line", "target", "error"], &rows);
-        if let Some(n) = end["errorsDropped"].as_i64().filter(|n| *n > 0) {
-            eprintln!("... and {n} more errors");
+            .expect("static template"),
+        );
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Self { bar, import }
+    }
+
+    /// Draws a new state of the job.
+    pub fn update(&self, job: &Value) {
+        let p = &job["progress"];
+        let n = |k: &str| p[k].as_u64().unwrap_or(0);
+        let status = job["status"].as_str().unwrap_or("");
+        if self.import {
+            self.bar.set_length(n("competenciesTotal"));
+            self.bar.set_position(n("competenciesDone"));
+            self.bar.set_message(format!(
+                "{}/{} frameworks, {status}",
+                n("frameworksDone"),
+                n("frameworksTotal"),
+            ));
+        } else {
+            self.bar.set_position(n("rowsRead"));
+            self.bar.set_message(format!(
+                "{} loaded, {} rejected, {status}",
+                n("rowsLoaded"),
+                n("rowsRejected"),
+            ));
         }
     }
-    Ok(status == "SUCCEEDED")
+
+    /// Clears the bar (the job could not be followed to its end).
+    pub fn clear(self) {
+        self.bar.finish_and_clear();
+    }
+
+    /// Clears the bar and prints how the job ended, its message and its errors as a table;
+    /// returns whether it succeeded.
+    pub fn finish(self, end: &Value) -> bool {
+        self.bar.finish_and_clear();
+        let status = end["status"].as_str().unwrap_or("UNKNOWN");
+        let p = &end["progress"];
+        if self.import {
+            eprintln!(
+                "{status}: {} of {} frameworks, {} competencies",
+                p["frameworksDone"], p["frameworksTotal"], p["competenciesDone"]
+            );
+        } else {
+            eprintln!(
+                "{status}: {} rows read, {} loaded, {} rejected",
+                p["rowsRead"], p["rowsLoaded"], p["rowsRejected"]
+            );
+        }
+        if let Some(message) = end["message"].as_str() {
+            eprintln!("{message}");
+        }
+        errors_table(end);
+        status == "SUCCEEDED"
+    }
+}
+
+/// The job's errors, one row each, and how many more were dropped.
+fn errors_table(end: &Value) {
+    let errors = end["errors"].as_array().cloned().unwrap_or_default();
+    if errors.is_empty() {
+        return;
+    }
+    let rows: Vec<[String; 3]> = errors
+        .iter()
+        .map(|e| {
+            [
+                e["line"]
+                    .as_i64()
+                    .map(|l| l.to_string())
+                    .unwrap_or_default(),
+                e["target"].as_str().unwrap_or("").to_string(),
+                e["message"].as_str().unwrap_or("").to_string(),
+            ]
+        })
+        .collect();
+    table(&["line", "target", "error"], &rows);
+    if let Some(n) = end["errorsDropped"].as_i64().filter(|n| *n > 0) {
+        eprintln!("... and {n} more errors");
+    }
 }
 
 /// A plain aligned table on stdout.
-pub(super) fn table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) {
+pub fn table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) {
     let mut widths = header.map(str::len);
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {

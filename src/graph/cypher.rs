@@ -4,7 +4,7 @@
 use neo4rs::{BoltType, Query, Row};
 use serde::de::DeserializeOwned;
 
-use super::{GraphError, GraphResult};
+use super::error::{GraphError, GraphResult};
 
 /// One statement: its text, and the boundary it has with the Rust code.
 #[derive(Debug)]

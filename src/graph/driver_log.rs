@@ -21,7 +21,7 @@ impl log::Log for DriverLog {
         if !message.starts_with("Retrying query") {
             return;
         }
-        let reason = super::retry_reason(&message);
+        let reason = super::error::retry_reason(&message);
         metrics::counter!("skillgraph_cypher_retries_total", "reason" => reason).increment(1);
         tracing::warn!(reason, detail = %message, "the database asked for a statement to be sent again");
     }

@@ -11,6 +11,38 @@ pub struct PageAt {
     pub limit: usize,
 }
 
+/// Why an offset page was refused: the caller's to fix, said in words.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadPage(String);
+
+impl PageAt {
+    /// The page of an offset listing (`skip`/`limit`, the seed's shape): the offset is bounded,
+    /// since a database must read past every skipped row.
+    pub fn offset(skip: i32, limit: i32, max: usize, max_offset: usize) -> Result<Self, BadPage> {
+        let bad = |m: String| Err(BadPage(m));
+        if skip < 0 {
+            return bad("skip must not be negative".into());
+        }
+        if skip as usize > max_offset {
+            return bad(format!(
+                "skip must be at most {max_offset}, got {skip}: page with the connection's cursors instead"
+            ));
+        }
+        if limit < 0 {
+            return bad("limit must not be negative".into());
+        }
+        if limit as usize > max {
+            return bad(format!("limit must be at most {max}, got {limit}"));
+        }
+        Ok(PageAt {
+            after: None,
+            skip: skip as usize,
+            limit: limit as usize,
+        })
+    }
+}
+
 /// Which way a listing's first sort column runs; the key of the start of each.
 #[derive(Debug, Clone, Copy)]
 pub enum Order {
@@ -95,5 +127,14 @@ mod tests {
         assert_eq!(long, format!("{}*", "y".repeat(255)));
         let many = fulltext_query(&"w ".repeat(2000)).unwrap();
         assert_eq!(many.matches("w*").count(), 32);
+    }
+
+    #[test]
+    fn offset_pages_reject_bad_values() {
+        assert!(PageAt::offset(-1, 10, 100, 1000).is_err());
+        assert!(PageAt::offset(0, -1, 100, 1000).is_err());
+        assert!(PageAt::offset(0, 101, 100, 1000).is_err());
+        assert!(PageAt::offset(1001, 10, 100, 1000).is_err());
+        assert_eq!(PageAt::offset(5, 0, 100, 1000).unwrap().skip, 5);
     }
 }

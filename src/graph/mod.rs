@@ -1,6 +1,7 @@
 //! Access to the graph database: a neo4rs pool, the Cypher files, and typed reads and writes.
 pub mod cypher;
 mod driver_log;
+mod error;
 pub mod events;
 pub mod generation;
 pub mod jobs;
@@ -12,7 +13,7 @@ pub mod writes;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use neo4rs::{BoltType, ConfigBuilder, Row};
 
@@ -21,59 +22,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 pub use crate::config::DbConfig;
-
-#[derive(Debug, thiserror::Error)]
-pub enum GraphError {
-    /// The database cannot be reached, or did not answer before the deadline.
-    #[error("graph database unavailable: {0}")]
-    Unavailable(String),
-    #[error("graph database error: {0}")]
-    Database(neo4rs::Error),
-    #[error("unexpected row shape from the graph database: {0}")]
-    Decode(String),
-    #[error("parameter could not be encoded for the graph database: {0}")]
-    Encode(String),
-}
-
-impl From<neo4rs::Error> for GraphError {
-    fn from(e: neo4rs::Error) -> Self {
-        use neo4rs::Error as E;
-        match e {
-            E::IOError { .. }
-            | E::ConnectionError
-            | E::ConnectionClosed(_)
-            | E::ConnectionTimedOut => GraphError::Unavailable(e.to_string()),
-            e => GraphError::Database(e),
-        }
-    }
-}
-
-impl GraphError {
-    pub fn is_unavailable(&self) -> bool {
-        matches!(self, GraphError::Unavailable(_))
-    }
-
-    /// What users may be told: no driver internals (those are logged where the error is met).
-    pub fn public_message(&self) -> &'static str {
-        match self {
-            GraphError::Unavailable(_) => {
-                "the graph database is unreachable or did not answer in time; try again later"
-            }
-            GraphError::Database(_) => "the graph database request failed; try again later",
-            GraphError::Decode(_) | GraphError::Encode(_) => {
-                "the graph database holds or was sent data of an unexpected shape"
-            }
-        }
-    }
-
-    /// A concurrent MERGE created the same unique key first.
-    pub fn is_merge_race(&self) -> bool {
-        matches!(self, GraphError::Database(neo4rs::Error::Neo4j(e))
-            if e.code() == "Neo.ClientError.Schema.ConstraintValidationFailed")
-    }
-}
-
-pub type GraphResult<T> = Result<T, GraphError>;
+use error::transient;
+pub use error::{GraphError, GraphResult};
 
 /// A cheap-to-clone handle on the database pool. Counts every statement sent, so tests and the
 /// `/metrics` endpoint can prove that nested GraphQL fields are batched (no N+1).
@@ -294,30 +244,58 @@ impl Graph {
     }
 }
 
-/// Why Neo4j asked for a statement to be sent again, if it did: a transient error (a deadlock
-/// it detected, a lock wait past `db.lock.acquisition.timeout`, a leader change) means the
-/// statement's transaction was rolled back, so sending it again is safe for any statement.
-fn transient(e: &neo4rs::Error) -> Option<&'static str> {
-    let neo4rs::Error::Neo4j(e) = e else {
-        return None;
-    };
-    let code = e.code();
-    // The driver reads these two as final: the transaction was stopped on purpose.
-    let stopped = code.ends_with(".LockClientStopped") || code.ends_with(".Terminated");
-    if !code.starts_with("Neo.TransientError.") || stopped {
-        return None;
+/// Waiting out an outage (see `outage.rs`), for work that is safe to repeat.
+impl Graph {
+    /// `work` again while it fails because the database is unreachable, each time once the
+    /// database answers again, for up to the configured outage wait; `stop` ends the wait
+    /// early. Only for work that is safe to repeat.
+    pub async fn waiting_out<T, F, Fut>(
+        &self,
+        stop: impl Fn() -> bool,
+        mut work: F,
+    ) -> GraphResult<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = GraphResult<T>>,
+    {
+        let started = Instant::now();
+        loop {
+            match work().await {
+                Err(e) if e.is_unavailable() && !stop() => {
+                    tracing::warn!(error = %e, "graph database unreachable; waiting for it");
+                    metrics::counter!("skillgraph_cypher_retries_total", "reason" => "outage")
+                        .increment(1);
+                    self.wait_for_answer(started, &stop).await?;
+                }
+                other => return other,
+            }
+        }
     }
-    Some(retry_reason(code))
-}
 
-/// The `reason` label of a retry, from the Neo4j error code (or a message naming it).
-fn retry_reason(code: &str) -> &'static str {
-    if code.contains("DeadlockDetected") {
-        "deadlock"
-    } else if code.contains("LockAcquisitionTimeout") {
-        "lock_timeout"
-    } else {
-        "transient"
+    /// Pings with backoff until the database answers; `Unavailable` once the outage wait since
+    /// `started` has passed (or `stop` says so).
+    pub async fn wait_for_answer(
+        &self,
+        started: Instant,
+        stop: &impl Fn() -> bool,
+    ) -> GraphResult<()> {
+        let mut pause = Duration::from_millis(250);
+        loop {
+            if stop() {
+                return Err(GraphError::Unavailable("stopped waiting".into()));
+            }
+            if started.elapsed() >= self.outage_wait {
+                return Err(GraphError::Unavailable(format!(
+                    "unreachable for {:?}, longer than the outage wait",
+                    started.elapsed()
+                )));
+            }
+            if self.ping(self.probe).await.is_ok() {
+                return Ok(());
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(5));
+        }
     }
 }
 

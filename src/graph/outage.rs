@@ -2,11 +2,12 @@
 //! as unavailable (no connection, or no answer by its deadline) the next ones fail at once
 //! instead of each waiting a whole deadline (a request of two statements was answered after
 //! 30 s, twice the documented deadline); one statement a second is let through as a probe, and
-//! any statement that succeeds ends the outage. Jobs wait an outage out with [`Graph::waiting_out`].
+//! any statement that succeeds ends the outage. Jobs wait an outage out with
+//! `Graph::waiting_out`.
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::{Graph, GraphError, GraphResult};
+use super::error::{GraphError, GraphResult};
 
 /// How often a statement is let through while the database is unreachable.
 const PROBE_EVERY: Duration = Duration::from_secs(1);
@@ -44,60 +45,6 @@ impl Outage {
                 state.get_or_insert((now, now)).1 = now;
             }
             Err(_) => {}
-        }
-    }
-}
-
-impl Graph {
-    /// `work` again while it fails because the database is unreachable, each time once the
-    /// database answers again, for up to the configured outage wait; `stop` ends the wait
-    /// early. Only for work that is safe to repeat.
-    pub async fn waiting_out<T, F, Fut>(
-        &self,
-        stop: impl Fn() -> bool,
-        mut work: F,
-    ) -> GraphResult<T>
-    where
-        F: FnMut() -> Fut,
-        Fut: std::future::Future<Output = GraphResult<T>>,
-    {
-        let started = Instant::now();
-        loop {
-            match work().await {
-                Err(e) if e.is_unavailable() && !stop() => {
-                    tracing::warn!(error = %e, "graph database unreachable; waiting for it");
-                    metrics::counter!("skillgraph_cypher_retries_total", "reason" => "outage")
-                        .increment(1);
-                    self.wait_for_answer(started, &stop).await?;
-                }
-                other => return other,
-            }
-        }
-    }
-
-    /// Pings with backoff until the database answers; `Unavailable` once the outage wait since
-    /// `started` has passed (or `stop` says so).
-    pub async fn wait_for_answer(
-        &self,
-        started: Instant,
-        stop: &impl Fn() -> bool,
-    ) -> GraphResult<()> {
-        let mut pause = Duration::from_millis(250);
-        loop {
-            if stop() {
-                return Err(GraphError::Unavailable("stopped waiting".into()));
-            }
-            if started.elapsed() >= self.outage_wait {
-                return Err(GraphError::Unavailable(format!(
-                    "unreachable for {:?}, longer than the outage wait",
-                    started.elapsed()
-                )));
-            }
-            if self.ping(self.probe).await.is_ok() {
-                return Ok(());
-            }
-            tokio::time::sleep(pause).await;
-            pause = (pause * 2).min(Duration::from_secs(5));
         }
     }
 }

@@ -1,8 +1,7 @@
 //! The Credential Engine import job: the registry importer run framework by framework, with a
 //! checkpoint after each, so it resumes (after a shutdown, a crash or an outage) where it was.
-use super::handlers::{Handler, RunContext};
-use super::model::JobSpec;
-use super::JobFailure;
+use super::handlers::{Handler, JobFailure, RunContext};
+use super::model::{JobSpec, JobType};
 use crate::ingest::credential_engine::{FrameworkError, Importer};
 use crate::ingest::{report, Counter, Problem};
 
@@ -13,6 +12,10 @@ pub struct CredentialEngineImport(pub Importer);
 
 #[async_trait::async_trait]
 impl Handler for CredentialEngineImport {
+    fn job_type(&self) -> JobType {
+        JobType::CredentialEngineIngestion
+    }
+
     async fn run(&self, ctx: &RunContext) -> Result<(), JobFailure> {
         let JobSpec::CredentialEngine(input) = ctx.spec() else {
             return Err(JobFailure::Failed("not a Credential Engine import".into()));

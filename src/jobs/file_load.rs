@@ -1,8 +1,7 @@
 //! The file load job: one CSV streamed from S3 with credentials held in memory only, so it does
 //! not resume elsewhere.
-use super::handlers::{Handler, RunContext};
-use super::model::JobSpec;
-use super::JobFailure;
+use super::handlers::{Handler, JobFailure, RunContext};
+use super::model::{JobSpec, JobType};
 use crate::ingest::file_load::s3::S3Location;
 use crate::ingest::file_load::FileLoader;
 use crate::ingest::report;
@@ -14,6 +13,10 @@ pub struct FileLoad(pub FileLoader);
 
 #[async_trait::async_trait]
 impl Handler for FileLoad {
+    fn job_type(&self) -> JobType {
+        JobType::FileLoad
+    }
+
     async fn run(&self, ctx: &RunContext) -> Result<(), JobFailure> {
         let JobSpec::FileLoad(input) = ctx.spec() else {
             return Err(JobFailure::Failed("not a file load".into()));

@@ -8,14 +8,34 @@ use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
 
 use super::live::{Live, StopReason};
-use super::model::{JobSpec, Progress};
-use super::{JobFailure, Jobs};
+use super::model::{JobSpec, JobType, Progress};
 use crate::graph::jobs::Stored;
+use crate::graph::GraphResult;
 use crate::ingest::file_load::s3::AwsCredentials;
 use crate::ingest::Report;
 
+/// Why a job's work ended without success: what a source says when it stops (interrupted, and
+/// the runner knows why; failed; or the database unreachable), one type from source to runner.
+pub use crate::ingest::Stop as JobFailure;
+
+/// The runner, as a handler's context reaches it: the one writer of a running job's state.
+#[async_trait::async_trait]
+pub(super) trait JobStore: Send + Sync {
+    /// Stores the job's state now, if this process still owns it.
+    async fn flush(&self, live: &Live) -> GraphResult<Stored>;
+    /// Stops the job `name` runs here, for `reason`.
+    fn interrupt(&self, name: &str, reason: StopReason);
+}
+
+/// A kind of job: what it is called and how the runner treats it, and its work. The runner
+/// holds no per-kind rule; everything kind-specific is here.
 #[async_trait::async_trait]
 pub trait Handler: Send + Sync + 'static {
+    /// The type of the jobs it runs (stored on the job node, shown in the API).
+    fn job_type(&self) -> JobType;
+    /// Runs the job from its input ([`RunContext::spec`]), reporting progress and problems
+    /// through [`RunContext::report`] and checkpointing with [`RunContext::mark_done`]; returns
+    /// when done, or stops at the next check once [`RunContext::cancel`] fires.
     async fn run(&self, ctx: &RunContext) -> Result<(), JobFailure>;
     /// Whether running it again goes on from its last checkpoint: the runner then hands it back
     /// to the queue at shutdown (rather than letting it drain), and waits out a database outage
@@ -27,7 +47,7 @@ pub trait Handler: Send + Sync + 'static {
 
 /// What a running job's handler may see and do.
 pub struct RunContext {
-    jobs: Arc<Jobs>,
+    store: Arc<dyn JobStore>,
     live: Arc<Live>,
     cancel: CancellationToken,
     secrets: Mutex<Option<AwsCredentials>>,
@@ -35,13 +55,13 @@ pub struct RunContext {
 
 impl RunContext {
     pub(super) fn new(
-        jobs: Arc<Jobs>,
+        store: Arc<dyn JobStore>,
         live: Arc<Live>,
         cancel: CancellationToken,
         secrets: Option<AwsCredentials>,
     ) -> Self {
         Self {
-            jobs,
+            store,
             live,
             cancel,
             secrets: Mutex::new(secrets),
@@ -107,10 +127,10 @@ impl RunContext {
             j.checkpoint.errors = j.errors.len();
             j.checkpoint.errors_dropped = j.errors_dropped;
         });
-        match self.jobs.flush(&self.live).await? {
+        match self.store.flush(&self.live).await? {
             Stored::Owned { .. } => Ok(()),
             Stored::Lost => {
-                self.jobs.interrupt(&name, StopReason::LeaseLost);
+                self.store.interrupt(&name, StopReason::LeaseLost);
                 Err(JobFailure::Interrupted)
             }
         }

@@ -1,10 +1,13 @@
 //! A running job as this process holds it: what its handler reports lands in [`Live`], which
-//! the runner's heartbeat stores; [`StopReason`] says why the runner interrupted it. Shared by
-//! the runner and the handlers' context, so neither imports the other.
+//! the runner's heartbeat stores; [`StopReason`] says why the runner interrupted it, through
+//! its [`Running`] entry. Shared by the runner and the handlers' context, so neither imports
+//! the other.
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use super::model::{self, Job};
+use tokio_util::sync::CancellationToken;
+
+use super::model::{self, Job, JobType};
 use crate::ingest::{Counter, Problem, Report};
 
 /// Why the runner interrupted a job.
@@ -18,6 +21,33 @@ pub(super) enum StopReason {
     Drain,
     /// Another process owns the job now: write nothing more.
     LeaseLost,
+}
+
+/// A job this process runs, as the rest of the process sees it.
+pub(super) struct Running {
+    pub(super) job_type: JobType,
+    cancel: CancellationToken,
+    reason: Arc<Mutex<Option<StopReason>>>,
+}
+
+impl Running {
+    pub(super) fn new(
+        job_type: JobType,
+        cancel: CancellationToken,
+        reason: Arc<Mutex<Option<StopReason>>>,
+    ) -> Self {
+        Self {
+            job_type,
+            cancel,
+            reason,
+        }
+    }
+
+    /// Stops the job for `reason` (the first reason given is kept).
+    pub(super) fn stop(&self, reason: StopReason) {
+        self.reason.lock().unwrap().get_or_insert(reason);
+        self.cancel.cancel();
+    }
 }
 
 /// The job as it runs: what the handler reports lands here, the heartbeat stores it.

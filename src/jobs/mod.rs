@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures::Stream;
 use tokio::sync::{Notify, Semaphore};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -24,13 +25,9 @@ use crate::graph::jobs::{self as stored, now_ms, JobRecord};
 use crate::graph::listing::PageAt;
 use crate::graph::{now, Graph, GraphError, GraphResult};
 use crate::ingest::file_load::s3::AwsCredentials;
-pub use handlers::{Handler, RunContext};
+pub use handlers::{Handler, JobFailure, RunContext};
 use model::{Job, JobSpec, JobStatus, JobType};
 pub use registry::Handlers;
-
-/// Why a job's work ended without success: what a source says when it stops (interrupted, and
-/// the runner knows why; failed; or the database unreachable), one type from source to runner.
-pub use crate::ingest::Stop as JobFailure;
 
 /// Which jobs a listing shows: of a type, in a status, created by someone (each optional).
 #[derive(Debug, Clone, Default)]
@@ -99,7 +96,7 @@ pub struct Jobs {
     slots: Arc<Semaphore>,
     /// Credentials of the file loads this process accepted, in memory only, until they run.
     secrets: Mutex<HashMap<String, AwsCredentials>>,
-    running: Mutex<HashMap<String, runner::Running>>,
+    running: Mutex<HashMap<String, live::Running>>,
     wake: Notify,
     /// Fires at shutdown: stop claiming, hand work back.
     stopping: CancellationToken,
@@ -108,13 +105,16 @@ pub struct Jobs {
     closed: CancellationToken,
     tasks: TaskTracker,
     /// One poller per job followed here, shared by its subscribers.
-    watchers: watch::Watchers,
+    watchers: Arc<watch::Watchers>,
 }
 
 impl Jobs {
     pub fn new(graph: Graph, config: &JobConfig, handlers: Handlers) -> Arc<Self> {
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into());
         let id = uuid::Uuid::new_v4().simple().to_string();
+        let closed = CancellationToken::new();
+        let watch = Duration::from_millis(config.watch_ms);
+        let watchers = watch::Watchers::new(graph.clone(), watch, closed.clone());
         Arc::new(Self {
             graph,
             timings: config.into(),
@@ -125,9 +125,9 @@ impl Jobs {
             running: Mutex::new(HashMap::new()),
             wake: Notify::new(),
             stopping: CancellationToken::new(),
-            closed: CancellationToken::new(),
+            watchers,
+            closed,
             tasks: TaskTracker::new(),
-            watchers: Default::default(),
         })
     }
 
@@ -145,6 +145,12 @@ impl Jobs {
     pub fn start(self: &Arc<Self>) {
         let me = self.clone();
         self.tasks.spawn(async move { me.claim_loop().await });
+    }
+
+    /// `first`, then the job again on every visible change, wherever it runs; ends when the job
+    /// ends, or, at shutdown, after sending the job's state as it was left.
+    pub fn follow(&self, first: Job) -> impl Stream<Item = Arc<Job>> + Send + 'static {
+        self.watchers.follow(first)
     }
 
     pub async fn get(&self, name: &str) -> GraphResult<Option<Job>> {

@@ -35,7 +35,16 @@ impl JobStatus {
 }
 
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, async_graphql::Enum, strum::IntoStaticStr, strum::EnumString,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    async_graphql::Enum,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
 )]
 #[strum(serialize_all = "snake_case")]
 pub enum JobType {

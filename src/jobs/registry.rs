@@ -1,6 +1,9 @@
-//! The handler of each kind of job: a new kind is a file of its own implementing
-//! [`Handler`], a field here and a line in `for_type`.
+//! Every kind of job, one line each: a new kind is a file of its own implementing [`Handler`]
+//! (its `JobType` and its input in `model.rs`) and a line in [`Handlers::new`].
+use std::collections::HashMap;
 use std::sync::Arc;
+
+use strum::IntoEnumIterator;
 
 use super::credential_engine_import::CredentialEngineImport;
 use super::file_load::FileLoad;
@@ -9,25 +12,41 @@ use super::model::JobType;
 use crate::ingest::credential_engine::Importer;
 use crate::ingest::file_load::FileLoader;
 
-/// The handler of each kind of job.
+/// The handler of each kind of job, by the type it declares.
 #[derive(Clone)]
-pub struct Handlers {
-    pub credential_engine: Arc<dyn Handler>,
-    pub file_load: Arc<dyn Handler>,
-}
+pub struct Handlers(HashMap<JobType, Arc<dyn Handler>>);
 
 impl Handlers {
     pub fn new(importer: Importer, loader: FileLoader) -> Self {
-        Self {
-            credential_engine: Arc::new(CredentialEngineImport(importer)),
-            file_load: Arc::new(FileLoad(loader)),
-        }
+        Self::of([
+            Arc::new(CredentialEngineImport(importer)) as Arc<dyn Handler>,
+            Arc::new(FileLoad(loader)),
+        ])
     }
 
-    pub(super) fn for_type(&self, t: JobType) -> Arc<dyn Handler> {
-        match t {
-            JobType::CredentialEngineIngestion => self.credential_engine.clone(),
-            JobType::FileLoad => self.file_load.clone(),
-        }
+    /// Keyed by the type each declares. A type without a handler is a bug found at startup,
+    /// not when its first job is claimed.
+    fn of(kinds: impl IntoIterator<Item = Arc<dyn Handler>>) -> Self {
+        let map: HashMap<_, _> = kinds.into_iter().map(|h| (h.job_type(), h)).collect();
+        let missing: Vec<_> = JobType::iter().filter(|t| !map.contains_key(t)).collect();
+        assert!(
+            missing.is_empty(),
+            "job types without a handler: {missing:?}"
+        );
+        Self(map)
+    }
+
+    /// Wraps the handler of `job_type` (tests use it to make a job misbehave).
+    pub fn wrap(
+        &mut self,
+        job_type: JobType,
+        wrap: impl FnOnce(Arc<dyn Handler>) -> Arc<dyn Handler>,
+    ) {
+        let inner = self.for_type(job_type);
+        self.0.insert(job_type, wrap(inner));
+    }
+
+    pub(super) fn for_type(&self, job_type: JobType) -> Arc<dyn Handler> {
+        self.0[&job_type].clone()
     }
 }

@@ -1,6 +1,10 @@
 //! The runner: the claim loop, and for each claimed job a task that runs its handler while a
 //! heartbeat stores progress (throttled to one write a heartbeat), renews the lease and reads
-//! the cancel flag. The runner is the only code that writes a job's state.
+//! the cancel flag. The runner writes a job's state from its claim to its end; the only other
+//! writes are [`Jobs::submit`](super::Jobs::submit), which creates the node, and
+//! [`Jobs::cancel`](super::Jobs::cancel), which ends a queued job at once (it has no runner to
+//! ask) or sets `cancel_requested` on an active one, which its runner reads at its next
+//! heartbeat and then ends the job itself. Both take the queue lock a claim takes.
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -9,26 +13,12 @@ use backon::{ExponentialBuilder, Retryable};
 use tokio::sync::OwnedSemaphorePermit;
 use tokio_util::sync::CancellationToken;
 
-use super::handlers::RunContext;
-use super::live::{Live, StopReason};
+use super::handlers::{JobFailure, JobStore, RunContext};
+use super::live::{Live, Running, StopReason};
 use super::model::{Job, JobStatus, JobType};
-use super::{JobFailure, Jobs, CANCELLED_MESSAGE};
+use super::{Jobs, CANCELLED_MESSAGE};
 use crate::graph::jobs::{self as stored, now_ms, JobRecord, JobState, Stored};
 use crate::graph::{now, GraphResult};
-
-/// A job this process runs, as the rest of the process sees it.
-pub(super) struct Running {
-    job_type: JobType,
-    cancel: CancellationToken,
-    reason: Arc<Mutex<Option<StopReason>>>,
-}
-
-impl Running {
-    fn stop(&self, reason: StopReason) {
-        self.reason.lock().unwrap().get_or_insert(reason);
-        self.cancel.cancel();
-    }
-}
 
 /// Retries for storing a job's state: the database may be briefly away.
 fn retry_policy() -> ExponentialBuilder {
@@ -88,6 +78,7 @@ impl Jobs {
         now_ms() + self.timings.lease.as_millis() as i64
     }
 
+    /// Stops the job `name` if it runs here.
     pub(super) fn interrupt(&self, name: &str, reason: StopReason) {
         if let Some(r) = self.running.lock().unwrap().get(name) {
             r.stop(reason);
@@ -131,11 +122,7 @@ impl Jobs {
         let cancel = CancellationToken::new();
         let reason = Arc::new(Mutex::new(None));
         let handler = self.handlers.for_type(job.job_type());
-        let running = Running {
-            job_type: job.job_type(),
-            cancel: cancel.clone(),
-            reason: reason.clone(),
-        };
+        let running = Running::new(job.job_type(), cancel.clone(), reason.clone());
         if job.cancel_requested {
             running.stop(StopReason::Cancelled);
         }
@@ -239,29 +226,6 @@ impl Jobs {
     }
 
     /// Stores what changed (if anything) and renews the lease: one write a heartbeat.
-    pub(super) async fn flush(&self, live: &Live) -> GraphResult<Stored> {
-        let dirty = live.dirty.swap(false, Ordering::SeqCst);
-        let (name, mut state) = {
-            let mut job = live.job.lock().unwrap();
-            if dirty {
-                job.last_modified_time = now();
-            }
-            (job.name.clone(), job.state())
-        };
-        state.lease_until = self.lease_until();
-        state.owner = Some(self.owner.clone());
-        let stored = stored::store(&self.graph, &name, &self.owner, &state, dirty).await;
-        match &stored {
-            Ok(Stored::Owned { cancel_requested }) => {
-                live.job.lock().unwrap().cancel_requested |= *cancel_requested
-            }
-            Ok(Stored::Lost) => {}
-            Err(_) if dirty => live.dirty.store(true, Ordering::SeqCst),
-            Err(_) => {}
-        }
-        stored
-    }
-
     /// Stores the final state, retrying; if the full state cannot be stored, stores a short
     /// failure instead, so a job never stays active behind a live process.
     async fn finish(&self, live: &Live, status: JobStatus, message: Option<String>) {
@@ -342,5 +306,37 @@ fn panic_message(e: tokio::task::JoinError) -> String {
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".into()),
         Err(e) => e.to_string(),
+    }
+}
+
+/// What a handler's context may ask of the runner: store the job's state now (a checkpoint),
+/// and stop it (its lease was lost).
+#[async_trait::async_trait]
+impl JobStore for Jobs {
+    async fn flush(&self, live: &Live) -> GraphResult<Stored> {
+        let dirty = live.dirty.swap(false, Ordering::SeqCst);
+        let (name, mut state) = {
+            let mut job = live.job.lock().unwrap();
+            if dirty {
+                job.last_modified_time = now();
+            }
+            (job.name.clone(), job.state())
+        };
+        state.lease_until = self.lease_until();
+        state.owner = Some(self.owner.clone());
+        let stored = stored::store(&self.graph, &name, &self.owner, &state, dirty).await;
+        match &stored {
+            Ok(Stored::Owned { cancel_requested }) => {
+                live.job.lock().unwrap().cancel_requested |= *cancel_requested
+            }
+            Ok(Stored::Lost) => {}
+            Err(_) if dirty => live.dirty.store(true, Ordering::SeqCst),
+            Err(_) => {}
+        }
+        stored
+    }
+
+    fn interrupt(&self, name: &str, reason: StopReason) {
+        Jobs::interrupt(self, name, reason)
     }
 }

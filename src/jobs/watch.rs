@@ -10,15 +10,22 @@ use std::time::Duration;
 
 use futures::Stream;
 use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 
 use super::model::Job;
-use super::Jobs;
 use crate::graph::jobs as stored;
+use crate::graph::{Graph, GraphResult};
 
 /// The poller of each watched job: its channel's sender, by job name. The poller publishes news
 /// only (see [`Job::looks_like`]), shared: a subscriber neither compares nor copies the job.
-#[derive(Default)]
-pub(super) struct Watchers(Mutex<HashMap<String, watch::Sender<Update>>>);
+pub(super) struct Watchers {
+    graph: Graph,
+    /// How often a poller reads its job's change counter.
+    interval: Duration,
+    /// Fires once shutdown has handed back or drained the running jobs.
+    closed: CancellationToken,
+    pollers: Mutex<HashMap<String, watch::Sender<Update>>>,
+}
 
 /// Deliveries per second one watched job may cost this process. Each delivery runs the
 /// subscriber's selection and writes a WebSocket message (tens of microseconds): with more
@@ -41,11 +48,23 @@ fn next_slot() -> f64 {
     (n * 0.618_033_988_749_895).fract()
 }
 
-impl Jobs {
+impl Watchers {
+    pub(super) fn new(graph: Graph, interval: Duration, closed: CancellationToken) -> Arc<Self> {
+        Arc::new(Self {
+            graph,
+            interval,
+            closed,
+            pollers: Mutex::default(),
+        })
+    }
+
     /// `first`, then the job again on every visible change; ends when the job ends, or, at
     /// shutdown, after sending the job's state as it was left (for instance handed back to the
     /// queue).
-    pub fn follow(self: &Arc<Self>, first: Job) -> impl Stream<Item = Arc<Job>> + Send + 'static {
+    pub(super) fn follow(
+        self: &Arc<Self>,
+        first: Job,
+    ) -> impl Stream<Item = Arc<Job>> + Send + 'static {
         let first = Arc::new(first);
         let mut updates = (!first.status.is_terminal()).then(|| self.watch(&first));
         let slot = next_slot();
@@ -81,7 +100,7 @@ impl Jobs {
 
     /// A receiver of `job`'s states from this process's poller of it, started if there is none.
     fn watch(self: &Arc<Self>, job: &Arc<Job>) -> watch::Receiver<Update> {
-        let mut pollers = self.watchers.0.lock().expect("watchers lock");
+        let mut pollers = self.pollers.lock().expect("watchers lock");
         let mut updates = match pollers.get(&job.name) {
             Some(tx) => tx.subscribe(),
             None => {
@@ -90,8 +109,8 @@ impl Jobs {
                     spread: Duration::ZERO,
                 });
                 pollers.insert(job.name.clone(), tx.clone());
-                let jobs = self.clone();
-                tokio::spawn(async move { jobs.poll(tx).await });
+                let watchers = self.clone();
+                tokio::spawn(async move { watchers.poll(tx).await });
                 rx
             }
         };
@@ -110,11 +129,11 @@ impl Jobs {
             let spread =
                 Duration::from_secs_f64(tx.receiver_count() as f64 / DELIVERIES_PER_SECOND);
             let closing = tokio::select! {
-                _ = tokio::time::sleep(self.timings.watch.max(spread)) => false,
+                _ = tokio::time::sleep(self.interval.max(spread)) => false,
                 _ = self.closed.cancelled() => true,
                 _ = tx.closed() => {
                     // Under the lock: no subscriber can join a poller that is leaving.
-                    let mut pollers = self.watchers.0.lock().expect("watchers lock");
+                    let mut pollers = self.pollers.lock().expect("watchers lock");
                     if tx.receiver_count() == 0 {
                         pollers.remove(&name);
                         return;
@@ -149,9 +168,14 @@ impl Jobs {
             if ended {
                 // Dropping the sender (after leaving the map) ends every subscriber's stream
                 // once it has seen the last state.
-                self.watchers.0.lock().expect("watchers lock").remove(&name);
+                self.pollers.lock().expect("watchers lock").remove(&name);
                 return;
             }
         }
+    }
+
+    async fn get(&self, name: &str) -> GraphResult<Option<Job>> {
+        let found = stored::by_name(&self.graph, name).await?;
+        found.map(Job::try_from).transpose()
     }
 }

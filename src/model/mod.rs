@@ -8,7 +8,7 @@ use async_graphql::{SimpleObject, ID};
 use serde::{Deserialize, Serialize};
 
 pub use alignments::{by_source, AlignmentEdge, AlignmentKind, SourceGroup};
-pub use occupations::{OccupationGroup, Occupations};
+pub use occupations::{Occupation, OccupationGroup, Occupations};
 
 /// What a source asserts about a skill: the properties an import writes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
@@ -77,16 +77,6 @@ pub struct Skill {
     #[serde(flatten)]
     #[graphql(flatten)]
     pub props: SkillProps,
-}
-
-/// An occupation a skill is aligned to.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
-#[serde(default)]
-pub struct Occupation {
-    pub code: String,
-    pub name: Option<String>,
-    /// The classification the code belongs to (e.g. O*NET-SOC).
-    pub framework: Option<String>,
 }
 
 /// A credential (certification, badge, degree) a skill is aligned to.

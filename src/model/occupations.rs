@@ -1,8 +1,17 @@
-//! O*NET-SOC levels: which major group, minor group and broad occupation an occupation code
+//! Occupations, and their O*NET-SOC levels: which major group, minor group and broad occupation an occupation code
 //! belongs to. Both the GraphQL `occupations` field and the seed REST shape group by it.
 use async_graphql::SimpleObject;
+use serde::{Deserialize, Serialize};
 
-use super::Occupation;
+/// An occupation a skill is aligned to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[serde(default)]
+pub struct Occupation {
+    pub code: String,
+    pub name: Option<String>,
+    /// The classification the code belongs to (e.g. O*NET-SOC).
+    pub framework: Option<String>,
+}
 
 /// An occupation code at one level of the O*NET-SOC hierarchy.
 #[derive(SimpleObject, Clone, PartialEq, Debug)]

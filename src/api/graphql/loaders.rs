@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 
+use super::errors::db_ref;
 use crate::graph::skills;
 use crate::graph::{Graph, GraphError};
-use crate::model::AlignmentEdge;
-use crate::model::{Credential, Framework, Occupation, Skill};
+use crate::model::{AlignmentEdge, Credential, Framework, Occupation, Skill};
 
 macro_rules! batch_loader {
     ($name:ident, $value:ty, $fetch:path) => {
@@ -65,5 +65,50 @@ impl Loaders {
             occupations: dl(OccupationLoader(graph.clone())),
             credentials: dl(CredentialLoader(graph.clone())),
         }
+    }
+}
+
+/// One key's value from a batch loader (empty where the batch has none). The loader's own
+/// error is kept, so an outage is answered as one (not as a decode error).
+pub async fn load<L>(loader: &DataLoader<L>, uuid: &str) -> async_graphql::Result<L::Value>
+where
+    L: Loader<String, Error = std::sync::Arc<GraphError>>,
+    L::Value: Default,
+{
+    match loader.load_one(uuid.to_string()).await {
+        Ok(found) => Ok(found.unwrap_or_default()),
+        Err(e) => Err(db_ref(&e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Unreachable;
+
+    impl Loader<String> for Unreachable {
+        type Value = Vec<Skill>;
+        type Error = std::sync::Arc<GraphError>;
+        async fn load(
+            &self,
+            _: &[String],
+        ) -> std::result::Result<std::collections::HashMap<String, Vec<Skill>>, Self::Error>
+        {
+            Err(std::sync::Arc::new(GraphError::Unavailable(
+                "paused".into(),
+            )))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_nested_field_meeting_an_outage_is_answered_as_one() {
+        let loader = DataLoader::new(Unreachable, tokio::spawn);
+        let err = load(&loader, "u").await.unwrap_err();
+        let code = err.extensions.as_ref().and_then(|x| x.get("code")).cloned();
+        assert_eq!(
+            code,
+            Some(async_graphql::Value::from("DATABASE_UNAVAILABLE"))
+        );
     }
 }

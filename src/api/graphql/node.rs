@@ -4,8 +4,7 @@
 //! different edges to one target. Ids are opaque to clients; here they read `Type:key`.
 use async_graphql::{Context, Interface, Object, Result, ID};
 
-use super::auth;
-use super::context::state;
+use super::context::{caller, state};
 use super::errors::{bad_input, db};
 use crate::graph::{events, skills};
 use crate::jobs::model::Job;
@@ -89,7 +88,7 @@ impl NodeQuery {
                 .map_err(db)?
                 .map(Node::Framework),
             Kind::Job => {
-                let who = auth::caller(ctx)?;
+                let who = caller(ctx)?;
                 state
                     .visible_job(who, key)
                     .await

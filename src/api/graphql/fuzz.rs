@@ -99,7 +99,7 @@ proptest! {
     /// limit.
     #[test]
     fn token_counting_never_panics(doc in "[\"#.a-z0-9 \\\\\n{}()-]{0,200}|\\PC{0,200}", limit in 0usize..64) {
-        let n = super::document_rules::scan(&doc, limit).tokens;
+        let n = super::extensions::document_rules::scan(&doc, limit).tokens;
         prop_assert!(n <= limit + 1);
         prop_assert!(n <= doc.len());
     }
@@ -118,7 +118,7 @@ proptest! {
     #[test]
     fn any_document_gets_data_or_coded_errors(doc in document()) {
         let schema = super::schema_builder()
-            .extension(super::document_rules::DocumentRules {
+            .extension(super::extensions::document_rules::DocumentRules {
                 max_depth: 12,
                 max_root_fields: 20,
                 max_fields: 2000,

@@ -16,12 +16,27 @@ use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
 use serde_json::json;
 
-use super::cross_site;
-use super::document_rules::ViaGet;
-use super::errors::ErrorCode;
+use super::{cross_site, graphiql};
+use crate::api::auth::authorization;
+use crate::api::errors::ErrorCode;
+use crate::api::graphql::extensions::document_rules::ViaGet;
+use crate::api::graphql::extensions::read_cache::ReadCache;
+use crate::api::graphql::{loaders, AppSchema};
+use crate::api::state::AppState;
 
-use super::read_cache::ReadCache;
-use super::{graphiql, loaders, Http};
+/// The state of the GraphQL routes: the shared state and the schema built from it. The probes
+/// take the shared state alone.
+#[derive(Clone)]
+pub struct Http {
+    pub state: AppState,
+    pub schema: AppSchema,
+}
+
+impl axum::extract::FromRef<Http> for AppState {
+    fn from_ref(http: &Http) -> AppState {
+        http.state.clone()
+    }
+}
 
 /// Most operations one batched POST may carry.
 pub const MAX_BATCH: usize = 10;
@@ -191,12 +206,6 @@ fn events(http: &Http, request: async_graphql::Request) -> Response {
     Sse::new(results.chain(done))
         .keep_alive(KeepAlive::default())
         .into_response()
-}
-
-pub fn authorization(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
 }
 
 /// No or bad credentials: 401, as a GraphQL error with a code.

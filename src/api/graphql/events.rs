@@ -1,17 +1,13 @@
-//! GraphQL surface of file load tasks and the skill events they write.
-use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject, ID};
+//! Employees and the skill events file loads write: the `employee` and `skillEvents` queries.
+use async_graphql::{ComplexObject, Context, Enum, Object, Result, SimpleObject, ID};
 
-use super::auth::{self, Role};
 use super::context::state;
-use super::errors::{bad_input, db};
+use super::errors::db;
 use super::event_content::SkillEventContent;
-use super::jobs::start_error;
 use super::node;
 use super::pagination::{connection_cost, edges, keyset, page_bounds, Edge, PageInfo, COUNT_COST};
 use crate::graph::{events, GraphError};
-use crate::ingest::file_load::s3::AwsCredentials;
-use crate::ingest::file_load::{self, FileLoadRequest};
-use crate::jobs::model::Job;
+use crate::ingest::file_load;
 use crate::model::{Employee, SkillEvent};
 
 /// The Skill Event API's event types; a file holds one of them.
@@ -33,67 +29,6 @@ pub enum EntityType {
 
 fn type_name(t: Option<EntityType>) -> Option<&'static str> {
     t.map(|t| file_load::EntityType::from(t).name())
-}
-
-/// How the service reaches the file.
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "file_load::LoadMethod")]
-pub enum LoadMethod {
-    /// An IAM user's access key (optionally with a session token).
-    S3IamUser,
-}
-
-/// Marked secret so GraphQL tooling never logs them.
-#[derive(InputObject)]
-pub struct AwsCredentialsInput {
-    #[graphql(secret)]
-    pub aws_access_key_id: String,
-    #[graphql(secret)]
-    pub aws_secret_access_key: String,
-    #[graphql(secret)]
-    pub aws_session_token: Option<String>,
-}
-
-#[derive(InputObject)]
-pub struct FileLoadTaskInput {
-    pub entity_type: EntityType,
-    pub method: LoadMethod,
-    /// `s3://bucket/key.csv`
-    pub uri: String,
-    pub credentials: AwsCredentialsInput,
-}
-
-#[derive(Default)]
-pub struct FileLoadMutation;
-
-#[Object]
-impl FileLoadMutation {
-    /// Starts loading a CSV of skill events from S3. Returns the task (a job) at once.
-    async fn create_file_load_task(
-        &self,
-        ctx: &Context<'_>,
-        input: FileLoadTaskInput,
-    ) -> Result<Job> {
-        // The role first: a reader learns nothing about what input would be accepted.
-        let who = auth::require(ctx, Role::Editor)?;
-        let c = input.credentials;
-        let creds = AwsCredentials {
-            access_key_id: c.aws_access_key_id,
-            secret_access_key: c.aws_secret_access_key,
-            session_token: c.aws_session_token,
-        };
-        let req = FileLoadRequest::new(
-            input.entity_type.into(),
-            input.method.into(),
-            &input.uri,
-            creds,
-        )
-        .map_err(|e| bad_input(e.to_string()))?;
-        state(ctx)?
-            .start_file_load(who, req)
-            .await
-            .map_err(start_error)
-    }
 }
 
 #[ComplexObject]
@@ -204,10 +139,10 @@ impl SkillEventConnection {
 }
 
 #[derive(Default)]
-pub struct FileLoadQuery;
+pub struct EventQuery;
 
 #[Object]
-impl FileLoadQuery {
+impl EventQuery {
     /// One employee by external id; null when there is none.
     async fn employee(&self, ctx: &Context<'_>, external_id: String) -> Result<Option<Employee>> {
         let found = events::employee(&state(ctx)?.graph, &external_id)

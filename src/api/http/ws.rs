@@ -9,10 +9,14 @@ use axum::extract::ws::{Message, WebSocket};
 use futures::{stream, SinkExt, StreamExt};
 use serde_json::{json, Value};
 
-use super::caller_limits::ConnectionSubscriptions;
-use super::errors::ErrorCode;
+use crate::api::caller_limits::ConnectionSubscriptions;
+use crate::api::errors::ErrorCode;
 
-use super::{loaders, AppSchema, AppState, SOCKET_GRACE};
+use crate::api::graphql::{loaders, AppSchema};
+use crate::api::state::AppState;
+
+/// How long a WebSocket may stay open once its subscriptions ended at shutdown.
+const SOCKET_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 
 pub async fn serve(
     socket: WebSocket,

@@ -8,7 +8,7 @@ use async_graphql::extensions::{
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Variables};
 
-use super::errors::{ensure_code, ErrorCode};
+use crate::api::graphql::errors::{ensure_code, ErrorCode};
 
 pub struct ErrorCodes;
 

@@ -13,7 +13,7 @@ use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, N
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::{ServerResult, Variables};
 
-use super::errors::{server_error, ErrorCode};
+use crate::api::graphql::errors::{server_error, ErrorCode};
 
 /// Depth allowed below `__schema` / `__type`; the graphql-js query needs 13.
 pub const MAX_INTROSPECTION_DEPTH: usize = 20;

@@ -1,5 +1,8 @@
 //! REST compatibility with the two seed APIs. Thin: every route calls the same actions, job
-//! service and GraphQL resolvers as the GraphQL API, and only reshapes their answers.
+//! service and graph reads as the GraphQL API (never the GraphQL schema itself), and only
+//! reshapes their answers.
+mod seed_skill;
+
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -13,14 +16,16 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::actions::StartError;
-use super::auth::{Identity, Role};
-use super::{seed_skill, Http};
+use crate::api::actions::StartError;
+use crate::api::auth::{authorization, Identity, Role};
+use crate::api::http::cross_site;
+use crate::api::state::AppState;
+use crate::graph::listing::PageAt;
 use crate::ingest::file_load::s3::AwsCredentials;
 use crate::ingest::file_load::{EntityType, FileLoadRequest, LoadMethod};
 use crate::jobs::model::{Job, JobSpec, JobStatus};
 
-pub fn routes() -> Router<Http> {
+pub fn routes(state: AppState) -> Router {
     Router::new()
         .route(
             "/skill-service/api/v1/import/credential-engine",
@@ -37,6 +42,7 @@ pub fn routes() -> Router<Http> {
             get(get_file_load_task),
         )
         .route_layer(axum::middleware::from_fn(refuse_cross_site_posts))
+        .with_state(state)
 }
 
 /// A POST a foreign page could send without a preflight is refused (400), as on `/graphql`.
@@ -44,8 +50,8 @@ async fn refuse_cross_site_posts(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    if req.method() == axum::http::Method::POST && !super::cross_site::post_is_safe(req.headers()) {
-        return fail(StatusCode::BAD_REQUEST, super::cross_site::CSRF_MESSAGE);
+    if req.method() == axum::http::Method::POST && !cross_site::post_is_safe(req.headers()) {
+        return fail(StatusCode::BAD_REQUEST, cross_site::CSRF_MESSAGE);
     }
     next.run(req).await
 }
@@ -53,12 +59,12 @@ async fn refuse_cross_site_posts(
 /// The caller of a REST request: 401 (in the seed's JSON shape) without valid credentials.
 struct Caller(Identity);
 
-impl FromRequestParts<Http> for Caller {
+impl FromRequestParts<AppState> for Caller {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, http: &Http) -> Result<Self, Response> {
-        let bearer = super::graphql_http::authorization(&parts.headers);
-        match http.state.auth.identify(bearer).await {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let bearer = authorization(&parts.headers);
+        match state.auth.identify(bearer).await {
             Ok(who) => Ok(Caller(who)),
             Err(e) => Err(fail(StatusCode::UNAUTHORIZED, e.to_string())),
         }
@@ -208,7 +214,7 @@ struct CredentialsBody {
 }
 
 async fn import_credential_engine(
-    State(http): State<Http>,
+    State(state): State<AppState>,
     caller: Caller,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -217,7 +223,7 @@ async fn import_credential_engine(
         Err(refused) => return *refused,
     };
     let uris = body.competency_frameworks;
-    match http.state.start_credential_engine_import(who, &uris).await {
+    match state.start_credential_engine_import(who, &uris).await {
         Ok(job) => ok(
             "Successfully initiated the job with type 'credential_engine_ingestion'. Please use the job name to track the job status",
             json!({"job_name": job.name, "status": seed_status(job.status)}),
@@ -227,7 +233,7 @@ async fn import_credential_engine(
 }
 
 async fn get_job(
-    State(http): State<Http>,
+    State(state): State<AppState>,
     caller: Caller,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Response {
@@ -235,7 +241,7 @@ async fn get_job(
         Ok(p) => p,
         Err(e) => return bad_path(e),
     };
-    let found = match http.state.visible_job(&caller.0, &job_name).await {
+    let found = match state.visible_job(&caller.0, &job_name).await {
         Ok(found) => found,
         Err(e) => return unavailable(e),
     };
@@ -317,7 +323,7 @@ fn default_limit() -> u32 {
 }
 
 async fn list_skills(
-    State(http): State<Http>,
+    State(state): State<AppState>,
     _caller: Caller,
     params: Result<Query<SkillsPage>, QueryRejection>,
 ) -> Response {
@@ -326,26 +332,21 @@ async fn list_skills(
         Err(e) => return invalid(format!("query parameters: {}", e.body_text())),
     };
     // The same bounds as the GraphQL listing.
-    let limits = &http.state.config.limits;
+    let limits = &state.config.limits;
     let clamp = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
     let (skip, limit) = (clamp(params.skip), clamp(params.limit));
-    let at = match super::pagination::page_bounds(
-        skip,
-        limit,
-        limits.max_page_size,
-        limits.max_offset,
-    ) {
+    let at = match PageAt::offset(skip, limit, limits.max_page_size, limits.max_offset) {
         Ok(at) => at,
-        Err(e) => return invalid(e.message),
+        Err(e) => return invalid(e.to_string()),
     };
-    match seed_skill::page(&http.state.graph, &at).await {
+    match seed_skill::page(&state.graph, &at).await {
         Ok(skills) => ok("Data fetched successfully", json!(skills)),
         Err(e) => unavailable(e),
     }
 }
 
 async fn create_file_load_task(
-    State(http): State<Http>,
+    State(state): State<AppState>,
     caller: Caller,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -363,7 +364,7 @@ async fn create_file_load_task(
         Ok(r) => r,
         Err(e) => return invalid(e.to_string()),
     };
-    match http.state.start_file_load(who, req).await {
+    match state.start_file_load(who, req).await {
         Ok(job) => ok(
             "Successfully created the file load task",
             json!({"task_id": job.name, "status": seed_status(job.status)}),
@@ -373,7 +374,7 @@ async fn create_file_load_task(
 }
 
 async fn get_file_load_task(
-    State(http): State<Http>,
+    State(state): State<AppState>,
     caller: Caller,
     path: Result<Path<String>, PathRejection>,
 ) -> Response {
@@ -381,7 +382,7 @@ async fn get_file_load_task(
         Ok(p) => p,
         Err(e) => return bad_path(e),
     };
-    let job = match http.state.visible_job(&caller.0, &task_id).await {
+    let job = match state.visible_job(&caller.0, &task_id).await {
         Err(e) => return unavailable(e),
         Ok(job) => job,
     };

@@ -36,23 +36,23 @@ pub fn page() -> Response {
 pub async fn asset(Path(file): Path<String>) -> Response {
     let (body, kind): (&'static [u8], &str) = match file.as_str() {
         "graphiql.min.js" => (
-            include_bytes!("../../assets/graphiql/graphiql.min.js"),
+            include_bytes!("../../../assets/graphiql/graphiql.min.js"),
             "text/javascript",
         ),
         "graphiql.min.css" => (
-            include_bytes!("../../assets/graphiql/graphiql.min.css"),
+            include_bytes!("../../../assets/graphiql/graphiql.min.css"),
             "text/css",
         ),
         "react.production.min.js" => (
-            include_bytes!("../../assets/graphiql/react.production.min.js"),
+            include_bytes!("../../../assets/graphiql/react.production.min.js"),
             "text/javascript",
         ),
         "react-dom.production.min.js" => (
-            include_bytes!("../../assets/graphiql/react-dom.production.min.js"),
+            include_bytes!("../../../assets/graphiql/react-dom.production.min.js"),
             "text/javascript",
         ),
         "start.js" => (
-            include_bytes!("../../assets/graphiql-start.js"),
+            include_bytes!("../../../assets/graphiql-start.js"),
             "text/javascript",
         ),
         _ => return StatusCode::NOT_FOUND.into_response(),

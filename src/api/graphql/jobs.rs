@@ -2,13 +2,13 @@
 use async_graphql::{ComplexObject, Context, Json, Object, Result, SimpleObject, Subscription, ID};
 use futures::{Stream, StreamExt};
 
-use super::actions::StartError;
-use super::auth::{self, Role};
-use super::caller_limits::ConnectionSubscriptions;
-use super::context::state;
-use super::errors::{bad_input, coded, db, not_found, ErrorCode};
+use super::context::{caller, require, state};
+use super::errors::{bad_input, coded, db, limited, not_found, ErrorCode};
 use super::node;
 use super::pagination::{connection_cost, edges, keyset, Edge, PageInfo, COUNT_COST};
+use crate::api::actions::StartError;
+use crate::api::auth::Role;
+use crate::api::caller_limits::ConnectionSubscriptions;
 use crate::jobs::model::{Job, JobStatus, JobType};
 use crate::jobs::{CancelError, JobListing};
 
@@ -24,7 +24,7 @@ impl Job {
     }
     /// What the job was asked to do, without secrets; shown to its creator and to admins.
     async fn input(&self, ctx: &Context<'_>) -> Result<Option<Json<serde_json::Value>>> {
-        let who = auth::caller(ctx)?;
+        let who = caller(ctx)?;
         let own = who.role == Role::Admin || who.name == self.created_by;
         Ok(own.then(|| Json(self.spec.input_json())))
     }
@@ -80,7 +80,7 @@ impl JobQuery {
     ) -> Result<JobConnection> {
         let state = state(ctx)?;
         let at = keyset(first, after.as_deref(), state.config.limits.max_page_size)?;
-        let who = auth::caller(ctx)?;
+        let who = caller(ctx)?;
         let filter = JobListing {
             job_type: r#type,
             status,
@@ -113,7 +113,7 @@ impl JobMutation {
         )]
         competency_frameworks: Vec<String>,
     ) -> Result<Job> {
-        let who = auth::require(ctx, Role::Editor)?;
+        let who = require(ctx, Role::Editor)?;
         state(ctx)?
             .start_credential_engine_import(who, &competency_frameworks)
             .await
@@ -123,7 +123,7 @@ impl JobMutation {
     /// Asks a queued or active job to stop. Data it already wrote stays. Editors cancel their
     /// own jobs; admins any.
     async fn cancel_job(&self, ctx: &Context<'_>, job_name: String) -> Result<Job> {
-        let who = auth::require(ctx, Role::Editor)?;
+        let who = require(ctx, Role::Editor)?;
         let job = visible(ctx, &job_name)
             .await?
             .ok_or_else(|| not_found(format!("no job named {job_name}")))?;
@@ -137,7 +137,7 @@ impl JobMutation {
         state
             .caller_limits
             .charge_mutation(&who.name)
-            .map_err(|e| e.to_error())?;
+            .map_err(|e| limited(&e))?;
         match state.jobs.cancel(&job_name).await {
             Ok(job) => Ok(job),
             Err(CancelError::NotFound(n)) => Err(not_found(format!("no job named {n}"))),
@@ -152,14 +152,14 @@ impl JobMutation {
 /// The job, if there is one and the caller may see it.
 pub(super) async fn visible(ctx: &Context<'_>, job_name: &str) -> Result<Option<Job>> {
     let state = state(ctx)?;
-    let who = auth::caller(ctx)?;
+    let who = caller(ctx)?;
     state.visible_job(who, job_name).await.map_err(db)
 }
 
 pub(super) fn start_error(e: StartError) -> async_graphql::Error {
     match e {
         StartError::BadInput(msg) => bad_input(msg),
-        StartError::Limited(e) => e.to_error(),
+        StartError::Limited(e) => limited(&e),
         StartError::Graph(e) => db(e),
     }
 }
@@ -176,14 +176,14 @@ impl JobSubscription {
         job_name: String,
     ) -> Result<impl Stream<Item = std::sync::Arc<Job>>> {
         let state = state(ctx)?;
-        let who = auth::caller(ctx)?;
+        let who = caller(ctx)?;
         // Held while the subscription runs: counted against the caller and the connection.
         let mut held = vec![state
             .caller_limits
             .subscribe(&who.name)
-            .map_err(|e| e.to_error())?];
+            .map_err(|e| limited(&e))?];
         if let Some(connection) = ctx.data_opt::<ConnectionSubscriptions>() {
-            held.push(connection.take().map_err(|e| e.to_error())?);
+            held.push(connection.take().map_err(|e| limited(&e))?);
         }
         let current = visible(ctx, &job_name)
             .await?

@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use quick_cache::sync::Cache;
 use quick_cache::Weighter;
 
-use super::auth::Identity;
+use crate::api::auth::Identity;
 use crate::config::CacheConfig;
 use crate::graph::{generation, Graph};
 

@@ -1,5 +1,5 @@
-//! Metrics of the API: every HTTP request by route, and every GraphQL operation by its type and
-//! first root field (labels from the schema, so their number is bounded whatever clients send).
+//! Metrics of every GraphQL operation by its type and first root field (labels from the
+//! schema, so their number is bounded whatever clients send).
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -8,28 +8,6 @@ use async_graphql::extensions::{
 };
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection};
 use async_graphql::{Response, ServerResult, Variables};
-use axum::extract::{MatchedPath, Request};
-use axum::middleware::Next;
-
-/// Axum middleware: `skillgraph_http_requests_total{route,method,status}` and
-/// `skillgraph_http_request_duration_seconds{route,method}`.
-pub async fn http(req: Request, next: Next) -> axum::response::Response {
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", |p| p.as_str())
-        .to_string();
-    let method = req.method().to_string();
-    let started = Instant::now();
-    let resp = next.run(req).await;
-    let status = resp.status().as_u16().to_string();
-    metrics::histogram!("skillgraph_http_request_duration_seconds", "route" => route.clone(), "method" => method.clone())
-        .record(started.elapsed().as_secs_f64());
-    metrics::counter!("skillgraph_http_requests_total", "route" => route, "method" => method, "status" => status)
-        .increment(1);
-    resp
-}
-
 pub struct OperationMetrics;
 
 impl ExtensionFactory for OperationMetrics {

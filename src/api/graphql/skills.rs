@@ -1,0 +1,210 @@
+//! GraphQL types and queries of the skill graph.
+use async_graphql::{ComplexObject, Context, InputObject, Object, Result, SimpleObject, ID};
+
+use super::alignments::{Aligned, AlignedCredential, Alignments};
+use super::context::{loaders, state};
+use super::errors::db;
+use super::loaders::load;
+use super::node;
+use super::pagination::{
+    connection_cost, edges, keyset, list_cost, page_bounds, Edge, PageInfo, COUNT_COST,
+    TEXT_FILTER_COST,
+};
+use crate::graph::skills::{self, SkillFilter};
+use crate::model::{Framework, Occupations, Skill};
+
+/// A classification of the skill, e.g. its CTDL type.
+#[derive(SimpleObject)]
+pub struct SkillType {
+    pub id: Option<String>,
+    pub name: Option<String>,
+}
+
+/// The nested fields of a skill, each loaded in one batch per query level.
+#[ComplexObject]
+impl Skill {
+    /// Global identifier (Relay): the same skill always has the same id; `node(id:)` fetches it.
+    pub async fn id(&self) -> ID {
+        node::id(node::Kind::Skill, &self.stored.uuid)
+    }
+    async fn r#type(&self) -> Option<SkillType> {
+        let p = &self.props;
+        (p.type_id.is_some() || p.type_name.is_some()).then(|| SkillType {
+            id: p.type_id.clone(),
+            name: p.type_name.clone(),
+        })
+    }
+    /// The framework the skill is part of.
+    async fn framework(&self, ctx: &Context<'_>) -> Result<Option<Framework>> {
+        let found = load(&loaders(ctx)?.frameworks, &self.stored.uuid).await?;
+        Ok(found.into_iter().next())
+    }
+    /// Broader skills (`CHILD_OF` targets), the first `first` by name. Weighed by `first` in
+    /// the query's complexity, so deep nesting costs what it can return.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn parent_nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 5)] first: i32,
+    ) -> Result<Vec<Skill>> {
+        let first = nested_bound(ctx, first)?;
+        let mut found = load(&loaders(ctx)?.parents, &self.stored.uuid).await?;
+        found.truncate(first);
+        Ok(found)
+    }
+    /// Narrower skills, the first `first` by name (weighed like `parentNodes`).
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn child_nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+    ) -> Result<Vec<Skill>> {
+        let first = nested_bound(ctx, first)?;
+        let mut found = load(&loaders(ctx)?.children, &self.stored.uuid).await?;
+        found.truncate(first);
+        Ok(found)
+    }
+    /// Alignments to other skills, occupations and credentials, grouped as the seed API does.
+    async fn alignments(&self) -> Alignments {
+        Alignments {
+            uuid: self.stored.uuid.to_string(),
+        }
+    }
+    /// Occupations the skill is aligned to, by O*NET-SOC group level.
+    async fn occupations(&self, ctx: &Context<'_>) -> Result<Occupations> {
+        let found = load(&loaders(ctx)?.occupations, &self.stored.uuid).await?;
+        Ok(Occupations::from_codes(found.into_iter().map(|(_, o)| o)))
+    }
+    /// Credentials (certifications, badges, degrees) aligned to the skill.
+    async fn certifications(&self, ctx: &Context<'_>) -> Result<Vec<AlignedCredential>> {
+        let uuid = &self.stored.uuid;
+        let found = load(&loaders(ctx)?.credentials, uuid).await?;
+        Ok(found.into_iter().map(|a| Aligned::new(uuid, a)).collect())
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct SkillFilterInput {
+    /// Case-insensitive substring of the name or description.
+    pub text: Option<String>,
+    /// Exact source name, e.g. `credential_engine`.
+    pub source: Option<String>,
+    /// Framework uuid or source URI.
+    pub framework: Option<String>,
+}
+
+/// What a listing's filter adds to its complexity: a text filter scans names and descriptions.
+fn text_cost(filter: &Option<SkillFilterInput>) -> usize {
+    let text = filter.as_ref().and_then(|f| f.text.as_deref());
+    if text.is_some_and(|t| !t.trim().is_empty()) {
+        TEXT_FILTER_COST
+    } else {
+        0
+    }
+}
+
+impl From<Option<SkillFilterInput>> for SkillFilter {
+    fn from(f: Option<SkillFilterInput>) -> Self {
+        let f = f.unwrap_or_default();
+        let non_empty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+        SkillFilter {
+            text: non_empty(f.text),
+            source: non_empty(f.source),
+            framework: non_empty(f.framework),
+        }
+    }
+}
+
+/// One page of a skill connection, with a lazily counted total.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct SkillConnection {
+    pub edges: Vec<Edge<Skill>>,
+    pub page_info: PageInfo,
+    #[graphql(skip)]
+    filter: SkillFilter,
+}
+
+#[ComplexObject]
+impl SkillConnection {
+    /// Number of skills matching the filter, over all pages.
+    #[graphql(complexity = "COUNT_COST")]
+    async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        skills::count(&state(ctx)?.graph, &self.filter)
+            .await
+            .map_err(db)
+    }
+    /// The skills of this page, without cursors.
+    async fn nodes(&self) -> Vec<Skill> {
+        self.edges.iter().map(|e| e.node.clone()).collect()
+    }
+}
+
+#[derive(Default)]
+pub struct SkillQuery;
+
+#[Object]
+impl SkillQuery {
+    /// Skills ordered by name, offset-paginated.
+    #[graphql(complexity = "list_cost(limit, child_complexity) + text_cost(&filter)")]
+    async fn skills(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 0)] skip: i32,
+        #[graphql(default = 20)] limit: i32,
+        filter: Option<SkillFilterInput>,
+    ) -> Result<Vec<Skill>> {
+        let state = state(ctx)?;
+        let limits = &state.config.limits;
+        let at = page_bounds(skip, limit, limits.max_page_size, limits.max_offset)?;
+        if at.limit == 0 {
+            return Ok(vec![]);
+        }
+        let nodes = skills::page(&state.graph, &filter.into(), &at)
+            .await
+            .map_err(db)?;
+        Ok(nodes)
+    }
+
+    /// Skills ordered by name as a cursor connection with `totalCount`.
+    #[graphql(
+        complexity = "connection_cost(first, child_complexity, __field) + text_cost(&filter)"
+    )]
+    async fn skill_connection(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+        filter: Option<SkillFilterInput>,
+    ) -> Result<SkillConnection> {
+        let state = state(ctx)?;
+        let max = state.config.limits.max_page_size;
+        let at = keyset(first, after.as_deref(), max)?;
+        let filter: SkillFilter = filter.into();
+        let rows = if first == 0 {
+            vec![]
+        } else {
+            skills::page(&state.graph, &filter, &at).await.map_err(db)?
+        };
+        let (edges, page_info) = edges(rows, &at);
+        Ok(SkillConnection {
+            edges,
+            page_info,
+            filter,
+        })
+    }
+
+    /// One skill by uuid; null when there is none.
+    async fn skill(&self, ctx: &Context<'_>, uuid: ID) -> Result<Option<Skill>> {
+        let found = skills::by_uuid(&state(ctx)?.graph, &uuid)
+            .await
+            .map_err(db)?;
+        Ok(found.filter(|s| s.props.name.is_some()))
+    }
+}
+
+/// `first` of a nested list: 0 to the page-size limit.
+fn nested_bound(ctx: &Context<'_>, first: i32) -> Result<usize> {
+    let max = state(ctx)?.config.limits.max_page_size;
+    Ok(keyset(first, None, max)?.limit - 1)
+}

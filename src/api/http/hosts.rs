@@ -1,0 +1,40 @@
+//! DNS rebinding: an open service (no credentials) answers only the hosts it is meant to serve.
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use super::cross_site;
+use crate::api::errors::ErrorCode;
+use crate::api::state::AppState;
+
+/// In open mode (no credentials), a `Host` that is not loopback or configured is refused (403)
+/// before anything runs: JSON in the seed's shape on its routes, a coded GraphQL error elsewhere.
+pub async fn refuse_foreign_hosts(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if state.auth.open {
+        let host = req
+            .headers()
+            .get(axum::http::header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .or_else(|| req.uri().authority().map(|a| a.as_str()))
+            .unwrap_or("");
+        if !cross_site::host_allowed(host, &state.config.auth.allowed_hosts) {
+            tracing::warn!(
+                host,
+                "refused a request for a host this open service does not serve"
+            );
+            let message = cross_site::HOST_MESSAGE;
+            let path = req.uri().path();
+            if path.starts_with("/skill-service/") || path.starts_with("/integrations/") {
+                let body = serde_json::json!({"success": false, "message": message});
+                return (StatusCode::FORBIDDEN, Json(body)).into_response();
+            }
+            return ErrorCode::ForbiddenHost.response(message);
+        }
+    }
+    next.run(req).await
+}
