@@ -4,8 +4,7 @@
 //! server. Each side runs on a fresh database, alternately, after a warm-up of the server's JIT;
 //! the best of each is reported.
 //! Needs the test database (`scripts/test-env`); run with `cargo bench --bench ce_import`.
-#[path = "../tests/common/mod.rs"]
-mod common;
+extern crate skillgraph_testkit as common;
 
 use std::time::Instant;
 

@@ -3,8 +3,7 @@
 //! `skillgraph` processes on one database; the registry is the local fixture server, slowed so
 //! the import is surely mid-way when its process is killed.
 //! Needs the test servers (`scripts/test-env`); run with `cargo bench --bench failover`.
-#[path = "../tests/common/mod.rs"]
-mod common;
+extern crate skillgraph_testkit as common;
 
 use std::time::{Duration, Instant};
 

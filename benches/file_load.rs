@@ -5,8 +5,7 @@
 //! statement for the first size's rows; then the ratios. A 5,000-row load and raw write
 //! first warm the database server up (printed, not counted). Needs `scripts/test-env`; run with
 //! `cargo bench --bench file_load`.
-#[path = "../tests/common/mod.rs"]
-mod common;
+extern crate skillgraph_testkit as common;
 
 use std::io::Write;
 use std::time::Instant;

@@ -5,8 +5,7 @@
 //! cursor, a text filter and a repeated (cached) first page. Prints requests/s, p50, p99, the
 //! service's RSS and the ratios. Needs the test database (`scripts/test-env`) and node; run with
 //! `cargo bench --bench read_api` (it installs the peer's locked packages when missing).
-#[path = "../tests/common/mod.rs"]
-mod common;
+extern crate skillgraph_testkit as common;
 
 use std::future::Future;
 use std::time::{Duration, Instant};

@@ -7,8 +7,7 @@
 //! its own process with the subscription caps raised to 20,000 per caller and the cost rate off
 //! (this measures fan-out, not the limits). Needs `scripts/test-env`; run with
 //! `cargo bench --bench subscriptions`.
-#[path = "../tests/common/mod.rs"]
-mod common;
+extern crate skillgraph_testkit as common;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! Trace export over OTLP/HTTP (the `otlp` feature: `cargo test --features otlp --test otlp`):
 //! a real service process sends its spans to a collector stand-in on loopback.
 #![cfg(feature = "otlp")]
-mod common;
+extern crate skillgraph_testkit as common;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

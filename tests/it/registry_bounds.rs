@@ -1,17 +1,11 @@
 //! Registry documents are untrusted: one framework's documents are bounded together (bytes and
-//! competencies), and are parsed keeping only what the mapping reads. In a binary of its own,
-//! so the memory it measures is not another test's.
-mod common;
+//! competencies), and are parsed keeping only what the mapping reads. Memory is measured in a
+//! service process of its own, so it is not another test's.
 
 use common::{ce_server, TestApp};
 use serde_json::{json, Value};
 
 const FIELDS: &str = "status progress { competenciesDone } errors { target message }";
-
-/// Peak resident memory of this process so far, in MiB.
-fn peak_rss_mib() -> u64 {
-    common::peak_rss() / (1024 * 1024)
-}
 
 async fn import(app: &TestApp, uri: &str) -> Value {
     let started = app.data(common::IMPORT, json!({"u": [uri]})).await;
@@ -53,21 +47,15 @@ async fn a_frameworks_documents_are_bounded_together_and_parsed_lean() {
     assert_eq!(refused["progress"]["competenciesDone"], 0, "{refused:#}");
 
     // Within the default budget it imports, and the process stays small while it does.
-    let app = TestApp::start_with(|c| {
-        c.ingest.ce_allowed_hosts = ce_server::allowed();
-        c.ingest.ce_max_competencies = 100;
-    })
-    .await;
-    let before = peak_rss_mib();
-    let done = import(&app, &reg.uri("/resources/ce-fw-heavy")).await;
-    let grown = peak_rss_mib().saturating_sub(before);
+    let limit = [("SKILLGRAPH_CE_MAX_COMPETENCIES", "100")];
+    let (done, peak) = import_in_own_process(&reg.uri("/resources/ce-fw-heavy"), &limit).await;
     assert_eq!(done["status"], "SUCCEEDED", "{done:#}");
     assert_eq!(done["progress"]["competenciesDone"], 8, "{done:#}");
-    assert!(grown < 400, "peak memory grew by {grown} MiB");
-    eprintln!("eight 16 MiB documents: peak memory grew by {grown} MiB");
+    assert!(peak < PEAK_MIB, "the service peaked at {peak} MiB");
+    eprintln!("eight 16 MiB documents: the service peaked at {peak} MiB");
 
     // A framework naming more competencies than allowed is refused before any is fetched.
-    let wide = import(&app, &reg.uri("/resources/ce-fw-wide")).await;
+    let (wide, _) = import_in_own_process(&reg.uri("/resources/ce-fw-wide"), &limit).await;
     assert!(
         messages(&wide)
             .iter()
@@ -83,9 +71,9 @@ async fn a_frameworks_documents_are_bounded_together_and_parsed_lean() {
 
 /// Imports `uri` in a service process of its own: the finished job, and the process's peak
 /// resident memory in MiB.
-async fn import_in_own_process(uri: &str) -> (Value, u64) {
+async fn import_in_own_process(uri: &str, extra: &[(&str, &str)]) -> (Value, u64) {
     let db = common::fresh_database().await;
-    let service = common::process::Service::start(&db, &[]).await;
+    let service = common::process::Service::start(&db, extra).await;
     let started = service.data(common::IMPORT, json!({"u": [uri]})).await;
     let name = started["importCredentialEngine"]["name"].as_str().unwrap();
     let fields = "status finished progress { competenciesDone } errors { target message }";
@@ -108,7 +96,7 @@ async fn lists_of_read_properties_are_kept_bounded_whatever_their_shape() {
     // A 60 MiB framework whose top children are one string repeated (peaked at 2,426 MiB as a
     // `serde_json::Value`): each distinct string is kept once.
     reg.repeated_top_children(60 * MIB, 1);
-    let (repeat, peak) = import_in_own_process(&reg.uri("/resources/ce-fw-repeat")).await;
+    let (repeat, peak) = import_in_own_process(&reg.uri("/resources/ce-fw-repeat"), &[]).await;
     assert_eq!(repeat["progress"]["competenciesDone"], 0, "{repeat:#}");
     eprintln!("60 MiB list of one string: peak {peak} MiB");
     assert!(
@@ -119,7 +107,7 @@ async fn lists_of_read_properties_are_kept_bounded_whatever_their_shape() {
     // Eight competencies with a 16 MiB keyword list each (7,671 MiB and an abort before):
     // repeats kept once, the import succeeds with each distinct keyword.
     reg.keywords(8, 16 * MIB, 500);
-    let (done, peak) = import_in_own_process(&reg.uri("/resources/ce-fw-keywords")).await;
+    let (done, peak) = import_in_own_process(&reg.uri("/resources/ce-fw-keywords"), &[]).await;
     eprintln!("8 x 16 MiB keyword lists: peak {peak} MiB");
     assert_eq!(done["status"], "SUCCEEDED", "{done:#}");
     assert_eq!(done["progress"]["competenciesDone"], 8, "{done:#}");
@@ -127,7 +115,7 @@ async fn lists_of_read_properties_are_kept_bounded_whatever_their_shape() {
 
     // The same lists of distinct strings: refused per competency, with the bound named.
     reg.keywords(8, 16 * MIB, usize::MAX);
-    let (refused, peak) = import_in_own_process(&reg.uri("/resources/ce-fw-keywords")).await;
+    let (refused, peak) = import_in_own_process(&reg.uri("/resources/ce-fw-keywords"), &[]).await;
     eprintln!("8 x 16 MiB distinct keywords: peak {peak} MiB");
     assert!(
         messages(&refused)

@@ -1,6 +1,5 @@
 //! The read cache: repeated reads are answered without the database, and never stale after a
 //! write made through the service, in this process or in another one on the same database.
-mod common;
 
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,5 @@
 //! The seed REST APIs, replayed against the running service (real test database, local CE
 //! document server, S3 server), checking every documented key.
-mod common;
 
 use std::time::Duration;
 

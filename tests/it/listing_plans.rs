@@ -8,7 +8,6 @@
 //! A statement whose `ORDER BY` moved back into a `WITH` (ArcadeDB), or whose index is gone
 //! (Neo4j), fails here. One write is held to its plan too: setting parents, which Neo4j once
 //! planned as a scan of every skill per row.
-mod common;
 
 use common::Engine;
 use serde_json::{json, Value};

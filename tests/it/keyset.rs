@@ -1,6 +1,5 @@
 //! Keyset pagination against the real test database: cursors that hold their place while the
 //! graph changes, deep pages, every filter combination, the fixed-width event time order.
-mod common;
 
 use common::{error_code, s3, TestApp};
 use serde_json::{json, Value};

@@ -1,10 +1,9 @@
 //! A TCP proxy the test controls, between the service and a server: paused, it holds every
 //! byte in both directions (like a network that drops packets); resumed, traffic flows again.
 //! It keeps what clients sent, so a test can see what went over the wire.
-#![allow(dead_code)]
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -14,13 +13,28 @@ pub struct Proxy {
     pub addr: SocketAddr,
     paused: watch::Sender<bool>,
     sent: Arc<Mutex<Vec<u8>>>,
+    /// Held while a test can take its database away (see [`Proxy::to_database`]).
+    _outages: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+/// One test at a time may take a database away. The tests share one process, and an outage
+/// moves process-wide counters (`skillgraph_cypher_retries_total{reason="unavailable"}`,
+/// `skillgraph_jobs_waiting_for_database_total`) that such a test waits on: another test's
+/// outage must not look like its own.
+fn outages() -> Arc<tokio::sync::Mutex<()>> {
+    static OUTAGES: OnceLock<Arc<tokio::sync::Mutex<()>>> = OnceLock::new();
+    OUTAGES.get_or_init(Arc::default).clone()
 }
 
 impl Proxy {
-    /// A proxy in front of the Bolt port that serves `database`.
+    /// A proxy in front of the Bolt port that serves `database`; returns once no other test
+    /// holds one (see [`outages`]).
     pub async fn to_database(database: &str) -> Self {
+        let turn = outages().lock_owned().await;
         let target = super::bolt_uri(database);
-        Self::start(target.trim_start_matches("bolt://").parse().unwrap()).await
+        let mut proxy = Self::start(target.trim_start_matches("bolt://").parse().unwrap()).await;
+        proxy._outages = Some(turn);
+        proxy
     }
 
     pub async fn start(target: SocketAddr) -> Self {
@@ -47,7 +61,12 @@ impl Proxy {
                 });
             }
         });
-        Self { addr, paused, sent }
+        Self {
+            addr,
+            paused,
+            sent,
+            _outages: None,
+        }
     }
 
     /// Everything clients have sent through the proxy so far.

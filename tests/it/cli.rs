@@ -1,6 +1,5 @@
 //! The command-line client against a running service, in a pseudo-terminal (`script`), so the
 //! progress bar is drawn as a user would see it.
-mod common;
 
 use std::time::Duration;
 

@@ -1,10 +1,12 @@
-//! A 200 MB file is loaded without being held in memory. In a test binary of its own, so the
-//! process's peak memory reflects this load alone.
-mod common;
+//! A 200 MB file is loaded without being held in memory. The service runs as a process of its
+//! own, so its peak memory reflects this load alone.
 
 use std::io::Write;
 
-use common::{s3, TestApp};
+use std::time::Duration;
+
+use common::process::Service;
+use common::s3;
 use serde_json::json;
 
 const ROWS: usize = 2_000;
@@ -13,7 +15,8 @@ const PADDING: usize = 100 * 1024;
 
 #[tokio::test]
 async fn a_200_mb_file_streams_with_flat_memory() {
-    let app = TestApp::start().await;
+    let db = common::fresh_database().await;
+    let service = Service::start(&db, &[]).await;
     let bucket = s3::bucket().await;
 
     // Written to disk and uploaded from there, so the test itself never holds the file either.
@@ -41,8 +44,8 @@ async fn a_200_mb_file_streams_with_flat_memory() {
     s3::put_file(&bucket, "big.csv", &path).await;
     std::fs::remove_file(&path).unwrap();
 
-    let before = common::peak_rss();
-    let created = app
+    let before = service.peak_rss_mib();
+    let created = service
         .data(
             "mutation($i: FileLoadTaskInput!){ createFileLoadTask(input:$i){ name } }",
             json!({"i": {"entityType": "LEARNING", "method": "S3_IAM_USER", "uri": format!("s3://{bucket}/big.csv"),
@@ -53,22 +56,21 @@ async fn a_200_mb_file_streams_with_flat_memory() {
         .as_str()
         .unwrap()
         .to_string();
-    let job = app
-        .job_when_finished(
-            &name,
-            "status finished message progress{ rowsRead rowsLoaded rowsRejected }",
-        )
+    let fields = "status finished message progress{ rowsRead rowsLoaded rowsRejected }";
+    let job = service
+        .wait_for(&name, fields, Duration::from_secs(300), |j| {
+            j["finished"] == true
+        })
         .await;
     assert_eq!(job["status"], "SUCCEEDED", "{job:#}");
     assert_eq!(
         job["progress"],
         json!({"rowsRead": ROWS, "rowsLoaded": ROWS, "rowsRejected": 0})
     );
-    let grown = common::peak_rss().saturating_sub(before);
+    let grown = service.peak_rss_mib().saturating_sub(before);
     assert!(
-        grown < 64 * 1024 * 1024,
-        "peak memory grew by {} MiB while loading a {} MiB file",
-        grown >> 20,
+        grown < 64,
+        "the service's peak memory grew by {grown} MiB while loading a {} MiB file",
         size >> 20
     );
 }

@@ -1,6 +1,5 @@
 //! Operating the service: failing clearly when the database is down at start-up, and readiness
 //! that follows the database (through a proxy the test pauses like a network dropping packets).
-mod common;
 
 use std::time::{Duration, Instant};
 

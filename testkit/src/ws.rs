@@ -1,5 +1,4 @@
 //! A graphql-transport-ws client over a real WebSocket.
-#![allow(dead_code)]
 
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};

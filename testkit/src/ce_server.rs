@@ -1,7 +1,6 @@
 //! A local stand-in for the Credential Engine Registry: serves the recorded CTDL-ASN documents
 //! in `tests/fixtures/ce/` over real HTTP, plus a few behaviours of a real server (a 500 that
 //! succeeds on retry, a redirect off the allowlist, a generated 5,000-competency framework).
-#![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -265,7 +264,7 @@ async fn serve(State(reg): State<Arc<Registry>>, uri: Uri) -> Response {
 
 fn fixture(reg: &Registry, name: &str) -> Response {
     let file = format!(
-        "{}/tests/fixtures/ce/{name}.json",
+        "{}/../tests/fixtures/ce/{name}.json",
         env!("CARGO_MANIFEST_DIR")
     );
     match std::fs::read_to_string(file) {

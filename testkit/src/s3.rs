@@ -1,6 +1,5 @@
 //! The S3-compatible test server started by `scripts/test-env` (s3s-fs, which checks SigV4
 //! signatures), and a real aws-sdk-s3 client to put test files into it.
-#![allow(dead_code)]
 
 use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_s3::primitives::ByteStream;

@@ -1,6 +1,5 @@
 //! File load tasks end to end: GraphQL mutation, CSV streamed from a real S3-compatible server
 //! (signature-checking), validation, batched writes to the real test database.
-mod common;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};

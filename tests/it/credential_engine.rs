@@ -1,6 +1,5 @@
 //! Credential Engine ingestion end to end: GraphQL mutation, job runner, recorded CTDL-ASN
 //! documents over real HTTP, the real test database, and the job subscription over WebSocket.
-mod common;
 
 use std::time::Duration;
 

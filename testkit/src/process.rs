@@ -1,5 +1,4 @@
 //! The service as a real process (the `skillgraph` binary), so tests can SIGKILL or SIGTERM it.
-#![allow(dead_code)]
 
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -38,7 +37,7 @@ impl Service {
         log: Option<&std::path::Path>,
     ) -> Self {
         let addr = format!("127.0.0.1:{}", free_port());
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_skillgraph"));
+        let mut cmd = Command::new(super::service_binary());
         cmd.arg("serve")
             .env("SKILLGRAPH_BIND", &addr)
             .env("SKILLGRAPH_NEO4J_URI", super::bolt_uri(database))
@@ -100,9 +99,9 @@ impl Service {
         self.addr.parse().unwrap()
     }
 
-    pub async fn data(&self, query: &str, variables: Value) -> Value {
-        let body: Value = self
-            .http
+    /// The whole GraphQL answer (data and errors).
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        self.http
             .post(self.url("/graphql"))
             .json(&json!({ "query": query, "variables": variables }))
             .send()
@@ -110,7 +109,11 @@ impl Service {
             .unwrap()
             .json()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let body = self.gql(query, variables).await;
         assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
         body["data"].clone()
     }

@@ -1,7 +1,6 @@
 //! Every Skill Event type loaded from a CSV in the real S3-compatible store (the task created
 //! through the REST API the seed defines), read back through GraphQL with its typed content;
 //! then the loader's robustness: caps, control characters, repeated columns, moved edges.
-mod common;
 
 use std::time::Duration;
 

@@ -1,14 +1,13 @@
 //! GraphQL over HTTP and WebSocket as stock tools use it: introspection at the default limits,
 //! GET, malformed requests, batches, persisted queries, compression, Server-Sent Events, the
 //! embedded GraphiQL, global ids, and the protocol's `error` message for a rejected subscription.
-mod common;
 
 use std::time::Duration;
 
 use common::{ce_server, error_code, ws, TestApp};
 use serde_json::{json, Value};
 
-const INTROSPECTION: &str = include_str!("fixtures/introspection.graphql");
+const INTROSPECTION: &str = include_str!("../fixtures/introspection.graphql");
 
 /// `parentNodes` nested `n` times under `skills`.
 fn nested(n: usize) -> String {

@@ -1,6 +1,7 @@
-//! Test harness: a fresh database on the real Bolt server per test, the service in-process on a
-//! loopback port, and a GraphQL-over-HTTP client.
-#![allow(dead_code)]
+//! The harness of the integration tests (`tests/it/`) and the benchmarks (`benches/`): a fresh
+//! database on the real Bolt server per test, the service in-process on a loopback port or as a
+//! process of its own, a GraphQL-over-HTTP and WebSocket client, the test S3 server, a recorded
+//! Credential Engine Registry, and a proxy that can take the database away.
 
 pub mod ce_server;
 pub mod process;
@@ -14,6 +15,17 @@ use serde_json::{json, Value};
 use skillgraph::api::AppState;
 use skillgraph::config::Config;
 use skillgraph::graph::Graph;
+
+/// The `skillgraph` binary cargo built beside the running test or benchmark (both live in
+/// `target/<profile>/deps/`; cargo builds a package's binaries for its tests and benches).
+pub(crate) fn service_binary() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let profile = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>/deps/<test>");
+    profile.join("skillgraph")
+}
 
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -386,17 +398,6 @@ pub async fn two_alignments_to_one_skill(graph: &Graph, a: &str, b: &str) {
         let set = SkillEdges::alignments(&rows[..1], source, &[edge]);
         writes::set_alignments(graph, &set).await.unwrap();
     }
-}
-
-/// Peak resident memory of this process so far, in bytes (Linux `VmHWM`).
-pub fn peak_rss() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let kib: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap();
-    kib * 1024
 }
 
 /// Neo4j's plan of `statement` on `database`, as a tree (`operator`, `arguments`, `dbHits`,

@@ -2,7 +2,6 @@
 //! process resumes the same job), a cancel sent to one replica stopping a job another runs, a
 //! subscriber on one replica following a job through the takeover, SIGTERM handing an import
 //! back, and a file load cut short by a kill.
-mod common;
 
 use std::time::{Duration, Instant};
 

@@ -3,7 +3,6 @@
 //! Apollo Client, GraphQL Code Generator (with `tsc --strict`), and GraphiQL in headless
 //! Chromium. Each script in `tests/clients/` exits non-zero with a message when a check fails.
 //! `scripts/test` installs the packages (`npm ci`) and Chromium first.
-mod common;
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -1,7 +1,6 @@
 //! The job runner in-process against the real database: a panicking job, cancel during a hung
 //! fetch, jobs on the same framework or file serialised (no duplicate edges), a job with a
 //! thousand huge errors, and two runners on one queue never running the same job.
-mod common;
 
 use std::collections::HashSet;
 use std::sync::Arc;

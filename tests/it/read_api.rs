@@ -1,5 +1,4 @@
 //! The read side of the skill graph over GraphQL/HTTP against the real test database.
-mod common;
 
 use common::{error_code, TestApp};
 use serde_json::{json, Value};
