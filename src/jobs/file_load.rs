@@ -1,7 +1,7 @@
 //! The file load job: one CSV streamed from S3 with credentials held in memory only, so it does
 //! not resume elsewhere.
 use super::handlers::{Handler, JobFailure, RunContext};
-use super::model::{JobSpec, JobType};
+use super::model::{JobSpec, JobType, Progress};
 use crate::ingest::file_load::s3::S3Location;
 use crate::ingest::file_load::FileLoader;
 use crate::ingest::report;
@@ -15,6 +15,14 @@ pub struct FileLoad(pub FileLoader);
 impl Handler for FileLoad {
     fn job_type(&self) -> JobType {
         JobType::FileLoad
+    }
+
+    fn stopped_at_shutdown(&self, progress: &Progress) -> String {
+        format!(
+            "interrupted: the service shut down before the job finished; {} rows were committed. \
+             Submitting the same task again is safe (rows are upserted by external_id)",
+            progress.rows_loaded
+        )
     }
 
     async fn run(&self, ctx: &RunContext) -> Result<(), JobFailure> {

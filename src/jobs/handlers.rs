@@ -43,6 +43,10 @@ pub trait Handler: Send + Sync + 'static {
     fn resumes(&self) -> bool {
         false
     }
+    /// The message of a job that does not resume, stopped by shutdown before it finished.
+    fn stopped_at_shutdown(&self, _progress: &Progress) -> String {
+        "interrupted: the service shut down before the job finished".into()
+    }
 }
 
 /// What a running job's handler may see and do.

@@ -23,7 +23,8 @@ pub(super) enum StopReason {
     LeaseLost,
 }
 
-/// A job this process runs, as the rest of the process sees it.
+/// A job this process runs, as the rest of the process sees it: how to stop it, and why it was.
+#[derive(Clone)]
 pub(super) struct Running {
     pub(super) job_type: JobType,
     cancel: CancellationToken,
@@ -31,15 +32,11 @@ pub(super) struct Running {
 }
 
 impl Running {
-    pub(super) fn new(
-        job_type: JobType,
-        cancel: CancellationToken,
-        reason: Arc<Mutex<Option<StopReason>>>,
-    ) -> Self {
+    pub(super) fn new(job_type: JobType) -> Self {
         Self {
             job_type,
-            cancel,
-            reason,
+            cancel: CancellationToken::new(),
+            reason: Arc::default(),
         }
     }
 
@@ -47,6 +44,16 @@ impl Running {
     pub(super) fn stop(&self, reason: StopReason) {
         self.reason.lock().unwrap().get_or_insert(reason);
         self.cancel.cancel();
+    }
+
+    /// The token its handler watches.
+    pub(super) fn cancel(&self) -> CancellationToken {
+        self.cancel.clone()
+    }
+
+    /// Why it was stopped, if it was.
+    pub(super) fn reason(&self) -> Option<StopReason> {
+        *self.reason.lock().unwrap()
     }
 }
 

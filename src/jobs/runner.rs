@@ -11,14 +11,14 @@ use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
 use tokio::sync::OwnedSemaphorePermit;
-use tokio_util::sync::CancellationToken;
 
-use super::handlers::{JobFailure, JobStore, RunContext};
+use super::handlers::{Handler, JobFailure, JobStore, RunContext};
 use super::live::{Live, Running, StopReason};
 use super::model::{Job, JobStatus, JobType};
 use super::{Jobs, CANCELLED_MESSAGE};
 use crate::graph::jobs::{self as stored, now_ms, JobRecord, JobState, Stored};
 use crate::graph::{now, GraphResult};
+use crate::ingest::file_load::s3::AwsCredentials;
 
 /// Retries for storing a job's state: the database may be briefly away.
 fn retry_policy() -> ExponentialBuilder {
@@ -102,99 +102,94 @@ impl Jobs {
         let name = record.name.clone();
         let job = match Job::try_from(record) {
             Ok(job) => job,
-            Err(e) => {
-                tracing::error!(job = %name, error = %e, "claimed a job that cannot be read");
-                let state = JobState {
-                    status: JobStatus::Failed.as_str().into(),
-                    message: Some(format!("the job could not be read: {e}")),
-                    last_modified_time: now(),
-                    finished_time: Some(now()),
-                    errors_json: "[]".into(),
-                    ..Default::default()
-                };
-                let _ = stored::store(&self.graph, &name, &self.owner, &state, true).await;
-                return;
-            }
+            Err(e) => return self.fail_unreadable(&name, &e.to_string()).await,
         };
         tracing::info!(job = %name, r#type = job.job_type().as_str(), attempt = job.attempts, "job claimed");
         metrics::counter!("skillgraph_jobs_claimed_total", "type" => job.job_type().as_str())
             .increment(1);
-        let cancel = CancellationToken::new();
-        let reason = Arc::new(Mutex::new(None));
         let handler = self.handlers.for_type(job.job_type());
-        let running = Running::new(job.job_type(), cancel.clone(), reason.clone());
+        let running = Running::new(job.job_type());
         if job.cancel_requested {
             running.stop(StopReason::Cancelled);
         }
-        self.running.lock().unwrap().insert(name.clone(), running);
+        self.running
+            .lock()
+            .unwrap()
+            .insert(name.clone(), running.clone());
         let secrets = self.secrets.lock().unwrap().remove(&name);
         let live = Arc::new(Live {
             job: Mutex::new(job),
             dirty: AtomicBool::new(false),
         });
+        let outcome = self.work(&name, &handler, &live, &running, secrets).await;
+        self.running.lock().unwrap().remove(&name);
+        match ending(outcome, running.reason(), handler.as_ref(), &live) {
+            Ending::Leave => tracing::warn!(job = %name, "lease lost to another process; stopped"),
+            Ending::HandBack => self.release(&live).await,
+            Ending::Finish(status, message) => {
+                self.finish(&live, status, message).await;
+                self.wake.notify_one();
+            }
+        }
+    }
+
+    /// A claimed job whose node cannot be read fails, saying why.
+    async fn fail_unreadable(&self, name: &str, why: &str) {
+        tracing::error!(job = %name, error = %why, "claimed a job that cannot be read");
+        let state = JobState {
+            status: JobStatus::Failed.as_str().into(),
+            message: Some(format!("the job could not be read: {why}")),
+            last_modified_time: now(),
+            finished_time: Some(now()),
+            errors_json: "[]".into(),
+            ..Default::default()
+        };
+        let _ = stored::store(&self.graph, name, &self.owner, &state, true).await;
+    }
+
+    /// Runs the handler to its end. A job that resumes from its checkpoint waits out an
+    /// unreachable database (up to the outage wait) and runs again, rather than failing half
+    /// done.
+    async fn work(
+        self: &Arc<Self>,
+        name: &str,
+        handler: &Arc<dyn Handler>,
+        live: &Arc<Live>,
+        running: &Running,
+        secrets: Option<AwsCredentials>,
+    ) -> Outcome {
         let mut outage: Option<std::time::Instant> = None;
-        let outcome = loop {
-            let ctx = RunContext::new(self.clone(), live.clone(), cancel.clone(), secrets.clone());
+        loop {
+            let ctx = RunContext::new(
+                self.clone(),
+                live.clone(),
+                running.cancel(),
+                secrets.clone(),
+            );
             let work = {
                 let handler = handler.clone();
                 // Its own task, so that a panic ends the job instead of the runner.
                 tokio::spawn(async move { handler.run(&ctx).await })
             };
-            let out = self.heartbeat(&name, &live, work).await;
-            // An unreachable database: a job that resumes from its checkpoint waits for it
-            // (up to the outage wait) and goes on, rather than failing half done.
+            let out = self.heartbeat(name, live, work).await;
             let unavailable = matches!(&out, Ok(Err(JobFailure::Unavailable(_))));
-            if unavailable && handler.resumes() && reason.lock().unwrap().is_none() {
-                let since = *outage.get_or_insert_with(std::time::Instant::now);
-                let stop = || cancel.is_cancelled();
-                metrics::counter!("skillgraph_jobs_waiting_for_database_total").increment(1);
-                if self.graph.wait_for_answer(since, &stop).await.is_ok() {
-                    // The lease may have run out meanwhile: renewed first, unless another
-                    // process has taken the job over.
-                    if let Ok(Stored::Lost) = self.flush(&live).await {
-                        self.interrupt(&name, StopReason::LeaseLost);
-                        break out;
-                    }
-                    tracing::warn!(job = %name, "graph database answers again; resuming from the checkpoint");
-                    continue;
-                }
+            if !(unavailable && handler.resumes() && running.reason().is_none()) {
+                return out;
             }
-            break out;
-        };
-        let reason = *reason.lock().unwrap();
-        self.running.lock().unwrap().remove(&name);
-
-        let (status, message) = match (outcome, reason) {
-            (_, Some(StopReason::LeaseLost)) => {
-                tracing::warn!(job = %name, "lease lost to another process; stopped");
-                return;
+            let since = *outage.get_or_insert_with(std::time::Instant::now);
+            let stop = || running.cancel().is_cancelled();
+            metrics::counter!("skillgraph_jobs_waiting_for_database_total").increment(1);
+            if self.graph.wait_for_answer(since, &stop).await.is_err() {
+                return out;
             }
-            (Ok(Err(JobFailure::Interrupted)), Some(StopReason::Handover)) => {
-                self.release(&live).await;
-                return;
+            // The lease may have run out meanwhile: renewed first, unless another process has
+            // taken the job over.
+            if let Ok(Stored::Lost) = self.flush(live).await {
+                self.interrupt(name, StopReason::LeaseLost);
+                return out;
             }
-            (Ok(Ok(())), _) => (JobStatus::Succeeded, None),
-            (Ok(Err(JobFailure::Failed(why) | JobFailure::Unavailable(why))), _) => {
-                (JobStatus::Failed, Some(why))
-            }
-            (Ok(Err(JobFailure::Interrupted)), Some(StopReason::Cancelled)) => {
-                (JobStatus::Cancelled, Some(CANCELLED_MESSAGE.to_string()))
-            }
-            (Ok(Err(JobFailure::Interrupted)), _) => {
-                let rows = live.snapshot().progress.rows_loaded;
-                (JobStatus::Failed, Some(format!(
-                    "interrupted: the service shut down before the job finished; {rows} rows were committed. \
-                     Submitting the same task again is safe (rows are upserted by external_id)"
-                )))
-            }
-            (Err(e), _) => {
-                let why = panic_message(e);
-                tracing::error!(job = %name, panic = %why, "job panicked");
-                (JobStatus::Failed, Some(format!("the job panicked: {why}")))
-            }
-        };
-        self.finish(&live, status, message).await;
-        self.wake.notify_one();
+            tracing::warn!(job = %name, "graph database answers again; resuming from the checkpoint");
+        }
     }
 
     /// Runs the handler's task to its end, storing progress (and reading the cancel flag) every
@@ -204,7 +199,7 @@ impl Jobs {
         name: &str,
         live: &Live,
         mut work: tokio::task::JoinHandle<Result<(), JobFailure>>,
-    ) -> Result<Result<(), JobFailure>, tokio::task::JoinError> {
+    ) -> Outcome {
         let mut heartbeat = tokio::time::interval(self.timings.heartbeat);
         // After a slow store, wait a whole heartbeat again rather than catching up in a burst.
         heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -225,7 +220,6 @@ impl Jobs {
         }
     }
 
-    /// Stores what changed (if anything) and renews the lease: one write a heartbeat.
     /// Stores the final state, retrying; if the full state cannot be stored, stores a short
     /// failure instead, so a job never stays active behind a live process.
     async fn finish(&self, live: &Live, status: JobStatus, message: Option<String>) {
@@ -298,6 +292,46 @@ impl Jobs {
     }
 }
 
+/// How a handler's task ended: its result, or its panic.
+type Outcome = Result<Result<(), JobFailure>, tokio::task::JoinError>;
+
+/// What the runner does with a job whose handler returned.
+enum Ending {
+    /// Another process owns it now: write nothing.
+    Leave,
+    /// Shutdown: back to the queue, to resume elsewhere.
+    HandBack,
+    Finish(JobStatus, Option<String>),
+}
+
+fn ending(
+    outcome: Outcome,
+    reason: Option<StopReason>,
+    handler: &dyn Handler,
+    live: &Live,
+) -> Ending {
+    match (outcome, reason) {
+        (_, Some(StopReason::LeaseLost)) => Ending::Leave,
+        (Ok(Err(JobFailure::Interrupted)), Some(StopReason::Handover)) => Ending::HandBack,
+        (Ok(Ok(())), _) => Ending::Finish(JobStatus::Succeeded, None),
+        (Ok(Err(JobFailure::Failed(why) | JobFailure::Unavailable(why))), _) => {
+            Ending::Finish(JobStatus::Failed, Some(why))
+        }
+        (Ok(Err(JobFailure::Interrupted)), Some(StopReason::Cancelled)) => {
+            Ending::Finish(JobStatus::Cancelled, Some(CANCELLED_MESSAGE.to_string()))
+        }
+        (Ok(Err(JobFailure::Interrupted)), _) => {
+            let why = handler.stopped_at_shutdown(&live.snapshot().progress);
+            Ending::Finish(JobStatus::Failed, Some(why))
+        }
+        (Err(e), _) => {
+            let why = panic_message(e);
+            tracing::error!(job = %live.snapshot().name, panic = %why, "job panicked");
+            Ending::Finish(JobStatus::Failed, Some(format!("the job panicked: {why}")))
+        }
+    }
+}
+
 fn panic_message(e: tokio::task::JoinError) -> String {
     match e.try_into_panic() {
         Ok(payload) => payload
@@ -313,6 +347,7 @@ fn panic_message(e: tokio::task::JoinError) -> String {
 /// and stop it (its lease was lost).
 #[async_trait::async_trait]
 impl JobStore for Jobs {
+    /// Stores what changed (if anything) and renews the lease: one write a heartbeat.
     async fn flush(&self, live: &Live) -> GraphResult<Stored> {
         let dirty = live.dirty.swap(false, Ordering::SeqCst);
         let (name, mut state) = {

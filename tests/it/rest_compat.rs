@@ -54,21 +54,30 @@ async fn wait_job(app: &TestApp, job_name: &str) -> Value {
     .await
 }
 
-#[tokio::test]
-async fn credential_engine_seed_flow() {
-    let (_, reg) = ce_server::start(0).await;
-    let app = TestApp::start_with(|c| {
+/// A service whose registry host resolves to loopback (tests never leave the machine: nothing
+/// serves HTTPS there, so a fetch fails fast and locally), with the recorded registry allowed.
+async fn seed_app() -> TestApp {
+    TestApp::start_with(|c| {
         c.ingest.ce_allowed_hosts.extend(ce_server::allowed());
-        // Tests never leave the machine: the registry's host resolves to loopback, where
-        // nothing serves HTTPS, so the fetch fails fast and locally.
         c.ingest.ce_resolve = vec!["credentialengineregistry.org=127.0.0.1".into()];
         c.ingest.http_retries = 0;
         c.ingest.http_timeout_secs = 2;
     })
-    .await;
+    .await
+}
 
-    // Step 1, the seed's request body verbatim. The registry is out of reach (pinned to
-    // loopback), so the job then fails; its status and errors must say so in the seed's shape.
+/// Starts an import through the seed route; the job's name.
+async fn seed_import(app: &TestApp, body: &str) -> String {
+    let (status, started) = post(app, "/skill-service/api/v1/import/credential-engine", body).await;
+    assert_eq!(status, 200, "{started:#}");
+    started["data"]["job_name"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn the_seeds_own_request_starts_a_job_that_fails_in_the_seeds_shape() {
+    let app = seed_app().await;
+    // The seed's request body verbatim. The registry is out of reach (pinned to loopback), so
+    // the job then fails; its status and errors must say so in the seed's shape.
     let seed_body = r#"{
   "competency_frameworks": [
     "https://credentialengineregistry.org/resources/ce-6fdd56d3-0214-4a67-b0c4-bb4c16ce9a13"
@@ -99,21 +108,46 @@ async fn credential_engine_seed_flow() {
         .as_str()
         .unwrap()
         .contains("ce-6fdd56d3"));
+}
 
-    // The same flow against recorded documents served locally.
-    let body = json!({"competency_frameworks": [reg.uri("/resources/ce-fw-a"), reg.uri("/resources/ce-fw-b")]}).to_string();
-    let (status, started) = post(
+#[tokio::test]
+async fn an_import_and_its_skills_read_back_in_the_seeds_shape() {
+    let (_, reg) = ce_server::start(0).await;
+    let app = seed_app().await;
+    let frameworks = [reg.uri("/resources/ce-fw-a"), reg.uri("/resources/ce-fw-b")];
+    let name = seed_import(
         &app,
-        "/skill-service/api/v1/import/credential-engine",
-        &body,
+        &json!({"competency_frameworks": frameworks}).to_string(),
     )
     .await;
-    assert_eq!(status, 200);
-    let name = started["data"]["job_name"].as_str().unwrap().to_string();
 
-    // Step 2: the job, in the seed's shape.
     let done = wait_job(&app, &name).await;
-    assert_eq!(keys(&done), ["data", "message", "success"]);
+    // The creator the service recorded, as GraphQL reports it too.
+    let by = app
+        .data(
+            "query($n:String!){ job(jobName:$n){ createdBy } }",
+            json!({"n": name}),
+        )
+        .await["job"]["createdBy"]
+        .clone();
+    assert_seed_job(&done, &name, &by, &json!(frameworks));
+
+    let (status, listed) = get(&app, "/skill-service/api/v1/skills?skip=0&limit=10").await;
+    assert_eq!(status, 200, "{listed:#}");
+    assert_eq!(listed["success"], true);
+    assert_eq!(listed["message"], "Data fetched successfully");
+    let skills = listed["data"].as_array().unwrap();
+    assert_eq!(skills.len(), 5);
+    assert_seed_skill_keys(skills);
+    assert_seed_examples(skills, &reg);
+
+    let (_, page2) = get(&app, "/skill-service/api/v1/skills?skip=4&limit=10").await;
+    assert_eq!(page2["data"].as_array().unwrap().len(), 1);
+}
+
+/// A finished import in the seed's job shape: its keys, status, creator, input and times.
+fn assert_seed_job(done: &Value, name: &str, by: &Value, links: &Value) {
+    assert_eq!(keys(done), ["data", "message", "success"]);
     assert_eq!(done["message"], "Successfully fetched the batch job");
     let d = &done["data"];
     assert_eq!(
@@ -133,21 +167,10 @@ async fn credential_engine_seed_flow() {
     assert_eq!(d["job_name"], name);
     assert_eq!(d["status"], "succeeded");
     assert_eq!(d["type"], "credential_engine_ingestion");
-    // The creator the service recorded, as GraphQL reports it too.
-    let by = app
-        .data(
-            "query($n:String!){ job(jobName:$n){ createdBy } }",
-            json!({"n": name}),
-        )
-        .await["job"]["createdBy"]
-        .clone();
     assert!(by.as_str().is_some_and(|b| !b.is_empty()), "{by}");
-    assert_eq!(d["created_by"], by);
-    assert_eq!(d["last_modified_by"], by);
-    assert_eq!(
-        d["input_data"]["links"],
-        json!([reg.uri("/resources/ce-fw-a"), reg.uri("/resources/ce-fw-b")])
-    );
+    assert_eq!(&d["created_by"], by);
+    assert_eq!(&d["last_modified_by"], by);
+    assert_eq!(&d["input_data"]["links"], links);
     let time = d["created_time"].as_str().unwrap();
     assert!(
         chrono::DateTime::parse_from_str(time, "%Y-%m-%d %H:%M:%S%.6f%:z").is_ok(),
@@ -159,14 +182,10 @@ async fn credential_engine_seed_flow() {
         .as_str()
         .unwrap()
         .contains("competencyText"));
+}
 
-    // Step 3: the skills, in the seed's example shape.
-    let (status, listed) = get(&app, "/skill-service/api/v1/skills?skip=0&limit=10").await;
-    assert_eq!(status, 200, "{listed:#}");
-    assert_eq!(listed["success"], true);
-    assert_eq!(listed["message"], "Data fetched successfully");
-    let skills = listed["data"].as_array().unwrap();
-    assert_eq!(skills.len(), 5);
+/// Every skill has the seed example's keys, nested ones included.
+fn assert_seed_skill_keys(skills: &[Value]) {
     let example_keys = [
         "alignments",
         "author",
@@ -218,6 +237,10 @@ async fn credential_engine_seed_flow() {
         );
         assert_eq!(keys(&s["type"]), ["id", "name"]);
     }
+}
+
+/// Two skills of the recorded frameworks, field by field as the seed example shows them.
+fn assert_seed_examples(skills: &[Value], reg: &ce_server::Registry) {
     let os = skills
         .iter()
         .find(|s| s["name"] == "Operating System Components")
@@ -258,9 +281,6 @@ async fn credential_engine_seed_flow() {
         .find(|a| a["name"] == "Information Systems")
         .unwrap();
     assert_eq!(keys(info), ["id", "name", "score"]);
-
-    let (_, page2) = get(&app, "/skill-service/api/v1/skills?skip=4&limit=10").await;
-    assert_eq!(page2["data"].as_array().unwrap().len(), 1);
 }
 
 #[tokio::test]

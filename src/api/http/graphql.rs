@@ -119,15 +119,9 @@ async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Respon
         "application/json"
     };
     // A read of the graph answered before, in this generation: served as it was.
-    let cache = match (&http.state.read_cache, &batch) {
-        (Some(cache), BatchRequest::Single(r)) => match ReadCache::key(r, &who) {
-            Some(key) => (cache.generation(&http.state.graph).await).map(|g| (cache, g, key)),
-            None => None,
-        },
-        _ => None,
-    };
-    if let Some((cache, generation, key)) = &cache {
-        if let Some(body) = cache.get(*generation, *key) {
+    let cached = cache_entry(http, &batch, &who).await;
+    if let Some(entry) = &cached {
+        if let Some(body) = entry.cache.get(entry.generation, entry.key) {
             return (StatusCode::OK, [(header::CONTENT_TYPE, kind)], body).into_response();
         }
     }
@@ -137,26 +131,57 @@ async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Respon
         let message = format!("the request did not finish within {deadline:?}");
         return ErrorCode::Timeout.response(message);
     };
-    let limited = match &response {
+    let body = axum::body::Bytes::from(capped(
+        serde_json::to_vec(&response).expect("responses serialise"),
+        http.state.config.limits.max_response_bytes,
+    ));
+    if let (Some(entry), BatchResponse::Single(r)) = (cached, &response) {
+        if r.errors.is_empty() {
+            entry.cache.put(entry.generation, entry.key, body.clone());
+        }
+    }
+    respond(&response, kind, body)
+}
+
+/// Where a single read's answer is (or will be) kept in the read cache.
+struct CacheEntry<'a> {
+    cache: &'a ReadCache,
+    generation: i64,
+    key: u64,
+}
+
+/// The cache entry of `batch`, if the cache is on and it is a cacheable read.
+async fn cache_entry<'a>(
+    http: &'a Http,
+    batch: &BatchRequest,
+    who: &crate::api::auth::Identity,
+) -> Option<CacheEntry<'a>> {
+    let (Some(cache), BatchRequest::Single(r)) = (&http.state.read_cache, batch) else {
+        return None;
+    };
+    let key = ReadCache::key(r, who)?;
+    let generation = cache.generation(&http.state.graph).await?;
+    Some(CacheEntry {
+        cache,
+        generation,
+        key,
+    })
+}
+
+/// The HTTP answer of an executed batch: 405 for a mutation sent with GET, 429 with
+/// `Retry-After` for a refused rate, 200 otherwise (errors are in the body).
+fn respond(response: &BatchResponse, kind: &'static str, body: axum::body::Bytes) -> Response {
+    let limited = match response {
         BatchResponse::Single(r) => rate_limited(&r.errors),
         BatchResponse::Batch(_) => None,
     };
-    let status = match &response {
+    let status = match response {
         BatchResponse::Single(r) if has_code(&r.errors, ErrorCode::MethodNotAllowed) => {
             StatusCode::METHOD_NOT_ALLOWED
         }
         _ if limited.is_some() => StatusCode::TOO_MANY_REQUESTS,
         _ => StatusCode::OK,
     };
-    let body = axum::body::Bytes::from(capped(
-        serde_json::to_vec(&response).expect("responses serialise"),
-        http.state.config.limits.max_response_bytes,
-    ));
-    if let (Some((cache, generation, key)), BatchResponse::Single(r)) = (cache, &response) {
-        if r.errors.is_empty() {
-            cache.put(generation, key, body.clone());
-        }
-    }
     let mut out = (status, [(header::CONTENT_TYPE, kind)], body).into_response();
     if status == StatusCode::METHOD_NOT_ALLOWED {
         out.headers_mut()

@@ -376,79 +376,104 @@ pub fn map_competencies(
     let mut out = Mapped::default();
     let mut parents: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut kept: Vec<String> = vec![];
-    let is_framework = |p: &str| p.trim_end_matches('/') == framework_uri.trim_end_matches('/');
     for c in competencies {
-        let Some(uri) = id(c) else {
-            out.rejected
-                .push(("(no @id)".into(), "competency without @id".into()));
-            continue;
+        let row = match competency(c, framework_uri, publishers, lang) {
+            Ok(row) => row,
+            Err(rejected) => {
+                out.rejected.push(rejected);
+                continue;
+            }
         };
-        let Some(full_text) = text(c.get("ceasn:competencyText"), lang) else {
-            out.rejected
-                .push((uri.into(), "competency has no ceasn:competencyText".into()));
-            continue;
-        };
-        // The text is always the description; the label, where there is one, is the name.
-        let name = text(c.get("ceasn:competencyLabel"), lang).unwrap_or_else(|| full_text.clone());
-        let list_id = text(c.get("ceasn:listID"), lang);
-        let organizations = match uris(c.get("ceasn:publisher")) {
-            own if !own.is_empty() => own,
-            _ => publishers.to_vec(),
-        };
-        out.skills.push(SkillRow {
-            uri: uri.into(),
-            framework_uri: Some(framework_uri.into()),
-            props: SkillProps {
-                ctid: text(c.get("ceterms:ctid"), lang),
-                name: Some(name),
-                description: Some(full_text),
-                keywords: texts(c.get("ceasn:conceptKeyword"), lang),
-                author: Some(texts(c.get("ceasn:author"), lang).join(", "))
-                    .filter(|s| !s.is_empty()),
-                creator: uris(c.get("ceasn:creator")).into_iter().next(),
-                reference_id: text(c.get("ceasn:codedNotation"), lang),
-                source_name: Some(SOURCE.into()),
-                type_id: Some(COMPETENCY_TYPE.into()),
-                type_name: text(c.get("ceasn:competencyCategory"), lang),
-                organizations,
-                language: text(c.get("ceasn:inLanguage"), lang),
-                list_order: list_id.as_deref().map(list_order),
-                list_id,
-                date_created: text(c.get("ceasn:dateCreated"), lang),
-                date_modified: text(c.get("ceasn:dateModified"), lang),
-                education_levels: terms(c.get("ceasn:educationLevelType"), lang),
-                complexity_levels: terms(c.get("ceasn:complexityLevel"), lang),
-                weight: number(c.get("ceasn:weight")),
-                comments: texts(c.get("ceasn:comment"), lang),
-                industries: terms(c.get("ceterms:industryType"), lang),
-            },
-        });
-        kept.push(uri.to_string());
+        let uri = row.uri.clone();
+        out.skills.push(row);
         parents
-            .entry(uri.into())
+            .entry(uri.clone())
             .or_default()
             .extend(uris(c.get("ceasn:isChildOf")));
         for child in uris(c.get("ceasn:hasChild")) {
-            parents.entry(child).or_default().insert(uri.into());
+            parents.entry(child).or_default().insert(uri.clone());
         }
-        for (prop, alignment_type) in ALIGNMENTS {
-            for to in uris(c.get(prop)) {
-                out.alignments.push(AlignmentRow {
-                    from: uri.into(),
-                    to,
-                    source: SOURCE.into(),
-                    kind: AlignmentKind::Aligned,
-                    alignment_type: alignment_type.into(),
-                    score: None,
-                });
-            }
-        }
-        out.occupations.extend(occupations(c, uri, lang));
+        out.alignments.extend(alignments(c, &uri));
+        out.occupations.extend(occupations(c, &uri, lang));
+        kept.push(uri);
     }
-    // Only competencies being written get their parent set replaced; the framework itself is
-    // never a parent (top children have none).
-    out.parents = kept
-        .into_iter()
+    out.parents = parent_edges(framework_uri, kept, parents);
+    out
+}
+
+/// One competency as a skill row, or why it is left out: (URI, message).
+fn competency(
+    c: &Value,
+    framework_uri: &str,
+    publishers: &[String],
+    lang: &str,
+) -> Result<SkillRow, (String, String)> {
+    let Some(uri) = id(c) else {
+        return Err(("(no @id)".into(), "competency without @id".into()));
+    };
+    let Some(full_text) = text(c.get("ceasn:competencyText"), lang) else {
+        let why = "competency has no ceasn:competencyText";
+        return Err((uri.into(), why.into()));
+    };
+    // The text is always the description; the label, where there is one, is the name.
+    let name = text(c.get("ceasn:competencyLabel"), lang).unwrap_or_else(|| full_text.clone());
+    let list_id = text(c.get("ceasn:listID"), lang);
+    let organizations = match uris(c.get("ceasn:publisher")) {
+        own if !own.is_empty() => own,
+        _ => publishers.to_vec(),
+    };
+    Ok(SkillRow {
+        uri: uri.into(),
+        framework_uri: Some(framework_uri.into()),
+        props: SkillProps {
+            ctid: text(c.get("ceterms:ctid"), lang),
+            name: Some(name),
+            description: Some(full_text),
+            keywords: texts(c.get("ceasn:conceptKeyword"), lang),
+            author: Some(texts(c.get("ceasn:author"), lang).join(", ")).filter(|s| !s.is_empty()),
+            creator: uris(c.get("ceasn:creator")).into_iter().next(),
+            reference_id: text(c.get("ceasn:codedNotation"), lang),
+            source_name: Some(SOURCE.into()),
+            type_id: Some(COMPETENCY_TYPE.into()),
+            type_name: text(c.get("ceasn:competencyCategory"), lang),
+            organizations,
+            language: text(c.get("ceasn:inLanguage"), lang),
+            list_order: list_id.as_deref().map(list_order),
+            list_id,
+            date_created: text(c.get("ceasn:dateCreated"), lang),
+            date_modified: text(c.get("ceasn:dateModified"), lang),
+            education_levels: terms(c.get("ceasn:educationLevelType"), lang),
+            complexity_levels: terms(c.get("ceasn:complexityLevel"), lang),
+            weight: number(c.get("ceasn:weight")),
+            comments: texts(c.get("ceasn:comment"), lang),
+            industries: terms(c.get("ceterms:industryType"), lang),
+        },
+    })
+}
+
+/// The competency's alignments to other competencies, asserted by the registry.
+fn alignments<'a>(c: &'a Value, uri: &'a str) -> impl Iterator<Item = AlignmentRow> + 'a {
+    ALIGNMENTS.iter().flat_map(move |(prop, alignment_type)| {
+        uris(c.get(*prop)).into_iter().map(move |to| AlignmentRow {
+            from: uri.into(),
+            to,
+            source: SOURCE.into(),
+            kind: AlignmentKind::Aligned,
+            alignment_type: (*alignment_type).into(),
+            score: None,
+        })
+    })
+}
+
+/// The parent set of each competency written (only those get theirs replaced). The framework
+/// itself is never a parent: its top children have none.
+fn parent_edges(
+    framework_uri: &str,
+    kept: Vec<String>,
+    mut parents: HashMap<String, BTreeSet<String>>,
+) -> Vec<ChildEdges> {
+    let is_framework = |p: &str| p.trim_end_matches('/') == framework_uri.trim_end_matches('/');
+    kept.into_iter()
         .map(|child| {
             let ps = parents.remove(&child).unwrap_or_default();
             ChildEdges {
@@ -459,8 +484,7 @@ pub fn map_competencies(
                 child,
             }
         })
-        .collect();
-    out
+        .collect()
 }
 
 /// `ceterms:occupationType` credential alignment objects, e.g. O*NET-SOC codes.

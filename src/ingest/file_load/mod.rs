@@ -161,6 +161,27 @@ struct Batch {
     bytes: usize,
 }
 
+impl Batch {
+    /// Moves rows an earlier batch of this load already wrote (`earlier`: id to its first line)
+    /// from `valid` to `rejected`, as duplicates naming that line.
+    fn reject_earlier(&mut self, earlier: &HashMap<String, i64>) {
+        if earlier.is_empty() {
+            return;
+        }
+        let (repeated, fresh): (Vec<_>, Vec<_>) = std::mem::take(&mut self.valid)
+            .into_iter()
+            .partition(|r| earlier.contains_key(&r.external_id));
+        self.valid = fresh;
+        for r in repeated {
+            let first = earlier[&r.external_id];
+            let why = schema::RowError::Duplicate(r.external_id, first);
+            self.rejected
+                .push(Problem::at_line(r.line, why.to_string()));
+        }
+        self.rejected.sort_by_key(|p| p.line);
+    }
+}
+
 #[derive(Clone)]
 pub struct FileLoader {
     graph: Graph,
@@ -214,53 +235,52 @@ impl FileLoader {
         let reader =
             tokio::task::spawn_blocking(move || parse(entity, bridge, caps, batch_size, tx));
 
-        while let Some(mut batch) = unless_cancelled(cancel, rx.recv()).await? {
+        while let Some(batch) = unless_cancelled(cancel, rx.recv()).await? {
             checkpoint(cancel)?;
-            // Ids repeated from earlier batches: this load wrote them already.
-            let ids = std::mem::take(&mut batch.recheck);
-            // An unreachable database is waited for (each statement here is safe to repeat),
-            // so an outage delays the load instead of failing it, and a batch is counted once
-            // it is committed.
-            let stop = || cancel.is_cancelled();
-            let earlier = (self.graph)
-                .waiting_out(stop, || events::loaded(&self.graph, load, ids.clone()))
-                .await?;
-            if !earlier.is_empty() {
-                let (repeated, fresh): (Vec<_>, Vec<_>) = std::mem::take(&mut batch.valid)
-                    .into_iter()
-                    .partition(|r| earlier.contains_key(&r.external_id));
-                batch.valid = fresh;
-                for r in repeated {
-                    let first = earlier[&r.external_id];
-                    let why = schema::RowError::Duplicate(r.external_id, first);
-                    batch
-                        .rejected
-                        .push(Problem::at_line(r.line, why.to_string()));
-                }
-                batch.rejected.sort_by_key(|p| p.line);
-            }
-            let write = |rows| events::upsert(&self.graph, load, rows);
-            let refused = (self.graph)
-                .waiting_out(stop, || write_splitting(&batch.valid, &write))
-                .await?;
-            report.add(Counter::RowsRead, batch.read);
-            report.add(
-                Counter::RowsLoaded,
-                (batch.valid.len() - refused.len()) as i64,
-            );
-            report.add(
-                Counter::RowsRejected,
-                (batch.rejected.len() + refused.len()) as i64,
-            );
-            for e in batch.rejected.into_iter().chain(refused) {
-                report.problem(e);
-            }
+            self.write_batch(load, batch, report, cancel).await?;
         }
         checkpoint(cancel)?;
         reader
             .await
             .map_err(|e| Stop::Failed(format!("CSV reader stopped: {e}")))?
             .map_err(|e| Stop::Failed(format!("{location}: {e}")))
+    }
+
+    /// Writes one batch and reports it: rows already loaded by an earlier batch are rejected as
+    /// duplicates, the rest written. An unreachable database is waited for (each statement here
+    /// is safe to repeat), so an outage delays the load instead of failing it, and a batch is
+    /// counted once it is committed.
+    async fn write_batch(
+        &self,
+        load: &str,
+        mut batch: Batch,
+        report: &dyn Report,
+        cancel: &CancellationToken,
+    ) -> Result<(), Stop> {
+        let stop = || cancel.is_cancelled();
+        // Ids repeated from earlier batches: this load wrote them already.
+        let ids = std::mem::take(&mut batch.recheck);
+        let earlier = (self.graph)
+            .waiting_out(stop, || events::loaded(&self.graph, load, ids.clone()))
+            .await?;
+        batch.reject_earlier(&earlier);
+        let write = |rows| events::upsert(&self.graph, load, rows);
+        let refused = (self.graph)
+            .waiting_out(stop, || write_splitting(&batch.valid, &write))
+            .await?;
+        report.add(Counter::RowsRead, batch.read);
+        report.add(
+            Counter::RowsLoaded,
+            (batch.valid.len() - refused.len()) as i64,
+        );
+        report.add(
+            Counter::RowsRejected,
+            (batch.rejected.len() + refused.len()) as i64,
+        );
+        for e in batch.rejected.into_iter().chain(refused) {
+            report.problem(e);
+        }
+        Ok(())
     }
 }
 
