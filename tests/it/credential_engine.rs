@@ -88,6 +88,24 @@ async fn imports_frameworks_with_hierarchy_alignments_and_errors_watched_live() 
         Duration::from_secs(120),
     )
     .await;
+    assert_watched_to_success(&updates);
+    let end = job(&app, &name).await;
+    assert_counts_and_errors(&end, &reg);
+    assert_hierarchy_and_terms(&app, &reg).await;
+    assert_cross_framework_alignments(&app, &reg).await;
+    // The skipped competency is not in the graph; stubs are not listed.
+    let all = app
+        .data(
+            "{ skillConnection(filter:{source:\"credential_engine\"}){ totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(all["skillConnection"]["totalCount"], 6);
+}
+
+/// The subscription's updates end with success, after at least one other, with progress that
+/// never goes backwards.
+fn assert_watched_to_success(updates: &[Value]) {
     let statuses: Vec<&str> = updates
         .iter()
         .map(|u| {
@@ -112,8 +130,11 @@ async fn imports_frameworks_with_hierarchy_alignments_and_errors_watched_live() 
         })
         .collect();
     assert!(done.windows(2).all(|w| w[0] <= w[1]), "{done:?}");
+}
 
-    let end = job(&app, &name).await;
+/// Four frameworks asked for: one missing (reported, not done), one served after a 500, one
+/// as an @graph document; the competency without text skipped and reported.
+fn assert_counts_and_errors(end: &Value, reg: &ce_server::Registry) {
     assert_eq!(end["status"], "SUCCEEDED");
     assert_eq!(end["progress"]["frameworksTotal"], 4);
     // The missing one is in the errors, not among the frameworks done.
@@ -135,9 +156,12 @@ async fn imports_frameworks_with_hierarchy_alignments_and_errors_watched_live() 
     assert_eq!(reg.hits("/resources/ce-fw-flaky"), 2);
     assert_eq!(reg.hits("/graph/ce-fw-b"), 1);
     assert_eq!(reg.hits("/resources/ce-b1"), 0);
+}
 
+/// Three levels of hierarchy read back through parentNodes, and the terms of a top skill.
+async fn assert_hierarchy_and_terms(app: &TestApp, reg: &ce_server::Registry) {
     // Three levels: a1 > a1-1 > a1-1-1, read back through parentNodes.
-    let leaf = skill_by_uri(&app, "round-robin", &reg.uri("/resources/ce-a1-1-1")).await;
+    let leaf = skill_by_uri(app, "round-robin", &reg.uri("/resources/ce-a1-1-1")).await;
     assert_eq!(leaf["name"], "Compare round-robin and priority schedulers");
     assert_eq!(
         leaf["parentNodes"][0]["name"],
@@ -152,7 +176,7 @@ async fn imports_frameworks_with_hierarchy_alignments_and_errors_watched_live() 
         "Information Technology Fundamentals"
     );
 
-    let top = skill_by_uri(&app, "operating system", &reg.uri("/resources/ce-a1")).await;
+    let top = skill_by_uri(app, "operating system", &reg.uri("/resources/ce-a1")).await;
     assert_eq!(
         top["description"],
         "Explain the purpose of and relationship between common components of an operating system"
@@ -184,9 +208,13 @@ async fn imports_frameworks_with_hierarchy_alignments_and_errors_watched_live() 
         top["occupations"]["detailedOccupation"][0],
         json!({"code": "15-1212", "name": "Information Security Analysts"})
     );
+}
 
+/// An alignment across frameworks lands on the skill imported from the other one, and one to a
+/// competency not imported yet is kept without a name.
+async fn assert_cross_framework_alignments(app: &TestApp, reg: &ce_server::Registry) {
     // Cross-framework alignment lands on the skill imported from B.
-    let mid = skill_by_uri(&app, "process scheduling", &reg.uri("/resources/ce-a1-1")).await;
+    let mid = skill_by_uri(app, "process scheduling", &reg.uri("/resources/ce-a1-1")).await;
     let ce = &mid["alignments"]["skillAlignment"][0];
     assert_eq!(ce["source"], "credential_engine");
     let exact = ce["aligned"]
@@ -196,7 +224,7 @@ async fn imports_frameworks_with_hierarchy_alignments_and_errors_watched_live() 
         .find(|a| a["alignmentType"] == "exact")
         .unwrap();
     assert_eq!(exact["name"], "Information Systems");
-    let b1 = skill_by_uri(&app, "information systems", &reg.uri("/resources/ce-b1")).await;
+    let b1 = skill_by_uri(app, "information systems", &reg.uri("/resources/ce-b1")).await;
     assert_eq!(exact["uuid"], b1["uuid"]);
     assert_eq!(
         b1["childNodes"][0]["name"],
@@ -211,15 +239,6 @@ async fn imports_frameworks_with_hierarchy_alignments_and_errors_watched_live() 
         .unwrap();
     assert_eq!(major["sourceUri"], reg.uri("/resources/ce-not-imported"));
     assert_eq!(major["name"], Value::Null);
-
-    // The skipped competency is not in the graph; stubs are not listed.
-    let all = app
-        .data(
-            "{ skillConnection(filter:{source:\"credential_engine\"}){ totalCount } }",
-            json!({}),
-        )
-        .await;
-    assert_eq!(all["skillConnection"]["totalCount"], 6);
 }
 
 #[tokio::test]
