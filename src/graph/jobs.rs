@@ -5,10 +5,12 @@ use serde::{Deserialize, Serialize};
 
 use super::listing::{Order, PageAt};
 use super::{cypher, now, param, Graph, GraphError, GraphResult};
-use crate::model::Progress;
+use crate::model::{JobStatus, JobType, Progress};
 
 /// The flat property map of a `(:Job)` node: Bolt properties cannot hold maps, so input, errors
-/// and the checkpoint are JSON strings and progress counters are properties of their own.
+/// and the checkpoint are JSON strings and progress counters are properties of their own. Type
+/// and status are kept as stored here and typed by `jobs::model`, so that a node holding an
+/// unknown one is still read, and its job failed saying why, instead of blocking the queue.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct JobRecord {
@@ -88,8 +90,8 @@ pub async fn version(graph: &Graph, name: &str) -> GraphResult<Option<i64>> {
 /// Which jobs a listing shows; every part is optional.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct JobFilter<'a> {
-    pub job_type: Option<&'a str>,
-    pub status: Option<&'a str>,
+    pub job_type: Option<JobType>,
+    pub status: Option<JobStatus>,
     pub created_by: Option<&'a str>,
 }
 
@@ -115,8 +117,8 @@ impl JobFilter<'_> {
         let bind = |st: &'static Statement| {
             let mut q = st.bind();
             for (key, value) in [
-                ("type", self.job_type),
-                ("status", self.status),
+                ("type", self.job_type.map(JobType::as_str)),
+                ("status", self.status.map(JobStatus::as_str)),
                 ("created_by", self.created_by),
             ] {
                 if let Some(v) = value {
@@ -220,7 +222,7 @@ pub async fn cancel(
     graph: &Graph,
     name: &str,
     message: &str,
-) -> GraphResult<Option<(JobRecord, String)>> {
+) -> GraphResult<Option<(JobRecord, JobStatus)>> {
     let q = cypher::JOB_CANCEL
         .bind()
         .param("name", name)
@@ -229,6 +231,12 @@ pub async fn cancel(
         .param("now_ms", now_ms());
     let rows = graph.rows(q).await?;
     rows.first()
-        .map(|r| Ok((r.get("job")?, r.get("was")?)))
+        .map(|r| {
+            let was: String = r.get("was")?;
+            let was = was.parse().map_err(|_| {
+                GraphError::Decode(format!("job {name} has the unknown status {was:?}"))
+            })?;
+            Ok((r.get("job")?, was))
+        })
         .transpose()
 }

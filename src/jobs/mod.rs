@@ -40,8 +40,8 @@ pub struct JobListing {
 impl JobListing {
     fn stored(&self) -> stored::JobFilter<'_> {
         stored::JobFilter {
-            job_type: self.job_type.map(JobType::as_str),
-            status: self.status.map(JobStatus::as_str),
+            job_type: self.job_type,
+            status: self.status,
             created_by: self.created_by.as_deref(),
         }
     }
@@ -204,14 +204,12 @@ impl Jobs {
             .await?
             .ok_or_else(|| CancelError::NotFound(name.to_string()))?;
         let job = Job::try_from(record)?;
-        match was.parse::<JobStatus>().ok() {
-            Some(s) if s.is_terminal() => {
-                return Err(CancelError::AlreadyEnded(name.into(), s.as_str()))
-            }
-            Some(JobStatus::Queued) => {
+        match was {
+            JobStatus::Queued => {
                 self.secrets.lock().unwrap().remove(name);
             }
-            _ => self.interrupt(name, live::StopReason::Cancelled),
+            JobStatus::Active => self.interrupt(name, live::StopReason::Cancelled),
+            ended => return Err(CancelError::AlreadyEnded(name.into(), ended.as_str())),
         }
         Ok(job)
     }

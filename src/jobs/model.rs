@@ -6,57 +6,7 @@ use crate::graph::GraphError;
 use crate::ingest::credential_engine::ImportInput;
 use crate::ingest::file_load::LoadInput;
 use crate::ingest::{Counter, Problem};
-pub use crate::model::Progress;
-
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, async_graphql::Enum, strum::IntoStaticStr, strum::EnumString,
-)]
-#[strum(serialize_all = "snake_case")]
-pub enum JobStatus {
-    /// Waiting for a free runner slot on some replica.
-    Queued,
-    Active,
-    Succeeded,
-    Failed,
-    Cancelled,
-}
-
-impl JobStatus {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn is_terminal(self) -> bool {
-        matches!(
-            self,
-            JobStatus::Succeeded | JobStatus::Failed | JobStatus::Cancelled
-        )
-    }
-}
-
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    async_graphql::Enum,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::EnumIter,
-)]
-#[strum(serialize_all = "snake_case")]
-pub enum JobType {
-    CredentialEngineIngestion,
-    FileLoad,
-}
-
-impl JobType {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
+pub use crate::model::{JobStatus, JobType, Progress};
 
 /// What a job was asked to do: one variant, with its own persisted input, per kind of job.
 #[derive(Clone, Debug, PartialEq)]

@@ -2,12 +2,14 @@
 //! `ingest/` produces them, `api/` serves them. The GraphQL derives live here so that a field is
 //! declared in one place; the nested, database-backed fields are `ComplexObject`s in `api/`.
 mod alignments;
+mod jobs;
 mod occupations;
 
 use async_graphql::{SimpleObject, ID};
 use serde::{Deserialize, Serialize};
 
 pub use alignments::{by_source, AlignmentEdge, AlignmentKind, SourceGroup};
+pub use jobs::{JobStatus, JobType};
 pub use occupations::{Occupation, OccupationGroup, Occupations};
 
 /// What a source asserts about a skill: the properties an import writes.
