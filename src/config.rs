@@ -96,8 +96,14 @@ pub struct Limits {
     /// Deepest selection set a GraphQL query may have.
     #[arg(long, env = "SKILLGRAPH_MAX_QUERY_DEPTH", default_value_t = 12)]
     pub max_query_depth: usize,
-    /// Largest complexity (weighted field count) a GraphQL query may have.
-    #[arg(long, env = "SKILLGRAPH_MAX_QUERY_COMPLEXITY", default_value_t = 5000)]
+    /// Largest cost (complexity: the items a query can return, each list weighed by its page
+    /// size) a GraphQL query may have. The default admits a page of 50 skills with up to 100
+    /// parents and 100 children each.
+    #[arg(
+        long,
+        env = "SKILLGRAPH_MAX_QUERY_COMPLEXITY",
+        default_value_t = 50_000
+    )]
     pub max_query_complexity: usize,
     /// Answer no introspection (`__schema`, `__type`): schema tools and GraphiQL's docs stop
     /// working. Introspection is on by default and has a depth limit of its own.
@@ -111,7 +117,11 @@ pub struct Limits {
     pub max_response_bytes: usize,
     /// Query cost (complexity) one caller may spend per second, with bursts of five seconds'
     /// worth (at least one query of the largest complexity); 0 turns the limit off.
-    #[arg(long, env = "SKILLGRAPH_RATE_COST_PER_SECOND", default_value_t = 2_000)]
+    #[arg(
+        long,
+        env = "SKILLGRAPH_RATE_COST_PER_SECOND",
+        default_value_t = 10_000
+    )]
     pub rate_cost_per_second: u32,
     /// Mutations (jobs started or cancelled) one caller may make per minute; 0: no limit.
     #[arg(

@@ -148,9 +148,20 @@ async fn malformed_requests_get_json_errors_with_codes_and_batches_are_bounded()
     let resp = post(two.to_string()).await.unwrap();
     assert_eq!(resp.status(), 200);
     let body: Value = resp.json().await.unwrap();
-    assert_eq!(
-        body,
-        json!([{"data": {"skills": []}}, {"data": {"job": null}}])
+    // Each operation of the batch is answered, with what it cost.
+    let data: Vec<&Value> = body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["data"])
+        .collect();
+    assert_eq!(data, [&json!({"skills": []}), &json!({"job": null})]);
+    assert!(
+        body.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["extensions"]["cost"]["requested"].as_u64() > Some(0)),
+        "{body:#}"
     );
 }
 

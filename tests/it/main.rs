@@ -11,6 +11,7 @@ mod clients;
 mod credential_engine;
 mod durable_jobs;
 mod event_types;
+mod explore;
 mod file_load;
 mod file_load_large;
 mod graphql_http;

@@ -299,10 +299,10 @@ async fn unknown_uuid_is_null_and_bad_queries_have_codes() {
         .to_lowercase()
         .contains("deep"));
 
-    // Ten aliased pages of 100 skills with six fields each: 6,000 > the default 5,000.
+    // Ten aliased pages of 100 skills with 100 children each: over 100,000 > the default 50,000.
     let complex: String = (0..10)
         .map(|i| {
-            format!("a{i}: skills(limit: 100) {{ uuid name description keywords author creator }} ")
+            format!("a{i}: skills(limit: 100) {{ uuid name childNodes(first: 100) {{ name }} }} ")
         })
         .collect();
     let too_complex = app.gql(&format!("{{ {complex} }}"), json!({})).await;

@@ -23,7 +23,7 @@ use async_graphql::extensions::apollo_persisted_queries::{
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 use super::state::AppState;
-use extensions::{caller_limits, document_rules, error_codes, metrics};
+use extensions::{caller_limits, cost, document_rules, error_codes, metrics};
 
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(
@@ -67,10 +67,14 @@ pub fn schema(state: AppState) -> AppSchema {
             max_tokens: limits.max_query_tokens,
         })
         .extension(caller_limits::CallerLimitsExtension)
+        // After the caller limits, so it runs first on a validated document (extensions wrap
+        // in the order they are added): a refused query is not charged to the caller's rate.
+        .extension(cost::Cost {
+            limit: limits.max_query_complexity,
+        })
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
             PERSISTED_QUERIES,
-        )))
-        .limit_complexity(limits.max_query_complexity);
+        )));
     if limits.disable_introspection {
         builder = builder.disable_introspection();
     }

@@ -122,6 +122,42 @@ pub fn edges<T: OutputType + Keyed>(mut rows: Vec<T>, at: &PageAt) -> (Vec<Edge<
     (edges, info)
 }
 
+/// A page of a list already loaded whole (a nested list, fetched for every parent in one
+/// statement): `items` in the order `key` gives, the `first` after the cursor `after`. A cursor
+/// is the key of its item, so a page holds its place when items are added before it.
+pub fn page_loaded<T: OutputType>(
+    mut items: Vec<T>,
+    first: i32,
+    after: Option<&str>,
+    max: usize,
+    key: impl Fn(&T) -> (String, String),
+) -> Result<(Vec<Edge<T>>, PageInfo)> {
+    let at = keyset(first, after, max)?;
+    items.sort_by_cached_key(|item| key(item));
+    let start = match &at.after {
+        Some(after) => items.partition_point(|item| key(item) <= *after),
+        None => 0,
+    };
+    let rest: Vec<T> = items.into_iter().skip(start).collect();
+    let first = at.limit - 1;
+    let has_next_page = rest.len() > first;
+    let edges: Vec<Edge<T>> = rest
+        .into_iter()
+        .take(first)
+        .map(|node| Edge {
+            cursor: encode_cursor(&key(&node)),
+            node,
+        })
+        .collect();
+    let info = PageInfo {
+        has_next_page,
+        has_previous_page: start > 0,
+        start_cursor: edges.first().map(|e| e.cursor.clone()),
+        end_cursor: edges.last().map(|e| e.cursor.clone()),
+    };
+    Ok((edges, info))
+}
+
 #[derive(SimpleObject)]
 pub struct PageInfo {
     pub has_next_page: bool,

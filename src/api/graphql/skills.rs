@@ -7,8 +7,8 @@ use super::errors::db;
 use super::loaders::load;
 use super::node;
 use super::pagination::{
-    connection_cost, edges, keyset, list_cost, page_bounds, Edge, PageInfo, COUNT_COST,
-    TEXT_FILTER_COST,
+    connection_cost, edges, keyset, list_cost, page_bounds, page_loaded, Edge, PageInfo,
+    COUNT_COST, TEXT_FILTER_COST,
 };
 use crate::graph::skills::{self, SkillFilter};
 use crate::model::{Framework, Occupations, Skill};
@@ -39,30 +39,58 @@ impl Skill {
         let found = load(&loaders(ctx)?.frameworks, &self.stored.uuid).await?;
         Ok(found.into_iter().next())
     }
-    /// Broader skills (`CHILD_OF` targets), the first `first` by name. Weighed by `first` in
-    /// the query's complexity, so deep nesting costs what it can return.
+    /// Broader skills (`CHILD_OF` targets), by name: the first `first` (default 10, at most the
+    /// page-size limit), so a long list is cut there; `parentConnection` pages through all of
+    /// them and counts them. Weighed by `first` in the query's cost, so nesting costs what it
+    /// can return.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
     async fn parent_nodes(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 5)] first: i32,
+        #[graphql(default = 10)] first: i32,
     ) -> Result<Vec<Skill>> {
         let first = nested_bound(ctx, first)?;
         let mut found = load(&loaders(ctx)?.parents, &self.stored.uuid).await?;
         found.truncate(first);
         Ok(found)
     }
-    /// Narrower skills, the first `first` by name (weighed like `parentNodes`).
+    /// Narrower skills, in the publisher's list order, then by name: the first `first`
+    /// (default 50, more than any recorded framework gives one skill; at most the page-size
+    /// limit), so a longer list is cut there; `childConnection` pages through all of them and
+    /// counts them.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
     async fn child_nodes(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(default = 50)] first: i32,
     ) -> Result<Vec<Skill>> {
         let first = nested_bound(ctx, first)?;
         let mut found = load(&loaders(ctx)?.children, &self.stored.uuid).await?;
         found.truncate(first);
         Ok(found)
+    }
+    /// Broader skills as a connection: every one reachable by paging, and their number.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn parent_connection(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 10)] first: i32,
+        after: Option<String>,
+    ) -> Result<RelatedSkillConnection> {
+        let found = load(&loaders(ctx)?.parents, &self.stored.uuid).await?;
+        RelatedSkillConnection::page(ctx, found, first, after.as_deref(), by_name)
+    }
+    /// Narrower skills as a connection (list order, then name): every one reachable by paging,
+    /// and their number.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn child_connection(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50)] first: i32,
+        after: Option<String>,
+    ) -> Result<RelatedSkillConnection> {
+        let found = load(&loaders(ctx)?.children, &self.stored.uuid).await?;
+        RelatedSkillConnection::page(ctx, found, first, after.as_deref(), by_list_order)
     }
     /// Alignments to other skills, occupations and credentials, grouped as the seed API does.
     async fn alignments(&self) -> Alignments {
@@ -85,7 +113,9 @@ impl Skill {
 
 #[derive(InputObject, Default)]
 pub struct SkillFilterInput {
-    /// Case-insensitive substring of the name or description.
+    /// Words of the name or description. On Neo4j every word is matched as a word prefix, in
+    /// any order, through the full-text index (`lit data` finds "Data literacy"); on ArcadeDB
+    /// the text is matched as a case-insensitive substring.
     pub text: Option<String>,
     /// Exact source name, e.g. `credential_engine`.
     pub source: Option<String>,
@@ -112,6 +142,57 @@ impl From<Option<SkillFilterInput>> for SkillFilter {
             source: non_empty(f.source),
             framework: non_empty(f.framework),
         }
+    }
+}
+
+/// The order of a skill's parents: by name (the uuid breaks ties).
+fn by_name(s: &Skill) -> (String, String) {
+    let name = s.props.name.clone().unwrap_or_default();
+    (name, s.stored.uuid.to_string())
+}
+
+/// The order of a skill's children: the publisher's list order (unlisted ones last), then name.
+fn by_list_order(s: &Skill) -> (String, String) {
+    let order = s.props.list_order.as_deref().unwrap_or("\u{10FFFF}");
+    let name = s.props.name.as_deref().unwrap_or_default();
+    (format!("{order}\u{0}{name}"), s.stored.uuid.to_string())
+}
+
+/// A page of a skill's parents or children, and how many there are: a nested list that says
+/// when it is not complete.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct RelatedSkillConnection {
+    pub edges: Vec<Edge<Skill>>,
+    pub page_info: PageInfo,
+    /// How many there are, over all pages (loaded with the page: it costs nothing more).
+    pub total_count: i64,
+}
+
+impl RelatedSkillConnection {
+    fn page(
+        ctx: &Context<'_>,
+        all: Vec<Skill>,
+        first: i32,
+        after: Option<&str>,
+        key: fn(&Skill) -> (String, String),
+    ) -> Result<Self> {
+        let total_count = all.len() as i64;
+        let max = state(ctx)?.config.limits.max_page_size;
+        let (edges, page_info) = page_loaded(all, first, after, max, key)?;
+        Ok(Self {
+            edges,
+            page_info,
+            total_count,
+        })
+    }
+}
+
+#[ComplexObject]
+impl RelatedSkillConnection {
+    /// The skills of this page, without cursors.
+    async fn nodes(&self) -> Vec<Skill> {
+        self.edges.iter().map(|e| e.node.clone()).collect()
     }
 }
 

@@ -515,18 +515,46 @@ fn occupations(c: &Value, uri: &str, lang: &str) -> Vec<OccupationRow> {
         .collect()
 }
 
-/// The O*NET-SOC code a URL ends with (`.../summary/15-1252.00`).
+/// The O*NET-SOC code a URL ends with: `.../summary/15-1252.00` gives `15-1252.00`, a BLS
+/// page `.../oes/current/oes25-2031.htm` or `.../25-2031.htm` gives `25-2031` (a file extension
+/// is not part of the code).
 fn soc_in(url: &str) -> Option<String> {
     let last = url.trim_end_matches('/').rsplit('/').next()?;
+    let last = last.strip_prefix("oes").unwrap_or(last);
     let b = last.as_bytes();
     let soc = b.len() >= 7 && b[2] == b'-' && b[..2].iter().chain(&b[3..7]).all(u8::is_ascii_digit);
-    soc.then(|| last.to_string())
+    if !soc {
+        return None;
+    }
+    // The O*NET suffix `.NN`, if it is one (not `.htm`).
+    let onet = b.len() == 10 && b[7] == b'.' && b[8..10].iter().all(u8::is_ascii_digit);
+    Some(last[..if onet { 10 } else { 7 }].to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn soc_codes_are_read_from_onet_and_bls_urls_without_file_extensions() {
+        let cases = [
+            (
+                "https://www.onetonline.org/link/summary/15-1252.00",
+                Some("15-1252.00"),
+            ),
+            ("https://www.bls.gov/ooh/25-2031.htm", Some("25-2031")),
+            (
+                "https://www.bls.gov/oes/current/oes25-2031.htm",
+                Some("25-2031"),
+            ),
+            ("https://www.bls.gov/soc/2018/major_groups.htm", None),
+            ("https://example.org/15-12x2", None),
+        ];
+        for (url, code) in cases {
+            assert_eq!(soc_in(url).as_deref(), code, "{url}");
+        }
+    }
 
     #[test]
     fn language_maps_prefer_configured_then_primary_then_english() {
