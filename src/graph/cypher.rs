@@ -50,6 +50,8 @@ cypher! {
     SKILL_ALIGNMENTS => ["skill_alignments.cypher"] (uuids) -> (uuid, edge, skill),
     SKILL_OCCUPATIONS => ["skill_occupations.cypher"] (uuids) -> (uuid, edge, occupation),
     SKILL_CREDENTIALS => ["skill_credentials.cypher"] (uuids) -> (uuid, edge, credential),
+    SKILL_ANCESTORS => ["skill_ancestors.cypher"] (uuids) -> (uuid, skill, depth),
+    SKILL_DESCENDANTS => ["skill_descendants.cypher"] (uuids) -> (uuid, skill, depth),
     // The skill listings share one filter; page and count differ only in their tail.
     SKILLS_PAGE => ["skills_all.cypher", "skills_page.cypher"]
         (after_name, after_uuid, skip, limit) -> (skill),

@@ -156,6 +156,33 @@ pub async fn credentials(
     .await
 }
 
+/// How far `ancestors` and `descendants` reach: the bound written in their statements.
+pub const TREE_DEPTH: i64 = 5;
+
+/// Every ancestor of each skill up to [`TREE_DEPTH`] levels, with its nearest depth (1 for a
+/// parent), nearest first.
+pub async fn ancestors(
+    graph: &Graph,
+    uuids: &[String],
+) -> GraphResult<HashMap<String, Vec<(i64, Skill)>>> {
+    batch(graph, &cypher::SKILL_ANCESTORS, uuids, |r| {
+        Ok((r.get("depth")?, r.get("skill")?))
+    })
+    .await
+}
+
+/// Every descendant of each skill up to [`TREE_DEPTH`] levels, with its nearest depth (1 for
+/// a child), nearest first.
+pub async fn descendants(
+    graph: &Graph,
+    uuids: &[String],
+) -> GraphResult<HashMap<String, Vec<(i64, Skill)>>> {
+    batch(graph, &cypher::SKILL_DESCENDANTS, uuids, |r| {
+        Ok((r.get("depth")?, r.get("skill")?))
+    })
+    .await
+}
+
 /// Runs a batch statement (`UNWIND $uuids AS uuid ... RETURN uuid, ...`) and groups its rows
 /// by uuid, keeping the statement's order within each group.
 async fn batch<T: DeserializeOwned>(

@@ -81,6 +81,13 @@ pub struct Skill {
     pub props: SkillProps,
 }
 
+/// A skill at some depth below or above another (1: a child or a parent).
+#[derive(Debug, Clone, PartialEq, SimpleObject)]
+pub struct SkillInTree {
+    pub depth: i32,
+    pub skill: Skill,
+}
+
 /// A credential (certification, badge, degree) a skill is aligned to.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
 #[serde(default)]

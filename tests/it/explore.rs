@@ -204,3 +204,158 @@ async fn a_cursor_holds_its_place_when_children_are_added_before_it() {
     let expected: BTreeSet<String> = (5..10).map(|i| format!("C {i:03}")).collect();
     assert_eq!(names, expected);
 }
+
+/// A hierarchy with a branch and a cycle (child, parent): r > a > b > c > d > e > f, a > x > y,
+/// and r also a child of f.
+const TREE: [(&str, &str); 9] = [
+    ("a", "r"),
+    ("b", "a"),
+    ("c", "b"),
+    ("d", "c"),
+    ("e", "d"),
+    ("f", "e"),
+    ("x", "a"),
+    ("y", "x"),
+    ("r", "f"),
+];
+
+async fn seed_tree(app: &TestApp) {
+    let names = ["r", "a", "b", "c", "d", "e", "f", "x", "y"];
+    let rows: Vec<SkillRow> = names
+        .iter()
+        .map(|n| SkillRow {
+            uri: format!("urn:t:{n}"),
+            framework_uri: None,
+            props: SkillProps {
+                name: Some(n.to_uppercase()),
+                ..Default::default()
+            },
+        })
+        .collect();
+    writes::upsert_skills(app.graph(), &rows).await.unwrap();
+    let edges: Vec<ChildEdges> = TREE
+        .iter()
+        .map(|(child, parent)| ChildEdges {
+            child: format!("urn:t:{child}"),
+            parents: vec![format!("urn:t:{parent}")],
+        })
+        .collect();
+    writes::set_parents(app.graph(), &edges).await.unwrap();
+}
+
+/// Breadth-first over `TREE`, independently of the service: each node reached from `from`
+/// within `max` steps (up: child to parent; down: parent to child), at its nearest depth.
+fn reach(from: &str, up: bool, max: i64) -> Vec<(i64, String)> {
+    let mut depth_of = std::collections::BTreeMap::new();
+    let mut frontier = vec![from.to_string()];
+    for depth in 1..=max {
+        let mut next = vec![];
+        for n in &frontier {
+            for (child, parent) in TREE {
+                let (at, to) = if up { (child, parent) } else { (parent, child) };
+                if at == n && to != from && !depth_of.contains_key(to) {
+                    depth_of.insert(to.to_string(), depth);
+                    next.push(to.to_string());
+                }
+            }
+        }
+        frontier = next;
+    }
+    let mut found: Vec<(i64, String)> = depth_of
+        .into_iter()
+        .map(|(n, d)| (d, n.to_uppercase()))
+        .collect();
+    found.sort();
+    found
+}
+
+fn depth_names(list: &Value) -> Vec<(i64, String)> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let name = t["skill"]["name"].as_str().unwrap().to_string();
+            (t["depth"].as_i64().unwrap(), name)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn ancestors_and_descendants_follow_the_hierarchy_and_stop_at_a_cycle() {
+    let app = TestApp::start().await;
+    seed_tree(&app).await;
+    let c = uuid_of(&app, "urn:t:c").await;
+    let a = uuid_of(&app, "urn:t:a").await;
+    let q = "query($u: ID!, $d: Int!) { skill(uuid: $u) { ancestors(maxDepth: $d) { depth skill { name } } } }";
+    for depth in [1, 3, 5] {
+        let data = app.data(q, json!({"u": c, "d": depth})).await;
+        let got = depth_names(&data["skill"]["ancestors"]);
+        assert_eq!(
+            got,
+            reach("c", true, depth),
+            "ancestors of C within {depth}"
+        );
+    }
+    // Up from C the cycle leads back down (R is F's child): F and E are C's ancestors too, and
+    // C never its own.
+    let five = app.data(q, json!({"u": c, "d": 5})).await;
+    assert_eq!(
+        depth_names(&five["skill"]["ancestors"]),
+        [(1, "B"), (2, "A"), (3, "R"), (4, "F"), (5, "E")].map(|(d, n)| (d, n.to_string()))
+    );
+
+    // Descendants, paged two at a time, equal the independent walk.
+    let q = "query($u: ID!, $d: Int!, $after: String) { skill(uuid: $u) {
+        descendants(maxDepth: $d, first: 2, after: $after) {
+          totalCount pageInfo { hasNextPage endCursor } nodes { depth skill { name } } } } }";
+    for depth in [1, 2, 5] {
+        let expected = reach("a", false, depth);
+        let (mut got, mut after) = (vec![], Value::Null);
+        loop {
+            let data = app
+                .data(q, json!({"u": a, "d": depth, "after": after}))
+                .await;
+            let page = &data["skill"]["descendants"];
+            assert_eq!(page["totalCount"], expected.len(), "{page:#}");
+            got.extend(depth_names(&page["nodes"]));
+            if page["pageInfo"]["hasNextPage"] == false {
+                break;
+            }
+            after = page["pageInfo"]["endCursor"].clone();
+        }
+        assert_eq!(got, expected, "descendants of A within {depth}");
+    }
+
+    // Out of range depths are the caller's to fix.
+    let body = app
+        .gql(
+            "query($u: ID!) { skill(uuid: $u) { ancestors(maxDepth: 6) { depth } } }",
+            json!({"u": c}),
+        )
+        .await;
+    assert_eq!(common::error_code(&body), "BAD_USER_INPUT", "{body:#}");
+}
+
+#[tokio::test]
+async fn trees_of_a_page_of_skills_cost_one_statement_per_level() {
+    // No background statements (claim polls, generation reads) inside the counted window.
+    let app = TestApp::start_with(|c| {
+        c.jobs.poll_ms = 600_000;
+        c.cache.refresh_ms = 600_000;
+    })
+    .await;
+    seed_tree(&app).await;
+    // A first read, so the read cache's generation is known before the counted window.
+    app.data("{ skills(limit: 1) { name } }", json!({})).await;
+    let before = app.statements_sent().await;
+    let data = app
+        .data(
+            "{ skills(limit: 9) { name ancestors(maxDepth: 2) { depth } descendants(maxDepth: 2) { totalCount } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["skills"].as_array().unwrap().len(), 9);
+    let sent = app.statements_sent().await - before;
+    // The page, then one statement for every skill's ancestors and one for their descendants.
+    assert_eq!(sent, 3, "statements for 9 skills' trees");
+}

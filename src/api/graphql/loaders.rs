@@ -43,6 +43,9 @@ batch_loader!(
     skills::credentials
 );
 
+batch_loader!(AncestorLoader, (i64, Skill), skills::ancestors);
+batch_loader!(DescendantLoader, (i64, Skill), skills::descendants);
+
 pub struct Loaders {
     pub parents: DataLoader<ParentsLoader>,
     pub children: DataLoader<ChildrenLoader>,
@@ -50,6 +53,8 @@ pub struct Loaders {
     pub alignments: DataLoader<AlignmentLoader>,
     pub occupations: DataLoader<OccupationLoader>,
     pub credentials: DataLoader<CredentialLoader>,
+    pub ancestors: DataLoader<AncestorLoader>,
+    pub descendants: DataLoader<DescendantLoader>,
 }
 
 impl Loaders {
@@ -64,6 +69,8 @@ impl Loaders {
             alignments: dl(AlignmentLoader(graph.clone())),
             occupations: dl(OccupationLoader(graph.clone())),
             credentials: dl(CredentialLoader(graph.clone())),
+            ancestors: dl(AncestorLoader(graph.clone())),
+            descendants: dl(DescendantLoader(graph.clone())),
         }
     }
 }

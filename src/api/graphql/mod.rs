@@ -16,6 +16,7 @@ pub mod loaders;
 mod node;
 mod pagination;
 mod skills;
+mod trees;
 
 use async_graphql::extensions::apollo_persisted_queries::{
     ApolloPersistedQueries, LruCacheStorage,

@@ -9,7 +9,7 @@ use base64::Engine;
 use super::errors::bad_input;
 use crate::graph::listing::PageAt;
 use crate::jobs::model::Job;
-use crate::model::{Framework, Skill, SkillEvent};
+use crate::model::{Framework, Skill, SkillEvent, SkillInTree};
 
 /// Complexity of `totalCount`: counting reads every match, not one page.
 pub const COUNT_COST: usize = 50;
@@ -41,7 +41,8 @@ pub fn connection_cost(first: i32, child_complexity: usize, field: &Field) -> us
     concrete(name = "SkillEdge", params(Skill)),
     concrete(name = "JobEdge", params(Job)),
     concrete(name = "FrameworkEdge", params(Framework)),
-    concrete(name = "SkillEventEdge", params(SkillEvent))
+    concrete(name = "SkillEventEdge", params(SkillEvent)),
+    concrete(name = "SkillInTreeEdge", params(SkillInTree))
 )]
 pub struct Edge<T: OutputType> {
     pub cursor: String,

@@ -10,8 +10,9 @@ use super::pagination::{
     connection_cost, edges, keyset, list_cost, page_bounds, page_loaded, Edge, PageInfo,
     COUNT_COST, TEXT_FILTER_COST,
 };
+use super::trees::{self, SkillInTreeConnection};
 use crate::graph::skills::{self, SkillFilter};
-use crate::model::{Framework, Occupations, Skill};
+use crate::model::{Framework, Occupations, Skill, SkillInTree};
 
 /// A classification of the skill, e.g. its CTDL type.
 #[derive(SimpleObject)]
@@ -91,6 +92,30 @@ impl Skill {
     ) -> Result<RelatedSkillConnection> {
         let found = load(&loaders(ctx)?.children, &self.stored.uuid).await?;
         RelatedSkillConnection::page(ctx, found, first, after.as_deref(), by_list_order)
+    }
+    /// Every broader skill up to `maxDepth` levels up (1 to 5), each once at its nearest depth,
+    /// nearest first: in a tree (one parent each), the path to the root for breadcrumbs. A cycle
+    /// in the data ends where it closes. Priced as ten per level.
+    #[graphql(complexity = "list_cost(max_depth.saturating_mul(10), child_complexity)")]
+    async fn ancestors(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 5)] max_depth: i32,
+    ) -> Result<Vec<SkillInTree>> {
+        trees::ancestors(ctx, &self.stored.uuid, max_depth).await
+    }
+    /// Every narrower skill up to `maxDepth` levels down (1 to 5), each once at its nearest
+    /// depth, nearest first and then by name, as a connection.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn descendants(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 5)] max_depth: i32,
+        #[graphql(default = 50)] first: i32,
+        after: Option<String>,
+    ) -> Result<SkillInTreeConnection> {
+        let uuid = &self.stored.uuid;
+        trees::descendants(ctx, uuid, max_depth, first, after.as_deref()).await
     }
     /// Alignments to other skills, occupations and credentials, grouped as the seed API does.
     async fn alignments(&self) -> Alignments {
