@@ -83,6 +83,15 @@ cypher! {
         (source) -> (total),
     SKILLS_COUNT_F => ["skills_in_framework.cypher", "skills_count.cypher"]
         (framework) -> (total),
+    // Reverse lookups: the skills of an occupation group and of a credential.
+    OCCUPATION_SKILLS_PAGE => ["occupation_skills.cypher", "skills_page.cypher"]
+        (prefix, after_name, after_uuid, skip, limit) -> (skill),
+    OCCUPATION_SKILLS_COUNT => ["occupation_skills.cypher", "skills_count.cypher"]
+        (prefix) -> (total),
+    CREDENTIAL_SKILLS_PAGE => ["credential_skills.cypher", "skills_page.cypher"]
+        (credential, after_name, after_uuid, skip, limit) -> (skill),
+    CREDENTIAL_SKILLS_COUNT => ["credential_skills.cypher", "skills_count.cypher"]
+        (credential) -> (total),
     SKILLS_COUNT_FS => ["skills_in_framework.cypher", "skills_and_source.cypher", "skills_count.cypher"]
         (framework, source) -> (total),
     SKILLS_COUNT_T => ["skills_all.cypher", "skills_and_text.cypher", "skills_count.cypher"]
@@ -104,6 +113,8 @@ cypher! {
     FRAMEWORKS_PAGE => ["frameworks_page.cypher"] (after_name, after_uuid, skip, limit) -> (framework),
     FRAMEWORKS_COUNT => ["frameworks_count.cypher"] () -> (total),
     FRAMEWORK_BY_UUID => ["framework_by_uuid.cypher"] (uuid) -> (framework),
+    FRAMEWORK_BY_ID => ["framework_by_id.cypher"] (id) -> (framework),
+    CREDENTIAL_BY_URI => ["credential_by_uri.cypher"] (uri) -> (credential),
     UPSERT_FRAMEWORKS => ["upsert_frameworks.cypher"] (rows, now) -> (n),
     UPSERT_SKILLS => ["upsert_skills.cypher"] (rows, now) -> (n),
     UPSERT_CHILD_EDGES => ["upsert_child_edges.cypher"] (rows) -> (n),

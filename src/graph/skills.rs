@@ -79,6 +79,69 @@ pub async fn count(graph: &Graph, filter: &SkillFilter) -> GraphResult<i64> {
     Ok(graph.one(q, "total").await?.unwrap_or(0))
 }
 
+/// Skills found back from what they are aligned to.
+#[derive(Debug, Clone)]
+pub enum SkillsOf {
+    /// An occupation code's SOC group prefix (see `model::occupations::soc_prefix`).
+    Occupation(String),
+    /// A credential's URI.
+    Credential(String),
+}
+
+impl SkillsOf {
+    fn statements(&self) -> (Bound, Bound) {
+        let (page, count, key, value) = match self {
+            SkillsOf::Occupation(p) => (
+                &cypher::OCCUPATION_SKILLS_PAGE,
+                &cypher::OCCUPATION_SKILLS_COUNT,
+                "prefix",
+                p,
+            ),
+            SkillsOf::Credential(u) => (
+                &cypher::CREDENTIAL_SKILLS_PAGE,
+                &cypher::CREDENTIAL_SKILLS_COUNT,
+                "credential",
+                u,
+            ),
+        };
+        let bind = |st: &'static Statement| st.bind().param(key, value.as_str());
+        (bind(page), bind(count))
+    }
+}
+
+/// A page of the skills of an occupation group or a credential, in (name, uuid) order.
+pub async fn page_of(graph: &Graph, of: &SkillsOf, at: &PageAt) -> GraphResult<Vec<Skill>> {
+    let q = at.bind(
+        of.statements().0,
+        Order::Ascending,
+        "after_name",
+        "after_uuid",
+    );
+    graph.column(q, "skill").await
+}
+
+/// How many skills an occupation group or a credential has.
+pub async fn count_of(graph: &Graph, of: &SkillsOf) -> GraphResult<i64> {
+    Ok(graph.one(of.statements().1, "total").await?.unwrap_or(0))
+}
+
+/// A credential by its URI.
+pub async fn credential(graph: &Graph, uri: &str) -> GraphResult<Option<Credential>> {
+    graph
+        .one(
+            cypher::CREDENTIAL_BY_URI.bind().param("uri", uri),
+            "credential",
+        )
+        .await
+}
+
+/// A framework by its uuid or its URI.
+pub async fn framework(graph: &Graph, id: &str) -> GraphResult<Option<Framework>> {
+    graph
+        .one(cypher::FRAMEWORK_BY_ID.bind().param("id", id), "framework")
+        .await
+}
+
 pub async fn by_uuid(graph: &Graph, uuid: &str) -> GraphResult<Option<Skill>> {
     graph
         .one(cypher::SKILL_BY_UUID.bind().param("uuid", uuid), "skill")

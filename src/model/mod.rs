@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 pub use alignments::{by_source, AlignmentEdge, AlignmentKind, SourceGroup};
 pub use jobs::{JobStatus, JobType};
-pub use occupations::{Occupation, OccupationGroup, Occupations};
+pub use occupations::{soc_prefix, Occupation, OccupationGroup, Occupations};
 
 /// What a source asserts about a skill: the properties an import writes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]

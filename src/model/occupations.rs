@@ -68,6 +68,20 @@ impl Occupations {
     }
 }
 
+/// What every code in the group `code` names starts with: `15-` for the major group `15-0000`,
+/// `15-12` for the minor group `15-1200`, `15-125` for the broad occupation `15-1250`, the code
+/// itself for a detailed one (`15-1252` covers `15-1252.00` and `15-1252.01`) or for a code that
+/// is not SOC.
+pub fn soc_prefix(code: &str) -> String {
+    match SocCode::parse(code) {
+        Some(soc) => {
+            let digits = [0, 2, 3, 4][soc.level as usize];
+            format!("{}-{}", soc.major, &soc.digits[..digits])
+        }
+        None => code.to_string(),
+    }
+}
+
 /// `MM-NNNN` with an optional O*NET suffix `.NN`.
 struct SocCode {
     major: String,
@@ -166,6 +180,16 @@ mod tests {
         assert_eq!(codes(&o.occupations_minor_group), ["15-1200"]);
         assert!(o.broad_occupation.is_empty(), "{:?}", o.broad_occupation);
         assert!(o.detailed_occupation.is_empty());
+    }
+
+    #[test]
+    fn a_group_code_names_the_prefix_of_every_code_below_it() {
+        assert_eq!(soc_prefix("15-0000"), "15-");
+        assert_eq!(soc_prefix("15-1200"), "15-12");
+        assert_eq!(soc_prefix("15-1250"), "15-125");
+        assert_eq!(soc_prefix("15-1252"), "15-1252");
+        assert_eq!(soc_prefix("15-1252.00"), "15-1252");
+        assert_eq!(soc_prefix("ISCO-2512"), "ISCO-2512");
     }
 
     #[test]

@@ -359,3 +359,127 @@ async fn trees_of_a_page_of_skills_cost_one_statement_per_level() {
     // The page, then one statement for every skill's ancestors and one for their descendants.
     assert_eq!(sent, 3, "statements for 9 skills' trees");
 }
+
+/// Names of the skills `cypher` returns (column `n`), straight from the database.
+async fn names_in_db(app: &TestApp, cypher: neo4rs::Query) -> Vec<String> {
+    let rows = app.graph().rows_unchecked(cypher).await.unwrap();
+    let mut names: Vec<String> = rows.iter().map(|r| r.get("n").unwrap()).collect();
+    names.sort();
+    names
+}
+
+/// Every page of a lookup's `skills`, two at a time: (totalCount, names in order).
+async fn all_skills(app: &TestApp, root: &str, args: &str, vars: Value) -> (i64, Vec<String>) {
+    let (mut names, mut after) = (vec![], Value::Null);
+    loop {
+        let q = format!(
+            "query($v: String!, $after: String) {{ {root}({args}) {{ skills(first: 2, after: $after) {{
+                totalCount pageInfo {{ hasNextPage endCursor }} nodes {{ name }} }} }} }}"
+        );
+        let mut v = vars.clone();
+        v["after"] = after;
+        let data = app.data(&q, v).await;
+        let page = &data[root]["skills"];
+        let total = page["totalCount"].as_i64().unwrap();
+        names.extend(
+            (page["nodes"].as_array().unwrap().iter())
+                .map(|n| n["name"].as_str().unwrap().to_string()),
+        );
+        if page["pageInfo"]["hasNextPage"] == false {
+            return (total, names);
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+}
+
+#[tokio::test]
+async fn frameworks_occupations_and_credentials_lead_back_to_their_skills() {
+    let (_, reg) = common::ce_server::start(0).await;
+    let app =
+        TestApp::start_with(|c| c.ingest.ce_allowed_hosts = common::ce_server::allowed()).await;
+    // A credential whose requirements bring two frameworks; A brings an O*NET occupation.
+    let cred = reg.uri("/resources/ce-cred-secops");
+    let uris = [cred.clone(), reg.uri("/resources/ce-fw-a")];
+    let started = app.data(common::IMPORT, json!({"u": uris})).await;
+    let name = started["importCredentialEngine"]["name"].as_str().unwrap();
+    let end = app.job_when_finished(name, "status").await;
+    assert_eq!(end["status"], "SUCCEEDED", "{end:#}");
+
+    // A credential: its aligned skills, each once, by name.
+    let expected = names_in_db(
+        &app,
+        neo4rs::query(
+            "MATCH (:Credential {uri: $u})<-[:ALIGNED_WITH_CREDENTIAL]-(s:Skill) RETURN DISTINCT s.name AS n",
+        )
+        .param("u", cred.as_str()),
+    )
+    .await;
+    assert!(expected.len() >= 3, "{expected:?}");
+    let (total, names) = all_skills(&app, "credential", "uri: $v", json!({"v": cred})).await;
+    assert_eq!((total, names), (expected.len() as i64, expected));
+
+    // A framework, by URI: its skills.
+    let fw = reg.uri("/resources/ce-fw-a");
+    let expected = names_in_db(
+        &app,
+        neo4rs::query(
+            "MATCH (f:Framework {uri: $u})<-[:PART_OF]-(s:Skill) WHERE s.name IS NOT NULL RETURN s.name AS n",
+        )
+        .param("u", fw.as_str()),
+    )
+    .await;
+    let (total, names) = all_skills(&app, "framework", "id: $v", json!({"v": fw})).await;
+    assert_eq!((total, names), (expected.len() as i64, expected));
+
+    // An occupation at every SOC level: the skills aligned to a code at or below it, by the
+    // test's own reading of the codes.
+    let rows = app
+        .graph()
+        .rows_unchecked(neo4rs::query(
+            "MATCH (s:Skill)-[:HAS_OCCUPATION]->(o:Occupation) RETURN s.name AS n, o.code AS code",
+        ))
+        .await
+        .unwrap();
+    let aligned: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| (r.get("n").unwrap(), r.get("code").unwrap()))
+        .collect();
+    assert!(!aligned.is_empty());
+    let within = |group: &str| -> Vec<String> {
+        let mut names: Vec<String> = aligned
+            .iter()
+            .filter(|(_, code)| match group {
+                "15-0000" => code.starts_with("15-"),
+                "15-1200" => code.starts_with("15-12"),
+                "15-1210" => code.starts_with("15-121"),
+                "15-1250" => code.starts_with("15-125"),
+                g => code.split('.').next() == Some(g),
+            })
+            .map(|(n, _)| n.clone())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+    for group in [
+        "15-0000", "15-1200", "15-1210", "15-1212", "15-1250", "11-0000",
+    ] {
+        let (total, names) = all_skills(&app, "occupation", "code: $v", json!({"v": group})).await;
+        let expected = within(group);
+        assert_eq!(
+            (total, &names),
+            (expected.len() as i64, &expected),
+            "{group}"
+        );
+    }
+    assert!(!within("15-1200").is_empty() && within("15-1250").is_empty());
+
+    // Unknown ones are null, not errors.
+    let none = app
+        .data(
+            "{ framework(id: \"nope\") { framework { name } } credential(uri: \"urn:nope\") { credential { name } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(none, json!({"framework": null, "credential": null}));
+}

@@ -318,3 +318,62 @@ async fn neo4j_sets_parents_from_the_child_not_from_every_skill() {
     );
     assert!(hits < 50_000, "{hits} db hits for 500 rows:\n{text}");
 }
+
+/// The lookups and trees start from a unique index, never from every node of a label: the
+/// ancestors and descendants of skills from `:Skill(uuid)`, an occupation group's skills from a
+/// prefix range of `:Occupation(code)`, a credential's from `:Credential(uri)`.
+#[tokio::test]
+async fn neo4j_starts_lookups_and_trees_from_their_unique_index() {
+    use skillgraph::graph::cypher::{
+        CREDENTIAL_SKILLS_PAGE, OCCUPATION_SKILLS_PAGE, SKILL_ANCESTORS, SKILL_DESCENDANTS,
+    };
+    if common::engine() != Engine::Neo4j {
+        return;
+    }
+    let database = common::fresh_database().await;
+    let graph = common::connect(&database).await;
+    skillgraph::graph::migrate::apply(&graph).await.unwrap();
+    let page = json!({"after_name": "", "after_uuid": "", "skip": 0, "limit": 21});
+    let with = |key: &str, value: &str| {
+        let mut p = page.clone();
+        p[key] = json!(value);
+        p
+    };
+    let cases = [
+        (
+            &SKILL_ANCESTORS,
+            json!({"uuids": ["u-1", "u-2"]}),
+            ":Skill(uuid)",
+        ),
+        (
+            &SKILL_DESCENDANTS,
+            json!({"uuids": ["u-1"]}),
+            ":Skill(uuid)",
+        ),
+        (
+            &OCCUPATION_SKILLS_PAGE,
+            with("prefix", "15-12"),
+            ":Occupation(code)",
+        ),
+        (
+            &CREDENTIAL_SKILLS_PAGE,
+            with("credential", "urn:c"),
+            ":Credential(uri)",
+        ),
+    ];
+    for (statement, params, index) in cases {
+        let (plan, text) = common::neo4j_plan(&database, statement, params, false).await;
+        assert!(
+            seek_of(&plan, index).is_some(),
+            "{} does not seek {index}:\n{text}",
+            statement.name
+        );
+        assert!(
+            !names(&plan)
+                .iter()
+                .any(|o| o == "NodeByLabelScan" || o == "AllNodesScan"),
+            "{} scans a label:\n{text}",
+            statement.name
+        );
+    }
+}

@@ -13,6 +13,7 @@ mod frameworks;
 mod fuzz;
 mod jobs;
 pub mod loaders;
+mod lookups;
 mod node;
 mod pagination;
 mod skills;
@@ -31,6 +32,7 @@ pub struct QueryRoot(
     node::NodeQuery,
     skills::SkillQuery,
     frameworks::FrameworkQuery,
+    lookups::LookupQuery,
     jobs::JobQuery,
     events::EventQuery,
 );

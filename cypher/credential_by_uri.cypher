@@ -1,0 +1,3 @@
+// One credential by its URI (unique).
+MATCH (c:Credential {uri: $uri})
+RETURN c {.*} AS credential
