@@ -83,6 +83,9 @@ cypher! {
         (source) -> (total),
     SKILLS_COUNT_F => ["skills_in_framework.cypher", "skills_count.cypher"]
         (framework) -> (total),
+    // Ranked search (the counts are the text listings').
+    SEARCH_FULLTEXT => ["search_fulltext.cypher"] (text_query, text, skip, limit) -> (skill, score),
+    SEARCH_CONTAINS => ["search_contains.cypher"] (text, skip, limit) -> (skill, score),
     // Reverse lookups: the skills of an occupation group and of a credential.
     OCCUPATION_SKILLS_PAGE => ["occupation_skills.cypher", "skills_page.cypher"]
         (prefix, after_name, after_uuid, skip, limit) -> (skill),

@@ -79,6 +79,39 @@ pub async fn count(graph: &Graph, filter: &SkillFilter) -> GraphResult<i64> {
     Ok(graph.one(q, "total").await?.unwrap_or(0))
 }
 
+/// Skills matching `text`, most relevant first, each with its score: on Neo4j the full-text
+/// index's (an exact name match above all), elsewhere 3 for an exact name, 2 for a name
+/// containing the text, 1 for a description containing it. `at` is an offset page. A text with
+/// no word is answered with no hit.
+pub async fn search(graph: &Graph, text: &str, at: &PageAt) -> GraphResult<Vec<(f64, Skill)>> {
+    let lower = text.to_lowercase();
+    let q = match (graph.text_search(), fulltext_query(text)) {
+        (TextSearch::FullText, Some(query)) => cypher::SEARCH_FULLTEXT
+            .bind()
+            .param("text_query", query)
+            .param("text", lower),
+        (TextSearch::FullText, None) => return Ok(vec![]),
+        (TextSearch::Contains, _) if lower.trim().is_empty() => return Ok(vec![]),
+        (TextSearch::Contains, _) => cypher::SEARCH_CONTAINS.bind().param("text", lower),
+    };
+    let q = q
+        .param("skip", at.skip as i64)
+        .param("limit", at.limit as i64);
+    let rows = graph.rows(q).await?;
+    rows.iter()
+        .map(|r| Ok((r.get("score")?, r.get("skill")?)))
+        .collect()
+}
+
+/// How many skills match `text` (the same matches as the text filter of the listings).
+pub async fn search_count(graph: &Graph, text: &str) -> GraphResult<i64> {
+    let filter = SkillFilter {
+        text: Some(text.to_string()),
+        ..Default::default()
+    };
+    count(graph, &filter).await
+}
+
 /// Skills found back from what they are aligned to.
 #[derive(Debug, Clone)]
 pub enum SkillsOf {

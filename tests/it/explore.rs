@@ -483,3 +483,66 @@ async fn frameworks_occupations_and_credentials_lead_back_to_their_skills() {
         .await;
     assert_eq!(none, json!({"framework": null, "credential": null}));
 }
+
+#[tokio::test]
+async fn search_ranks_an_exact_name_first_and_says_which_field_matched() {
+    let app = TestApp::start().await;
+    let skill = |name: &str, description: &str| SkillRow {
+        uri: format!("urn:s:{name}"),
+        framework_uri: None,
+        props: SkillProps {
+            name: Some(name.into()),
+            description: Some(description.into()),
+            ..Default::default()
+        },
+    };
+    let rows = [
+        skill("Data literacy", "Reading data"),
+        skill("Statistics", "Working with data sets"),
+        skill("Metadata", "About other things"),
+        skill("Cooking", "Food"),
+        skill("Data", "Facts and figures"),
+    ];
+    writes::upsert_skills(app.graph(), &rows).await.unwrap();
+    // The engines' matching, computed here: Neo4j matches word prefixes, ArcadeDB substrings.
+    let neo4j = common::engine() == common::Engine::Neo4j;
+    let mut expected: Vec<&str> = vec!["Data", "Data literacy", "Statistics"];
+    if !neo4j {
+        expected.push("Metadata");
+    }
+
+    let q = "query($after: String) { search(text: \"data\", first: 1, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } nodes { score matched skill { name } } } }";
+    let (mut hits, mut after) = (vec![], Value::Null);
+    loop {
+        let data = app.data(q, json!({"after": after})).await;
+        let page = &data["search"];
+        assert_eq!(page["totalCount"], expected.len(), "{page:#}");
+        hits.extend(page["nodes"].as_array().unwrap().iter().cloned());
+        if page["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+    let names: Vec<&str> = hits
+        .iter()
+        .map(|h| h["skill"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names[0], "Data", "the exact name first: {hits:#?}");
+    let mut sorted = names.clone();
+    sorted.sort();
+    let mut want = expected.clone();
+    want.sort();
+    assert_eq!(sorted, want, "every match once");
+    let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert!(scores[0] > scores[1], "{scores:?}");
+    let matched = |name: &str| {
+        hits.iter()
+            .find(|h| h["skill"]["name"] == name)
+            .map(|h| h["matched"].clone())
+            .unwrap()
+    };
+    assert_eq!(matched("Statistics"), json!(["DESCRIPTION"]));
+    assert_eq!(matched("Data literacy"), json!(["NAME", "DESCRIPTION"]));
+}

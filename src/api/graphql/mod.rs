@@ -16,6 +16,7 @@ pub mod loaders;
 mod lookups;
 mod node;
 mod pagination;
+mod search;
 mod skills;
 mod trees;
 
@@ -33,6 +34,7 @@ pub struct QueryRoot(
     skills::SkillQuery,
     frameworks::FrameworkQuery,
     lookups::LookupQuery,
+    search::SearchQuery,
     jobs::JobQuery,
     events::EventQuery,
 );
