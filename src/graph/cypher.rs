@@ -83,18 +83,6 @@ cypher! {
         (source) -> (total),
     SKILLS_COUNT_F => ["skills_in_framework.cypher", "skills_count.cypher"]
         (framework) -> (total),
-    // Ranked search (the counts are the text listings').
-    SEARCH_FULLTEXT => ["search_fulltext.cypher"] (text_query, text, skip, limit) -> (skill, score),
-    SEARCH_CONTAINS => ["search_contains.cypher"] (text, skip, limit) -> (skill, score),
-    // Reverse lookups: the skills of an occupation group and of a credential.
-    OCCUPATION_SKILLS_PAGE => ["occupation_skills.cypher", "skills_page.cypher"]
-        (prefix, after_name, after_uuid, skip, limit) -> (skill),
-    OCCUPATION_SKILLS_COUNT => ["occupation_skills.cypher", "skills_count.cypher"]
-        (prefix) -> (total),
-    CREDENTIAL_SKILLS_PAGE => ["credential_skills.cypher", "skills_page.cypher"]
-        (credential, after_name, after_uuid, skip, limit) -> (skill),
-    CREDENTIAL_SKILLS_COUNT => ["credential_skills.cypher", "skills_count.cypher"]
-        (credential) -> (total),
     SKILLS_COUNT_FS => ["skills_in_framework.cypher", "skills_and_source.cypher", "skills_count.cypher"]
         (framework, source) -> (total),
     SKILLS_COUNT_T => ["skills_all.cypher", "skills_and_text.cypher", "skills_count.cypher"]
@@ -113,6 +101,116 @@ cypher! {
         (text_query, framework) -> (total),
     SKILLS_COUNT_XFS => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "skills_and_source.cypher", "skills_count.cypher"]
         (text_query, framework, source) -> (total),
+    // Facets: every listing filter combination, counted per framework, source, occupation
+    // major group and education level.
+    FACET_FRAMEWORK => ["skills_all.cypher", "facet_framework.cypher"]
+        () -> (value, label, n),
+    FACET_SOURCE => ["skills_all.cypher", "facet_source.cypher"]
+        () -> (value, label, n),
+    FACET_OCCUPATION => ["skills_all.cypher", "facet_occupation_major_group.cypher"]
+        () -> (value, label, n),
+    FACET_EDUCATION => ["skills_all.cypher", "facet_education_level.cypher"]
+        () -> (value, label, n),
+    FACET_FRAMEWORK_S => ["skills_all.cypher", "skills_and_source.cypher", "facet_framework.cypher"]
+        (source) -> (value, label, n),
+    FACET_SOURCE_S => ["skills_all.cypher", "skills_and_source.cypher", "facet_source.cypher"]
+        (source) -> (value, label, n),
+    FACET_OCCUPATION_S => ["skills_all.cypher", "skills_and_source.cypher", "facet_occupation_major_group.cypher"]
+        (source) -> (value, label, n),
+    FACET_EDUCATION_S => ["skills_all.cypher", "skills_and_source.cypher", "facet_education_level.cypher"]
+        (source) -> (value, label, n),
+    FACET_FRAMEWORK_F => ["skills_in_framework.cypher", "facet_framework.cypher"]
+        (framework) -> (value, label, n),
+    FACET_SOURCE_F => ["skills_in_framework.cypher", "facet_source.cypher"]
+        (framework) -> (value, label, n),
+    FACET_OCCUPATION_F => ["skills_in_framework.cypher", "facet_occupation_major_group.cypher"]
+        (framework) -> (value, label, n),
+    FACET_EDUCATION_F => ["skills_in_framework.cypher", "facet_education_level.cypher"]
+        (framework) -> (value, label, n),
+    FACET_FRAMEWORK_FS => ["skills_in_framework.cypher", "skills_and_source.cypher", "facet_framework.cypher"]
+        (framework, source) -> (value, label, n),
+    FACET_SOURCE_FS => ["skills_in_framework.cypher", "skills_and_source.cypher", "facet_source.cypher"]
+        (framework, source) -> (value, label, n),
+    FACET_OCCUPATION_FS => ["skills_in_framework.cypher", "skills_and_source.cypher", "facet_occupation_major_group.cypher"]
+        (framework, source) -> (value, label, n),
+    FACET_EDUCATION_FS => ["skills_in_framework.cypher", "skills_and_source.cypher", "facet_education_level.cypher"]
+        (framework, source) -> (value, label, n),
+    FACET_FRAMEWORK_T => ["skills_all.cypher", "skills_and_text.cypher", "facet_framework.cypher"]
+        (text) -> (value, label, n),
+    FACET_SOURCE_T => ["skills_all.cypher", "skills_and_text.cypher", "facet_source.cypher"]
+        (text) -> (value, label, n),
+    FACET_OCCUPATION_T => ["skills_all.cypher", "skills_and_text.cypher", "facet_occupation_major_group.cypher"]
+        (text) -> (value, label, n),
+    FACET_EDUCATION_T => ["skills_all.cypher", "skills_and_text.cypher", "facet_education_level.cypher"]
+        (text) -> (value, label, n),
+    FACET_FRAMEWORK_TS => ["skills_all.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "facet_framework.cypher"]
+        (text, source) -> (value, label, n),
+    FACET_SOURCE_TS => ["skills_all.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "facet_source.cypher"]
+        (text, source) -> (value, label, n),
+    FACET_OCCUPATION_TS => ["skills_all.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "facet_occupation_major_group.cypher"]
+        (text, source) -> (value, label, n),
+    FACET_EDUCATION_TS => ["skills_all.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "facet_education_level.cypher"]
+        (text, source) -> (value, label, n),
+    FACET_FRAMEWORK_TF => ["skills_in_framework.cypher", "skills_and_text.cypher", "facet_framework.cypher"]
+        (framework, text) -> (value, label, n),
+    FACET_SOURCE_TF => ["skills_in_framework.cypher", "skills_and_text.cypher", "facet_source.cypher"]
+        (framework, text) -> (value, label, n),
+    FACET_OCCUPATION_TF => ["skills_in_framework.cypher", "skills_and_text.cypher", "facet_occupation_major_group.cypher"]
+        (framework, text) -> (value, label, n),
+    FACET_EDUCATION_TF => ["skills_in_framework.cypher", "skills_and_text.cypher", "facet_education_level.cypher"]
+        (framework, text) -> (value, label, n),
+    FACET_FRAMEWORK_TFS => ["skills_in_framework.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "facet_framework.cypher"]
+        (framework, text, source) -> (value, label, n),
+    FACET_SOURCE_TFS => ["skills_in_framework.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "facet_source.cypher"]
+        (framework, text, source) -> (value, label, n),
+    FACET_OCCUPATION_TFS => ["skills_in_framework.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "facet_occupation_major_group.cypher"]
+        (framework, text, source) -> (value, label, n),
+    FACET_EDUCATION_TFS => ["skills_in_framework.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "facet_education_level.cypher"]
+        (framework, text, source) -> (value, label, n),
+    FACET_FRAMEWORK_X => ["skills_text_fulltext.cypher", "facet_framework.cypher"]
+        (text_query) -> (value, label, n),
+    FACET_SOURCE_X => ["skills_text_fulltext.cypher", "facet_source.cypher"]
+        (text_query) -> (value, label, n),
+    FACET_OCCUPATION_X => ["skills_text_fulltext.cypher", "facet_occupation_major_group.cypher"]
+        (text_query) -> (value, label, n),
+    FACET_EDUCATION_X => ["skills_text_fulltext.cypher", "facet_education_level.cypher"]
+        (text_query) -> (value, label, n),
+    FACET_FRAMEWORK_XS => ["skills_text_fulltext.cypher", "skills_and_source.cypher", "facet_framework.cypher"]
+        (text_query, source) -> (value, label, n),
+    FACET_SOURCE_XS => ["skills_text_fulltext.cypher", "skills_and_source.cypher", "facet_source.cypher"]
+        (text_query, source) -> (value, label, n),
+    FACET_OCCUPATION_XS => ["skills_text_fulltext.cypher", "skills_and_source.cypher", "facet_occupation_major_group.cypher"]
+        (text_query, source) -> (value, label, n),
+    FACET_EDUCATION_XS => ["skills_text_fulltext.cypher", "skills_and_source.cypher", "facet_education_level.cypher"]
+        (text_query, source) -> (value, label, n),
+    FACET_FRAMEWORK_XF => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "facet_framework.cypher"]
+        (text_query, framework) -> (value, label, n),
+    FACET_SOURCE_XF => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "facet_source.cypher"]
+        (text_query, framework) -> (value, label, n),
+    FACET_OCCUPATION_XF => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "facet_occupation_major_group.cypher"]
+        (text_query, framework) -> (value, label, n),
+    FACET_EDUCATION_XF => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "facet_education_level.cypher"]
+        (text_query, framework) -> (value, label, n),
+    FACET_FRAMEWORK_XFS => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "skills_and_source.cypher", "facet_framework.cypher"]
+        (text_query, framework, source) -> (value, label, n),
+    FACET_SOURCE_XFS => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "skills_and_source.cypher", "facet_source.cypher"]
+        (text_query, framework, source) -> (value, label, n),
+    FACET_OCCUPATION_XFS => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "skills_and_source.cypher", "facet_occupation_major_group.cypher"]
+        (text_query, framework, source) -> (value, label, n),
+    FACET_EDUCATION_XFS => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "skills_and_source.cypher", "facet_education_level.cypher"]
+        (text_query, framework, source) -> (value, label, n),
+    // Ranked search (the counts are the text listings').
+    SEARCH_FULLTEXT => ["search_fulltext.cypher"] (text_query, text, skip, limit) -> (skill, score),
+    SEARCH_CONTAINS => ["search_contains.cypher"] (text, skip, limit) -> (skill, score),
+    // Reverse lookups: the skills of an occupation group and of a credential.
+    OCCUPATION_SKILLS_PAGE => ["occupation_skills.cypher", "skills_page.cypher"]
+        (prefix, after_name, after_uuid, skip, limit) -> (skill),
+    OCCUPATION_SKILLS_COUNT => ["occupation_skills.cypher", "skills_count.cypher"]
+        (prefix) -> (total),
+    CREDENTIAL_SKILLS_PAGE => ["credential_skills.cypher", "skills_page.cypher"]
+        (credential, after_name, after_uuid, skip, limit) -> (skill),
+    CREDENTIAL_SKILLS_COUNT => ["credential_skills.cypher", "skills_count.cypher"]
+        (credential) -> (total),
     FRAMEWORKS_PAGE => ["frameworks_page.cypher"] (after_name, after_uuid, skip, limit) -> (framework),
     FRAMEWORKS_COUNT => ["frameworks_count.cypher"] () -> (total),
     FRAMEWORK_BY_UUID => ["framework_by_uuid.cypher"] (uuid) -> (framework),

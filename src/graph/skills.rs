@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 use super::cypher::{self, Bound, Record, Statement};
 use super::listing::{fulltext_query, Order, PageAt, TextSearch};
@@ -21,7 +22,9 @@ pub struct SkillFilter {
 
 impl SkillFilter {
     /// The listing statements (page, count) for this combination of filters, bound.
-    fn statements(&self, text_search: TextSearch) -> (Bound, Bound) {
+    /// The listing statements of this combination of filters, bound: the page, the count, and
+    /// the facets in [`Facet`] order.
+    fn statements(&self, text_search: TextSearch) -> [Bound; 6] {
         use cypher::*;
         // How the text is searched, and the value bound for it. A text with no word to look
         // up in the full-text index is searched as a substring.
@@ -34,19 +37,103 @@ impl SkillFilter {
         });
         let fw = self.framework.is_some();
         let src = self.source.is_some();
-        let [page, count]: [&'static Statement; 2] = match (text.as_ref().map(|t| t.0), fw, src) {
-            (None, false, false) => [&SKILLS_PAGE, &SKILLS_COUNT],
-            (None, false, true) => [&SKILLS_PAGE_S, &SKILLS_COUNT_S],
-            (None, true, false) => [&SKILLS_PAGE_F, &SKILLS_COUNT_F],
-            (None, true, true) => [&SKILLS_PAGE_FS, &SKILLS_COUNT_FS],
-            (Some(TextSearch::Contains), false, false) => [&SKILLS_PAGE_T, &SKILLS_COUNT_T],
-            (Some(TextSearch::Contains), false, true) => [&SKILLS_PAGE_TS, &SKILLS_COUNT_TS],
-            (Some(TextSearch::Contains), true, false) => [&SKILLS_PAGE_TF, &SKILLS_COUNT_TF],
-            (Some(TextSearch::Contains), true, true) => [&SKILLS_PAGE_TFS, &SKILLS_COUNT_TFS],
-            (Some(TextSearch::FullText), false, false) => [&SKILLS_PAGE_X, &SKILLS_COUNT_X],
-            (Some(TextSearch::FullText), false, true) => [&SKILLS_PAGE_XS, &SKILLS_COUNT_XS],
-            (Some(TextSearch::FullText), true, false) => [&SKILLS_PAGE_XF, &SKILLS_COUNT_XF],
-            (Some(TextSearch::FullText), true, true) => [&SKILLS_PAGE_XFS, &SKILLS_COUNT_XFS],
+        let statements: [&'static Statement; 6] = match (text.as_ref().map(|t| t.0), fw, src) {
+            (None, false, false) => [
+                &SKILLS_PAGE,
+                &SKILLS_COUNT,
+                &FACET_FRAMEWORK,
+                &FACET_SOURCE,
+                &FACET_OCCUPATION,
+                &FACET_EDUCATION,
+            ],
+            (None, false, true) => [
+                &SKILLS_PAGE_S,
+                &SKILLS_COUNT_S,
+                &FACET_FRAMEWORK_S,
+                &FACET_SOURCE_S,
+                &FACET_OCCUPATION_S,
+                &FACET_EDUCATION_S,
+            ],
+            (None, true, false) => [
+                &SKILLS_PAGE_F,
+                &SKILLS_COUNT_F,
+                &FACET_FRAMEWORK_F,
+                &FACET_SOURCE_F,
+                &FACET_OCCUPATION_F,
+                &FACET_EDUCATION_F,
+            ],
+            (None, true, true) => [
+                &SKILLS_PAGE_FS,
+                &SKILLS_COUNT_FS,
+                &FACET_FRAMEWORK_FS,
+                &FACET_SOURCE_FS,
+                &FACET_OCCUPATION_FS,
+                &FACET_EDUCATION_FS,
+            ],
+            (Some(TextSearch::Contains), false, false) => [
+                &SKILLS_PAGE_T,
+                &SKILLS_COUNT_T,
+                &FACET_FRAMEWORK_T,
+                &FACET_SOURCE_T,
+                &FACET_OCCUPATION_T,
+                &FACET_EDUCATION_T,
+            ],
+            (Some(TextSearch::Contains), false, true) => [
+                &SKILLS_PAGE_TS,
+                &SKILLS_COUNT_TS,
+                &FACET_FRAMEWORK_TS,
+                &FACET_SOURCE_TS,
+                &FACET_OCCUPATION_TS,
+                &FACET_EDUCATION_TS,
+            ],
+            (Some(TextSearch::Contains), true, false) => [
+                &SKILLS_PAGE_TF,
+                &SKILLS_COUNT_TF,
+                &FACET_FRAMEWORK_TF,
+                &FACET_SOURCE_TF,
+                &FACET_OCCUPATION_TF,
+                &FACET_EDUCATION_TF,
+            ],
+            (Some(TextSearch::Contains), true, true) => [
+                &SKILLS_PAGE_TFS,
+                &SKILLS_COUNT_TFS,
+                &FACET_FRAMEWORK_TFS,
+                &FACET_SOURCE_TFS,
+                &FACET_OCCUPATION_TFS,
+                &FACET_EDUCATION_TFS,
+            ],
+            (Some(TextSearch::FullText), false, false) => [
+                &SKILLS_PAGE_X,
+                &SKILLS_COUNT_X,
+                &FACET_FRAMEWORK_X,
+                &FACET_SOURCE_X,
+                &FACET_OCCUPATION_X,
+                &FACET_EDUCATION_X,
+            ],
+            (Some(TextSearch::FullText), false, true) => [
+                &SKILLS_PAGE_XS,
+                &SKILLS_COUNT_XS,
+                &FACET_FRAMEWORK_XS,
+                &FACET_SOURCE_XS,
+                &FACET_OCCUPATION_XS,
+                &FACET_EDUCATION_XS,
+            ],
+            (Some(TextSearch::FullText), true, false) => [
+                &SKILLS_PAGE_XF,
+                &SKILLS_COUNT_XF,
+                &FACET_FRAMEWORK_XF,
+                &FACET_SOURCE_XF,
+                &FACET_OCCUPATION_XF,
+                &FACET_EDUCATION_XF,
+            ],
+            (Some(TextSearch::FullText), true, true) => [
+                &SKILLS_PAGE_XFS,
+                &SKILLS_COUNT_XFS,
+                &FACET_FRAMEWORK_XFS,
+                &FACET_SOURCE_XFS,
+                &FACET_OCCUPATION_XFS,
+                &FACET_EDUCATION_XFS,
+            ],
         };
         let bind = |st: &'static Statement| {
             let mut q = st.bind();
@@ -63,19 +150,61 @@ impl SkillFilter {
             }
             q
         };
-        (bind(page), bind(count))
+        statements.map(bind)
     }
+}
+
+/// What the matching skills of a listing can be counted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facet {
+    Framework,
+    Source,
+    OccupationMajorGroup,
+    EducationLevel,
+}
+
+/// One value of a facet and how many matching skills have it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub label: Option<String>,
+    pub n: i64,
+}
+
+/// The skills matching `filter`, counted per value of `facet` (most first, at most 100 values).
+pub async fn facet(
+    graph: &Graph,
+    filter: &SkillFilter,
+    facet: Facet,
+) -> GraphResult<Vec<FacetCount>> {
+    let [.., framework, source, occupation, education] = filter.statements(graph.text_search());
+    let q = match facet {
+        Facet::Framework => framework,
+        Facet::Source => source,
+        Facet::OccupationMajorGroup => occupation,
+        Facet::EducationLevel => education,
+    };
+    let rows = graph.rows(q).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(FacetCount {
+                value: r.get("value")?,
+                label: r.get("label")?,
+                n: r.get("n")?,
+            })
+        })
+        .collect()
 }
 
 /// Skills in (name, uuid) order.
 pub async fn page(graph: &Graph, filter: &SkillFilter, at: &PageAt) -> GraphResult<Vec<Skill>> {
-    let (q, _) = filter.statements(graph.text_search());
+    let [q, ..] = filter.statements(graph.text_search());
     let q = at.bind(q, Order::Ascending, "after_name", "after_uuid");
     graph.column(q, "skill").await
 }
 
 pub async fn count(graph: &Graph, filter: &SkillFilter) -> GraphResult<i64> {
-    let (_, q) = filter.statements(graph.text_search());
+    let [_, q, ..] = filter.statements(graph.text_search());
     Ok(graph.one(q, "total").await?.unwrap_or(0))
 }
 

@@ -546,3 +546,145 @@ async fn search_ranks_an_exact_name_first_and_says_which_field_matched() {
     assert_eq!(matched("Statistics"), json!(["DESCRIPTION"]));
     assert_eq!(matched("Data literacy"), json!(["NAME", "DESCRIPTION"]));
 }
+
+/// Every named skill as the test reads it straight from the database: (name, source, framework
+/// uuids, occupation codes, education levels).
+type Row = (
+    String,
+    Option<String>,
+    Vec<String>,
+    Vec<String>,
+    Vec<String>,
+);
+
+async fn skills_in_db(app: &TestApp) -> Vec<Row> {
+    let rows = app
+        .graph()
+        .rows_unchecked(neo4rs::query(
+            "MATCH (s:Skill) WHERE s.name IS NOT NULL
+             OPTIONAL MATCH (s)-[:PART_OF]->(f:Framework)
+             WITH s, collect(DISTINCT f.uuid) AS fws
+             OPTIONAL MATCH (s)-[:HAS_OCCUPATION]->(o:Occupation)
+             RETURN s.name AS name, s.source_name AS source, fws,
+                    collect(DISTINCT o.code) AS codes, coalesce(s.education_levels, []) AS levels",
+        ))
+        .await
+        .unwrap();
+    rows.iter()
+        .map(|r| {
+            (
+                r.get("name").unwrap(),
+                r.get("source").unwrap(),
+                r.get("fws").unwrap(),
+                r.get("codes").unwrap(),
+                r.get("levels").unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Which rows a filter keeps, computed by the test.
+type Keep<'a> = Box<dyn Fn(&Row) -> bool + 'a>;
+
+/// Counts per value, most first then by value, as the facets order them.
+fn tally(values: impl IntoIterator<Item = String>) -> Vec<(String, i64)> {
+    let mut counts = std::collections::BTreeMap::<String, i64>::new();
+    for v in values {
+        *counts.entry(v).or_default() += 1;
+    }
+    let mut out: Vec<(String, i64)> = counts.into_iter().collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
+}
+
+fn facet(list: &Value) -> Vec<(String, i64)> {
+    let mut out: Vec<(String, i64)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["value"].as_str().unwrap().to_string(),
+                v["count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    // Frameworks tie-break by name in the service; compare as sets of equal counts.
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
+}
+
+#[tokio::test]
+async fn facets_equal_counting_by_hand_for_each_filter() {
+    let (_, reg) = common::ce_server::start(0).await;
+    let app =
+        TestApp::start_with(|c| c.ingest.ce_allowed_hosts = common::ce_server::allowed()).await;
+    let uris = [
+        reg.uri("/resources/ce-fw-a"),
+        reg.uri("/resources/ce-fw-b"),
+        reg.uri("/resources/ce-fw-blueprint"),
+    ];
+    let started = app.data(common::IMPORT, json!({"u": uris})).await;
+    let name = started["importCredentialEngine"]["name"].as_str().unwrap();
+    let end = app.job_when_finished(name, "status").await;
+    assert_eq!(end["status"], "SUCCEEDED", "{end:#}");
+    let all = skills_in_db(&app).await;
+    let blueprint = all
+        .iter()
+        .find(|r| !r.4.is_empty())
+        .map(|r| r.2[0].clone())
+        .expect("the blueprint gives education levels");
+
+    let q = "query($f: SkillFilterInput) { skillFacets(filter: $f) {
+        frameworks { value label count } sources { value count }
+        occupationMajorGroups { value count } educationLevels { value count } } }";
+    let filters: [(Value, Keep<'_>); 3] = [
+        (json!(null), Box::new(|_| true)),
+        (
+            json!({"framework": blueprint}),
+            Box::new(|r: &Row| r.2.contains(&blueprint)),
+        ),
+        (
+            json!({"source": "credential_engine"}),
+            Box::new(|r: &Row| r.1.as_deref() == Some("credential_engine")),
+        ),
+    ];
+    for (filter, keep) in filters {
+        let data = app.data(q, json!({"f": filter})).await;
+        let f = &data["skillFacets"];
+        let kept: Vec<&Row> = all.iter().filter(|r| keep(r)).collect();
+        assert_eq!(
+            facet(&f["frameworks"]),
+            tally(kept.iter().flat_map(|r| r.2.clone())),
+            "frameworks for {filter}"
+        );
+        assert_eq!(
+            facet(&f["sources"]),
+            tally(kept.iter().filter_map(|r| r.1.clone())),
+            "sources for {filter}"
+        );
+        let majors = kept.iter().flat_map(|r| {
+            let mut groups: Vec<String> = (r.3.iter())
+                .filter(|c| c.as_bytes().get(2) == Some(&b'-'))
+                .map(|c| format!("{}-0000", &c[..2]))
+                .collect();
+            groups.dedup();
+            groups
+        });
+        assert_eq!(
+            facet(&f["occupationMajorGroups"]),
+            tally(majors),
+            "groups for {filter}"
+        );
+        assert_eq!(
+            facet(&f["educationLevels"]),
+            tally(kept.iter().flat_map(|r| r.4.clone())),
+            "levels for {filter}"
+        );
+    }
+    let total: i64 = facet(&app.data(q, json!({"f": null})).await["skillFacets"]["frameworks"])
+        .iter()
+        .map(|(_, n)| n)
+        .sum();
+    assert!(total > 0);
+}

@@ -7,6 +7,7 @@ mod errors;
 mod event_content;
 mod events;
 pub mod extensions;
+mod facets;
 mod file_load;
 mod frameworks;
 #[cfg(test)]
@@ -35,6 +36,7 @@ pub struct QueryRoot(
     frameworks::FrameworkQuery,
     lookups::LookupQuery,
     search::SearchQuery,
+    facets::FacetQuery,
     jobs::JobQuery,
     events::EventQuery,
 );
