@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use common::process::Service;
 use serde_json::{json, Value};
 use skillgraph::graph::listing::PageAt;
-use skillgraph::graph::skills::{self, SkillFilter};
+use skillgraph::graph::skills::{self, Facet, SkillFilter};
 use skillgraph::graph::writes::{self, *};
 use skillgraph::graph::Graph;
 use skillgraph::model::{FrameworkProps, SkillProps};
@@ -247,6 +247,66 @@ async fn post_query(
     }
 }
 
+/// Facets for a filter panel and a root's descendants: the service (uncached) against the same
+/// statements sent straight over Bolt. The peer has no equivalent of either (it would need
+/// aggregations per field, and one level of nesting per tree level).
+async fn explore(g: &Graph, service: &Service, http: &reqwest::Client) {
+    const FACETS: &str = "{ skillFacets(filter: { source: \"bench\" }) { frameworks { value count } sources { value count } } }";
+    const DESCENDANTS: &str = "query($u: ID!) { skill(uuid: $u) { descendants(maxDepth: 2, first: 50) { totalCount nodes { depth skill { name } } } } }";
+    let root = service
+        .data("{ skills(limit: 1) { uuid } }", json!({}))
+        .await["skills"][0]["uuid"]
+        .clone();
+    let filter = SkillFilter {
+        source: Some("bench".into()),
+        ..Default::default()
+    };
+    let url = service.url("/graphql");
+    let scenarios: [(&str, &str, Value); 2] = [
+        ("facets (2)", FACETS, json!({})),
+        ("descendants (depth 2)", DESCENDANTS, json!({"u": root})),
+    ];
+    for (label, query, vars) in scenarios {
+        let (h, u) = (http.clone(), url.clone());
+        let ours = measure(move || {
+            let (h, u, v) = (h.clone(), u.clone(), vars.clone());
+            async move { post_query(&h, &u, query, &v).await }
+        })
+        .await;
+        let (g2, f2, uuid) = (
+            g.clone(),
+            filter.clone(),
+            root.as_str().unwrap().to_string(),
+        );
+        let raw = measure(move || {
+            let (g, f, uuid) = (g2.clone(), f2.clone(), uuid.clone());
+            async move {
+                if query == FACETS {
+                    skills::facet(&g, &f, Facet::Framework)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    skills::facet(&g, &f, Facet::Source)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                } else {
+                    skills::descendants(&g, &[uuid])
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
+                Ok(())
+            }
+        })
+        .await;
+        println!("{label:<22} skillgraph {ours}");
+        println!("{:<22} raw Bolt   {raw}", "");
+        println!(
+            "{:<22} ratio skillgraph/raw = {}",
+            "",
+            ratio(ours.per_sec, raw.per_sec)
+        );
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let sizes = common::sizes("SKILLGRAPH_BENCH_SKILLS", "10000,100000");
@@ -402,6 +462,7 @@ async fn main() {
         );
         peer.kill().ok();
         peer.wait().ok();
+        explore(&g, &uncached, &http).await;
         println!(
             "service peak RSS: {} MiB uncached, {} MiB cached",
             uncached.peak_rss_mib(),
