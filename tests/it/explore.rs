@@ -502,6 +502,7 @@ async fn search_ranks_an_exact_name_first_and_says_which_field_matched() {
         skill("Metadata", "About other things"),
         skill("Cooking", "Food"),
         skill("Data", "Facts and figures"),
+        skill("C++", "Systems programming"),
     ];
     writes::upsert_skills(app.graph(), &rows).await.unwrap();
     // The engines' matching, computed here: Neo4j matches word prefixes, ArcadeDB substrings.
@@ -545,6 +546,20 @@ async fn search_ranks_an_exact_name_first_and_says_which_field_matched() {
     };
     assert_eq!(matched("Statistics"), json!(["DESCRIPTION"]));
     assert_eq!(matched("Data literacy"), json!(["NAME", "DESCRIPTION"]));
+
+    // A text with no word to look up in the full-text index is matched as a substring, as the
+    // text filter matches it: the hits and their count agree.
+    let plus = app
+        .data(
+            "{ search(text: \"++\") { totalCount nodes { skill { name } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(plus["search"]["totalCount"], 1, "{plus:#}");
+    assert_eq!(
+        plus["search"]["nodes"][0]["skill"]["name"], "C++",
+        "{plus:#}"
+    );
 }
 
 /// Every named skill as the test reads it straight from the database: (name, source, framework

@@ -8,10 +8,10 @@ use super::pagination::{connection_cost, edges, keyset, Edge, PageInfo, COUNT_CO
 use crate::graph::skills::{self, SkillFilter, SkillsOf};
 use crate::model::{soc_prefix, Credential, Framework, Skill};
 
-/// Whose skills a page lists.
+/// Whose skills a page lists: a framework's are the listing filtered by it.
 #[derive(Clone)]
 enum Owner {
-    Framework(String),
+    Filter(SkillFilter),
     Of(SkillsOf),
 }
 
@@ -20,13 +20,7 @@ impl Owner {
         let state = state(ctx)?;
         let at = keyset(first, after, state.config.limits.max_page_size)?;
         let rows = match self {
-            Owner::Framework(id) => {
-                let filter = SkillFilter {
-                    framework: Some(id.clone()),
-                    ..Default::default()
-                };
-                skills::page(&state.graph, &filter, &at).await
-            }
+            Owner::Filter(filter) => skills::page(&state.graph, filter, &at).await,
             Owner::Of(of) => skills::page_of(&state.graph, of, &at).await,
         }
         .map_err(db)?;
@@ -56,13 +50,7 @@ impl SkillsPage {
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
         let graph = &state(ctx)?.graph;
         match &self.owner {
-            Owner::Framework(id) => {
-                let filter = SkillFilter {
-                    framework: Some(id.clone()),
-                    ..Default::default()
-                };
-                skills::count(graph, &filter).await
-            }
+            Owner::Filter(filter) => skills::count(graph, filter).await,
             Owner::Of(of) => skills::count_of(graph, of).await,
         }
         .map_err(db)
@@ -89,7 +77,10 @@ impl FrameworkSkills {
         #[graphql(default = 20)] first: i32,
         after: Option<String>,
     ) -> Result<SkillsPage> {
-        let owner = Owner::Framework(self.0.stored.uuid.to_string());
+        let owner = Owner::Filter(SkillFilter {
+            framework: Some(self.0.stored.uuid.to_string()),
+            ..Default::default()
+        });
         owner.page(ctx, first, after.as_deref()).await
     }
 }

@@ -5,7 +5,9 @@ use async_graphql::{ComplexObject, Context, Enum, Object, Result, SimpleObject};
 
 use super::context::state;
 use super::errors::{bad_input, db};
-use super::pagination::{decode_cursor, encode_cursor, PageInfo, COUNT_COST, TEXT_FILTER_COST};
+use super::pagination::{
+    decode_cursor, encode_cursor, page_bounds, PageInfo, COUNT_COST, TEXT_FILTER_COST,
+};
 use crate::graph::listing::PageAt;
 use crate::graph::skills;
 use crate::model::Skill;
@@ -85,8 +87,9 @@ pub struct SearchQuery;
 #[Object]
 impl SearchQuery {
     /// Skills matching `text`, most relevant first: on Neo4j every word a word prefix through
-    /// the full-text index, scored by it, an exact name match first; on ArcadeDB the text as a
-    /// substring, an exact name scoring 3, a name containing it 2, a description 1. Pages are
+    /// the full-text index, scored by it, an exact name match first; on ArcadeDB (and for a
+    /// text with no word to look up) the text as a substring, an exact name scoring 3, a name
+    /// containing it 2, a description 1. Pages are
     /// offsets into the ranking (at most the listings' offset limit deep).
     #[graphql(
         complexity = "(first.max(1) as usize).saturating_mul(child_complexity).saturating_add(TEXT_FILTER_COST)"
@@ -110,8 +113,7 @@ impl SearchQuery {
             None => 0,
         };
         let offset = i32::try_from(skip).map_err(|_| bad_input("cursor out of range"))?;
-        let at = PageAt::offset(offset, first, limits.max_page_size, limits.max_offset)
-            .map_err(|e| bad_input(e.to_string()))?;
+        let at = page_bounds(offset, first, limits.max_page_size, limits.max_offset)?;
         let page = PageAt {
             limit: at.limit + 1,
             ..at
