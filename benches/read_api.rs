@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use common::process::Service;
 use serde_json::{json, Value};
 use skillgraph::graph::listing::PageAt;
-use skillgraph::graph::skills::{self, Facet, SkillFilter};
+use skillgraph::graph::skill_filter::{Facet, Field, SkillFilter, Sort};
+use skillgraph::graph::skills;
 use skillgraph::graph::writes::{self, *};
 use skillgraph::graph::Graph;
 use skillgraph::model::{FrameworkProps, SkillProps};
@@ -162,7 +163,7 @@ async fn seed(g: &Graph, n: usize) {
 /// What the service does for one page, straight over Bolt: the page, then its parents and
 /// alignments, batched (the same three statements).
 async fn raw_page(g: &Graph, filter: &SkillFilter, at: &PageAt) -> Result<(), String> {
-    let page = skills::page(g, filter, at)
+    let page = skills::page(g, filter, Sort::Name, at)
         .await
         .map_err(|e| e.to_string())?;
     let uuids: Vec<String> = page.iter().map(|s| s.stored.uuid.to_string()).collect();
@@ -257,10 +258,7 @@ async fn explore(g: &Graph, service: &Service, http: &reqwest::Client) {
         .data("{ skills(limit: 1) { uuid } }", json!({}))
         .await["skills"][0]["uuid"]
         .clone();
-    let filter = SkillFilter {
-        source: Some("bench".into()),
-        ..Default::default()
-    };
+    let filter = SkillFilter::only(Field::Source, "bench");
     let url = service.url("/graphql");
     let scenarios: [(&str, &str, Value); 2] = [
         ("facets (2)", FACETS, json!({})),

@@ -1,4 +1,4 @@
-// Skill listings of one framework (by uuid or uri, both unique): found from the framework.
-MATCH (f:Framework)<-[:PART_OF]-(s:Skill)
-WHERE (f.uuid = $framework OR f.uri = $framework)
+// Anchor: the skills of one framework (by uuid or uri, both unique), found from the framework.
+MATCH (in_framework:Framework)<-[:PART_OF]-(s:Skill)
+WHERE (in_framework.uuid = $framework OR in_framework.uri = $framework)
   AND s.name IS NOT NULL

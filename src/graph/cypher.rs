@@ -1,6 +1,9 @@
 //! Every Cypher statement the service runs, compiled in from `cypher/*.cypher`, each with the
-//! parameters the Rust code binds and the columns it may read. A unit test holds each file to
-//! its declaration; [`Bound`] and [`Record`] hold the code to it on every call.
+//! parameters the Rust code binds and the columns it may read; and the [`Part`]s the skill
+//! listings are composed of at run time. A unit test holds each file to its declaration;
+//! [`Bound`] and [`Record`] hold the code to it on every call.
+use std::sync::Arc;
+
 use neo4rs::{BoltType, Query, Row};
 use serde::de::DeserializeOwned;
 
@@ -52,165 +55,7 @@ cypher! {
     SKILL_CREDENTIALS => ["skill_credentials.cypher"] (uuids) -> (uuid, edge, credential),
     SKILL_ANCESTORS => ["skill_ancestors.cypher"] (uuids) -> (uuid, skill, depth),
     SKILL_DESCENDANTS => ["skill_descendants.cypher"] (uuids) -> (uuid, skill, depth),
-    // The skill listings share one filter; page and count differ only in their tail.
-    SKILLS_PAGE => ["skills_all.cypher", "skills_page.cypher"]
-        (after_name, after_uuid, skip, limit) -> (skill),
-    SKILLS_PAGE_S => ["skills_all.cypher", "skills_and_source.cypher", "skills_page.cypher"]
-        (source, after_name, after_uuid, skip, limit) -> (skill),
-    SKILLS_PAGE_F => ["skills_in_framework.cypher", "skills_page.cypher"]
-        (framework, after_name, after_uuid, skip, limit) -> (skill),
-    SKILLS_PAGE_FS => ["skills_in_framework.cypher", "skills_and_source.cypher", "skills_page.cypher"]
-        (framework, source, after_name, after_uuid, skip, limit) -> (skill),
-    SKILLS_PAGE_T => ["skills_all.cypher", "skills_and_text.cypher", "skills_page.cypher"]
-        (text, after_name, after_uuid, skip, limit) -> (skill),
-    SKILLS_PAGE_TS => ["skills_all.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "skills_page.cypher"]
-        (text, source, after_name, after_uuid, skip, limit) -> (skill),
-    SKILLS_PAGE_TF => ["skills_in_framework.cypher", "skills_and_text.cypher", "skills_page.cypher"]
-        (framework, text, after_name, after_uuid, skip, limit) -> (skill),
-    SKILLS_PAGE_TFS => ["skills_in_framework.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "skills_page.cypher"]
-        (framework, text, source, after_name, after_uuid, skip, limit) -> (skill),
-    SKILLS_PAGE_X => ["skills_text_fulltext.cypher", "skills_page.cypher"]
-        (text_query, after_name, after_uuid, skip, limit) -> (skill),
-    SKILLS_PAGE_XS => ["skills_text_fulltext.cypher", "skills_and_source.cypher", "skills_page.cypher"]
-        (text_query, source, after_name, after_uuid, skip, limit) -> (skill),
-    SKILLS_PAGE_XF => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "skills_page.cypher"]
-        (text_query, framework, after_name, after_uuid, skip, limit) -> (skill),
-    SKILLS_PAGE_XFS => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "skills_and_source.cypher", "skills_page.cypher"]
-        (text_query, framework, source, after_name, after_uuid, skip, limit) -> (skill),
-    SKILLS_COUNT => ["skills_all.cypher", "skills_count.cypher"]
-        () -> (total),
-    SKILLS_COUNT_S => ["skills_all.cypher", "skills_and_source.cypher", "skills_count.cypher"]
-        (source) -> (total),
-    SKILLS_COUNT_F => ["skills_in_framework.cypher", "skills_count.cypher"]
-        (framework) -> (total),
-    SKILLS_COUNT_FS => ["skills_in_framework.cypher", "skills_and_source.cypher", "skills_count.cypher"]
-        (framework, source) -> (total),
-    SKILLS_COUNT_T => ["skills_all.cypher", "skills_and_text.cypher", "skills_count.cypher"]
-        (text) -> (total),
-    SKILLS_COUNT_TS => ["skills_all.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "skills_count.cypher"]
-        (text, source) -> (total),
-    SKILLS_COUNT_TF => ["skills_in_framework.cypher", "skills_and_text.cypher", "skills_count.cypher"]
-        (framework, text) -> (total),
-    SKILLS_COUNT_TFS => ["skills_in_framework.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "skills_count.cypher"]
-        (framework, text, source) -> (total),
-    SKILLS_COUNT_X => ["skills_text_fulltext.cypher", "skills_count.cypher"]
-        (text_query) -> (total),
-    SKILLS_COUNT_XS => ["skills_text_fulltext.cypher", "skills_and_source.cypher", "skills_count.cypher"]
-        (text_query, source) -> (total),
-    SKILLS_COUNT_XF => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "skills_count.cypher"]
-        (text_query, framework) -> (total),
-    SKILLS_COUNT_XFS => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "skills_and_source.cypher", "skills_count.cypher"]
-        (text_query, framework, source) -> (total),
-    // Facets: every listing filter combination, counted per framework, source, occupation
-    // major group and education level.
-    FACET_FRAMEWORK => ["skills_all.cypher", "facet_framework.cypher"]
-        () -> (value, label, n),
-    FACET_SOURCE => ["skills_all.cypher", "facet_source.cypher"]
-        () -> (value, label, n),
-    FACET_OCCUPATION => ["skills_all.cypher", "facet_occupation_major_group.cypher"]
-        () -> (value, label, n),
-    FACET_EDUCATION => ["skills_all.cypher", "facet_education_level.cypher"]
-        () -> (value, label, n),
-    FACET_FRAMEWORK_S => ["skills_all.cypher", "skills_and_source.cypher", "facet_framework.cypher"]
-        (source) -> (value, label, n),
-    FACET_SOURCE_S => ["skills_all.cypher", "skills_and_source.cypher", "facet_source.cypher"]
-        (source) -> (value, label, n),
-    FACET_OCCUPATION_S => ["skills_all.cypher", "skills_and_source.cypher", "facet_occupation_major_group.cypher"]
-        (source) -> (value, label, n),
-    FACET_EDUCATION_S => ["skills_all.cypher", "skills_and_source.cypher", "facet_education_level.cypher"]
-        (source) -> (value, label, n),
-    FACET_FRAMEWORK_F => ["skills_in_framework.cypher", "facet_framework.cypher"]
-        (framework) -> (value, label, n),
-    FACET_SOURCE_F => ["skills_in_framework.cypher", "facet_source.cypher"]
-        (framework) -> (value, label, n),
-    FACET_OCCUPATION_F => ["skills_in_framework.cypher", "facet_occupation_major_group.cypher"]
-        (framework) -> (value, label, n),
-    FACET_EDUCATION_F => ["skills_in_framework.cypher", "facet_education_level.cypher"]
-        (framework) -> (value, label, n),
-    FACET_FRAMEWORK_FS => ["skills_in_framework.cypher", "skills_and_source.cypher", "facet_framework.cypher"]
-        (framework, source) -> (value, label, n),
-    FACET_SOURCE_FS => ["skills_in_framework.cypher", "skills_and_source.cypher", "facet_source.cypher"]
-        (framework, source) -> (value, label, n),
-    FACET_OCCUPATION_FS => ["skills_in_framework.cypher", "skills_and_source.cypher", "facet_occupation_major_group.cypher"]
-        (framework, source) -> (value, label, n),
-    FACET_EDUCATION_FS => ["skills_in_framework.cypher", "skills_and_source.cypher", "facet_education_level.cypher"]
-        (framework, source) -> (value, label, n),
-    FACET_FRAMEWORK_T => ["skills_all.cypher", "skills_and_text.cypher", "facet_framework.cypher"]
-        (text) -> (value, label, n),
-    FACET_SOURCE_T => ["skills_all.cypher", "skills_and_text.cypher", "facet_source.cypher"]
-        (text) -> (value, label, n),
-    FACET_OCCUPATION_T => ["skills_all.cypher", "skills_and_text.cypher", "facet_occupation_major_group.cypher"]
-        (text) -> (value, label, n),
-    FACET_EDUCATION_T => ["skills_all.cypher", "skills_and_text.cypher", "facet_education_level.cypher"]
-        (text) -> (value, label, n),
-    FACET_FRAMEWORK_TS => ["skills_all.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "facet_framework.cypher"]
-        (text, source) -> (value, label, n),
-    FACET_SOURCE_TS => ["skills_all.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "facet_source.cypher"]
-        (text, source) -> (value, label, n),
-    FACET_OCCUPATION_TS => ["skills_all.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "facet_occupation_major_group.cypher"]
-        (text, source) -> (value, label, n),
-    FACET_EDUCATION_TS => ["skills_all.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "facet_education_level.cypher"]
-        (text, source) -> (value, label, n),
-    FACET_FRAMEWORK_TF => ["skills_in_framework.cypher", "skills_and_text.cypher", "facet_framework.cypher"]
-        (framework, text) -> (value, label, n),
-    FACET_SOURCE_TF => ["skills_in_framework.cypher", "skills_and_text.cypher", "facet_source.cypher"]
-        (framework, text) -> (value, label, n),
-    FACET_OCCUPATION_TF => ["skills_in_framework.cypher", "skills_and_text.cypher", "facet_occupation_major_group.cypher"]
-        (framework, text) -> (value, label, n),
-    FACET_EDUCATION_TF => ["skills_in_framework.cypher", "skills_and_text.cypher", "facet_education_level.cypher"]
-        (framework, text) -> (value, label, n),
-    FACET_FRAMEWORK_TFS => ["skills_in_framework.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "facet_framework.cypher"]
-        (framework, text, source) -> (value, label, n),
-    FACET_SOURCE_TFS => ["skills_in_framework.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "facet_source.cypher"]
-        (framework, text, source) -> (value, label, n),
-    FACET_OCCUPATION_TFS => ["skills_in_framework.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "facet_occupation_major_group.cypher"]
-        (framework, text, source) -> (value, label, n),
-    FACET_EDUCATION_TFS => ["skills_in_framework.cypher", "skills_and_text.cypher", "skills_and_source.cypher", "facet_education_level.cypher"]
-        (framework, text, source) -> (value, label, n),
-    FACET_FRAMEWORK_X => ["skills_text_fulltext.cypher", "facet_framework.cypher"]
-        (text_query) -> (value, label, n),
-    FACET_SOURCE_X => ["skills_text_fulltext.cypher", "facet_source.cypher"]
-        (text_query) -> (value, label, n),
-    FACET_OCCUPATION_X => ["skills_text_fulltext.cypher", "facet_occupation_major_group.cypher"]
-        (text_query) -> (value, label, n),
-    FACET_EDUCATION_X => ["skills_text_fulltext.cypher", "facet_education_level.cypher"]
-        (text_query) -> (value, label, n),
-    FACET_FRAMEWORK_XS => ["skills_text_fulltext.cypher", "skills_and_source.cypher", "facet_framework.cypher"]
-        (text_query, source) -> (value, label, n),
-    FACET_SOURCE_XS => ["skills_text_fulltext.cypher", "skills_and_source.cypher", "facet_source.cypher"]
-        (text_query, source) -> (value, label, n),
-    FACET_OCCUPATION_XS => ["skills_text_fulltext.cypher", "skills_and_source.cypher", "facet_occupation_major_group.cypher"]
-        (text_query, source) -> (value, label, n),
-    FACET_EDUCATION_XS => ["skills_text_fulltext.cypher", "skills_and_source.cypher", "facet_education_level.cypher"]
-        (text_query, source) -> (value, label, n),
-    FACET_FRAMEWORK_XF => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "facet_framework.cypher"]
-        (text_query, framework) -> (value, label, n),
-    FACET_SOURCE_XF => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "facet_source.cypher"]
-        (text_query, framework) -> (value, label, n),
-    FACET_OCCUPATION_XF => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "facet_occupation_major_group.cypher"]
-        (text_query, framework) -> (value, label, n),
-    FACET_EDUCATION_XF => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "facet_education_level.cypher"]
-        (text_query, framework) -> (value, label, n),
-    FACET_FRAMEWORK_XFS => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "skills_and_source.cypher", "facet_framework.cypher"]
-        (text_query, framework, source) -> (value, label, n),
-    FACET_SOURCE_XFS => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "skills_and_source.cypher", "facet_source.cypher"]
-        (text_query, framework, source) -> (value, label, n),
-    FACET_OCCUPATION_XFS => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "skills_and_source.cypher", "facet_occupation_major_group.cypher"]
-        (text_query, framework, source) -> (value, label, n),
-    FACET_EDUCATION_XFS => ["skills_text_fulltext.cypher", "skills_and_framework.cypher", "skills_and_source.cypher", "facet_education_level.cypher"]
-        (text_query, framework, source) -> (value, label, n),
-    // Ranked search (the counts are the text listings').
-    SEARCH_FULLTEXT => ["search_fulltext.cypher"] (text_query, text, skip, limit) -> (skill, score),
-    SEARCH_CONTAINS => ["search_contains.cypher"] (text, skip, limit) -> (skill, score),
-    // Reverse lookups: the skills of an occupation group and of a credential.
-    OCCUPATION_SKILLS_PAGE => ["occupation_skills.cypher", "skills_page.cypher"]
-        (prefix, after_name, after_uuid, skip, limit) -> (skill),
-    OCCUPATION_SKILLS_COUNT => ["occupation_skills.cypher", "skills_count.cypher"]
-        (prefix) -> (total),
-    CREDENTIAL_SKILLS_PAGE => ["credential_skills.cypher", "skills_page.cypher"]
-        (credential, after_name, after_uuid, skip, limit) -> (skill),
-    CREDENTIAL_SKILLS_COUNT => ["credential_skills.cypher", "skills_count.cypher"]
-        (credential) -> (total),
+    SKILL_ANCESTOR_LINKS => ["skill_ancestor_links.cypher"] (uuids) -> (uuid, child, skill),
     FRAMEWORKS_PAGE => ["frameworks_page.cypher"] (after_name, after_uuid, skip, limit) -> (framework),
     FRAMEWORKS_COUNT => ["frameworks_count.cypher"] () -> (total),
     FRAMEWORK_BY_UUID => ["framework_by_uuid.cypher"] (uuid) -> (framework),
@@ -286,11 +131,237 @@ cypher! {
     JOBS_HOLD => ["jobs_hold.cypher"] (owner, lease_until) -> (n),
 }
 
+/// A piece of a statement composed at run time (see `graph::skill_filter`): an anchor, a
+/// condition (whose `$value` is renamed for each use) or a tail.
+#[derive(Debug)]
+pub struct Part {
+    pub name: &'static str,
+    pub file: &'static str,
+    pub text: &'static str,
+    /// `$parameters` the part uses under these names (a condition's `$value` is renamed).
+    pub params: &'static [&'static str],
+    /// Columns of the final `RETURN` (tails only).
+    pub columns: &'static [&'static str],
+}
+
+macro_rules! parts {
+    ($($name:ident => $file:literal ($($p:ident),*) -> ($($c:ident),*)),* $(,)?) => {
+        $(pub const $name: Part = Part {
+            name: stringify!($name),
+            file: $file,
+            text: include_str!(concat!("../../cypher/", $file)),
+            params: &[$(stringify!($p)),*],
+            columns: &[$(stringify!($c)),*],
+        };)*
+        /// Every part, for the boundary test.
+        pub const PARTS: &[&Part] = &[$(&$name),*];
+    };
+}
+
+parts! {
+    // Anchors: where the database starts; each ends inside a WHERE the conditions extend.
+    ANCHOR_ALL => "skills_all.cypher" () -> (),
+    ANCHOR_FRAMEWORK => "skills_in_framework.cypher" (framework) -> (),
+    ANCHOR_OCCUPATION => "skills_of_occupation.cypher" (prefix) -> (),
+    ANCHOR_CREDENTIAL => "skills_of_credential.cypher" (credential) -> (),
+    ANCHOR_FULLTEXT => "skills_text_fulltext.cypher" (text_query) -> (),
+    // Conditions: one expression on `s` each.
+    WHERE_TEXT => "where_text.cypher" (text) -> (),
+    WHERE_SOURCE => "where_source.cypher" (value) -> (),
+    WHERE_FRAMEWORK => "where_framework.cypher" (value) -> (),
+    WHERE_OCCUPATION => "where_occupation.cypher" (value) -> (),
+    WHERE_CREDENTIAL => "where_credential.cypher" (value) -> (),
+    WHERE_EDUCATION_LEVEL => "where_education_level.cypher" (value) -> (),
+    WHERE_COMPLEXITY_LEVEL => "where_complexity_level.cypher" (value) -> (),
+    WHERE_INDUSTRY => "where_industry.cypher" (value) -> (),
+    WHERE_KEYWORD => "where_keyword.cypher" (value) -> (),
+    WHERE_TYPE => "where_type.cypher" (value) -> (),
+    // Tails: what is returned.
+    PAGE_BY_NAME => "skills_page.cypher" (after_key, after_uuid, skip, limit) -> (skill),
+    PAGE_BY_LIST_ORDER => "skills_page_list_order.cypher" (after_key, after_uuid, skip, limit) -> (skill),
+    PAGE_BY_DATE_MODIFIED => "skills_page_date_modified.cypher" (after_key, after_uuid, skip, limit) -> (skill),
+    RANKED_FULLTEXT => "skills_ranked_fulltext.cypher" (text, skip, limit) -> (skill, score),
+    RANKED_CONTAINS => "skills_ranked_contains.cypher" (text, skip, limit) -> (skill, score),
+    COUNT => "skills_count.cypher" () -> (total),
+    FACET_FRAMEWORK => "facet_framework.cypher" () -> (value, label, n),
+    FACET_SOURCE => "facet_source.cypher" () -> (value, label, n),
+    FACET_OCCUPATION => "facet_occupation_major_group.cypher" () -> (value, label, n),
+    FACET_EDUCATION => "facet_education_level.cypher" () -> (value, label, n),
+}
+
+/// A statement put together from [`Part`]s: an anchor, conditions joined by `AND`/`OR`/`NOT`
+/// (each condition's `$value` renamed `$v0`, `$v1`, ...), a tail. Its text depends only on the
+/// filter's shape, never on a value, so the database plans each shape once.
+pub struct Compose {
+    name: &'static str,
+    text: String,
+    params: Vec<String>,
+    values: Vec<(String, BoltType)>,
+    /// Conditions appended so far (the next one's value is `$v<n>`).
+    conditions: usize,
+}
+
+impl Compose {
+    pub fn new(name: &'static str, anchor: &'static Part) -> Self {
+        let mut c = Self {
+            name,
+            text: String::new(),
+            params: vec![],
+            values: vec![],
+            conditions: 0,
+        };
+        c.part(anchor);
+        c
+    }
+
+    /// Appends a part as written (an anchor's or a tail's parameters keep their names).
+    pub fn part(&mut self, part: &'static Part) {
+        self.text.push_str(part.text);
+        if !self.text.ends_with('\n') {
+            self.text.push('\n');
+        }
+        for p in part.params {
+            if !self.params.iter().any(|q| q == p) {
+                self.params.push(p.to_string());
+            }
+        }
+    }
+
+    /// Appends code between conditions (`AND`, `(`, `NOT`...).
+    pub fn code(&mut self, code: &str) {
+        self.text.push_str(code);
+    }
+
+    /// Appends a part's expression as written, parenthesised (its parameters keep their names).
+    pub fn expression(&mut self, part: &'static Part) {
+        self.text.push('(');
+        self.text.push_str(&statements(part.text).join(" "));
+        self.text.push(')');
+        for p in part.params {
+            if !self.params.iter().any(|q| q == p) {
+                self.params.push(p.to_string());
+            }
+        }
+    }
+
+    /// Appends a condition's expression with its `$value` renamed to a fresh parameter, bound
+    /// to `value`.
+    pub fn condition(&mut self, part: &'static Part, value: impl Into<BoltType>) {
+        let name = format!("v{}", self.conditions);
+        self.conditions += 1;
+        let expression = statements(part.text).join(" ");
+        self.text.push('(');
+        self.text.push_str(&rename_value(&expression, &name));
+        self.text.push(')');
+        self.params.push(name.clone());
+        self.values.push((name, value.into()));
+    }
+
+    /// Binds a parameter of an anchor or a tail.
+    pub fn value(&mut self, key: &str, value: impl Into<BoltType>) {
+        self.values.push((key.to_string(), value.into()));
+    }
+
+    /// The statement, ending with `tail`, with the values given so far bound.
+    pub fn finish(mut self, tail: &'static Part) -> Bound {
+        self.part(tail);
+        let shape = Arc::new(Composed {
+            name: self.name,
+            text: self.text,
+            params: self.params,
+            columns: tail.columns,
+        });
+        let mut bound = Bound {
+            query: neo4rs::query(&shape.text),
+            shape: Shape::Composed(shape),
+            error: None,
+        };
+        for (k, v) in self.values {
+            bound = bound.param(&k, v);
+        }
+        bound
+    }
+}
+
+/// `$value` in the code of `expression` (not in a string or a quoted name) renamed `$name`.
+fn rename_value(expression: &str, name: &str) -> String {
+    let code = code_only(expression);
+    let mut out = String::with_capacity(expression.len() + 8);
+    let mut last = 0;
+    for (at, _) in code.match_indices("$value") {
+        let end = at + "$value".len();
+        let more = code[end..].chars().next();
+        if more.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        out.push_str(&expression[last..at]);
+        out.push('$');
+        out.push_str(name);
+        last = end;
+    }
+    out.push_str(&expression[last..]);
+    out
+}
+
+/// A composed statement's text and boundary.
+#[derive(Debug)]
+pub struct Composed {
+    pub name: &'static str,
+    pub text: String,
+    pub params: Vec<String>,
+    pub columns: &'static [&'static str],
+}
+
+/// What a bound statement is: declared, or composed at run time.
+#[derive(Clone, Debug)]
+pub enum Shape {
+    Declared(&'static Statement),
+    Composed(Arc<Composed>),
+}
+
+impl Shape {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Shape::Declared(s) => s.name,
+            Shape::Composed(c) => c.name,
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        match self {
+            Shape::Declared(s) => s.text,
+            Shape::Composed(c) => &c.text,
+        }
+    }
+
+    fn takes(&self, param: &str) -> bool {
+        match self {
+            Shape::Declared(s) => s.params.contains(&param),
+            Shape::Composed(c) => c.params.iter().any(|p| p == param),
+        }
+    }
+
+    fn params(&self) -> Vec<&str> {
+        match self {
+            Shape::Declared(s) => s.params.to_vec(),
+            Shape::Composed(c) => c.params.iter().map(String::as_str).collect(),
+        }
+    }
+
+    fn returns(&self, column: &str) -> bool {
+        let columns = match self {
+            Shape::Declared(s) => s.columns,
+            Shape::Composed(c) => c.columns,
+        };
+        columns.contains(&column)
+    }
+}
+
 impl Statement {
     /// The statement, ready for its parameters.
     pub fn bind(&'static self) -> Bound {
         Bound {
-            statement: self,
+            shape: Shape::Declared(self),
             query: neo4rs::query(self.text),
             error: None,
         }
@@ -300,16 +371,21 @@ impl Statement {
 /// A statement with (some of) its parameters bound.
 #[derive(Clone)]
 pub struct Bound {
-    pub(super) statement: &'static Statement,
+    pub(super) shape: Shape,
     query: Query,
     /// A parameter the statement does not take; reported when it runs.
     error: Option<String>,
 }
 
 impl Bound {
+    /// The statement's name and text (tests and tools look at its plan).
+    pub fn statement(&self) -> (&'static str, &str) {
+        (self.shape.name(), self.shape.text())
+    }
+
     pub fn param<T: Into<BoltType>>(mut self, key: &str, value: T) -> Self {
-        if !self.statement.params.contains(&key) {
-            self.error = Some(format!("{} takes no ${key}", self.statement.name));
+        if !self.shape.takes(key) {
+            self.error = Some(format!("{} takes no ${key}", self.shape.name()));
         }
         self.query = self.query.param(key, value);
         self
@@ -320,10 +396,11 @@ impl Bound {
         if let Some(e) = self.error {
             return Err(GraphError::Encode(e));
         }
-        match (self.statement.params.iter()).find(|p| !self.query.has_param_key(p)) {
+        let params = self.shape.params();
+        match params.iter().find(|p| !self.query.has_param_key(p)) {
             Some(p) => Err(GraphError::Encode(format!(
                 "{} needs ${p}",
-                self.statement.name
+                self.shape.name()
             ))),
             None => Ok(self.query),
         }
@@ -332,27 +409,27 @@ impl Bound {
 
 /// One result row, read only by the columns its statement returns.
 pub struct Record {
-    pub(super) statement: &'static Statement,
+    pub(super) shape: Shape,
     pub(super) row: Row,
 }
 
 impl Record {
     pub fn get<T: DeserializeOwned>(&self, column: &str) -> GraphResult<T> {
-        if !self.statement.columns.contains(&column) {
+        if !self.shape.returns(column) {
             return Err(GraphError::Decode(format!(
                 "{} returns no column {column}",
-                self.statement.name
+                self.shape.name()
             )));
         }
         self.row
             .get::<T>(column)
-            .map_err(|e| GraphError::Decode(format!("{}.{column}: {e}", self.statement.name)))
+            .map_err(|e| GraphError::Decode(format!("{}.{column}: {e}", self.shape.name())))
     }
 }
 
 /// Which part of a Cypher text a character belongs to.
 #[derive(Clone, Copy, PartialEq, Debug)]
-enum Part {
+enum Region {
     Code,
     /// A string literal, quotes included.
     Text,
@@ -363,7 +440,7 @@ enum Part {
 }
 
 /// Labels every character of a Cypher text with the part it belongs to.
-fn parts(text: &str) -> Vec<(char, Part)> {
+fn parts(text: &str) -> Vec<(char, Region)> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::with_capacity(chars.len());
     let mut i = 0;
@@ -371,11 +448,11 @@ fn parts(text: &str) -> Vec<(char, Part)> {
         let rest = &chars[i..];
         let (part, len) = match rest {
             ['/', '/', ..] => (
-                Part::Comment,
+                Region::Comment,
                 rest.iter().position(|&c| c == '\n').unwrap_or(rest.len()),
             ),
             ['/', '*', ..] => (
-                Part::Comment,
+                Region::Comment,
                 rest.windows(2)
                     .skip(2)
                     .position(|w| w == ['*', '/'])
@@ -387,7 +464,7 @@ fn parts(text: &str) -> Vec<(char, Part)> {
                 while j < rest.len() && rest[j] != *q {
                     j += if rest[j] == '\\' { 2 } else { 1 };
                 }
-                (Part::Text, (j + 1).min(rest.len()))
+                (Region::Text, (j + 1).min(rest.len()))
             }
             ['`', ..] => {
                 // A doubled backtick inside the name stands for one.
@@ -395,9 +472,9 @@ fn parts(text: &str) -> Vec<(char, Part)> {
                 while j < rest.len() && !(rest[j] == '`' && rest.get(j + 1) != Some(&'`')) {
                     j += if rest[j] == '`' { 2 } else { 1 };
                 }
-                (Part::Name, (j + 1).min(rest.len()))
+                (Region::Name, (j + 1).min(rest.len()))
             }
-            _ => (Part::Code, 1),
+            _ => (Region::Code, 1),
         };
         out.extend(rest[..len].iter().map(|&c| (c, part)));
         i += len;
@@ -412,7 +489,7 @@ pub fn code_only(text: &str) -> String {
     parts(text)
         .into_iter()
         .map(|(c, part)| match (part, c) {
-            (Part::Code, c) | (_, c @ '\n') => c.to_string(),
+            (Region::Code, c) | (_, c @ '\n') => c.to_string(),
             // As many bytes as the character, so offsets match the original text.
             _ => " ".repeat(c.len_utf8()),
         })
@@ -426,8 +503,8 @@ pub fn statements(file: &str) -> Vec<String> {
     let mut current = String::new();
     for (c, part) in parts(file) {
         match (part, c) {
-            (Part::Code, ';') => out.push(std::mem::take(&mut current)),
-            (Part::Comment, _) => {}
+            (Region::Code, ';') => out.push(std::mem::take(&mut current)),
+            (Region::Comment, _) => {}
             _ => current.push(c),
         }
     }

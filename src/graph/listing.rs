@@ -1,4 +1,4 @@
-//! Where a listing page starts, and which listing statement serves a filter combination.
+//! Where a listing page starts, and how text filters are looked up.
 use super::cypher::Bound;
 
 /// A page of a listing: after the sort key of the last item already seen (keyset), or at an

@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod listing;
 pub mod migrate;
 mod outage;
+pub mod skill_filter;
 pub mod skills;
 pub mod writes;
 
@@ -210,11 +211,14 @@ impl Graph {
 
     /// Runs a statement and collects all rows.
     pub async fn rows(&self, q: Bound) -> GraphResult<Vec<Record>> {
-        let statement = q.statement;
+        let shape = q.shape.clone();
         let rows = self.rows_unchecked(q.checked()?).await?;
         Ok(rows
             .into_iter()
-            .map(|row| Record { statement, row })
+            .map(|row| Record {
+                shape: shape.clone(),
+                row,
+            })
             .collect())
     }
 

@@ -2,6 +2,7 @@
 //! `ingest/` produces them, `api/` serves them. The GraphQL derives live here so that a field is
 //! declared in one place; the nested, database-backed fields are `ComplexObject`s in `api/`.
 mod alignments;
+mod breadcrumbs;
 mod jobs;
 mod occupations;
 
@@ -9,6 +10,7 @@ use async_graphql::{SimpleObject, ID};
 use serde::{Deserialize, Serialize};
 
 pub use alignments::{by_source, AlignmentEdge, AlignmentKind, SourceGroup};
+pub use breadcrumbs::breadcrumb;
 pub use jobs::{JobStatus, JobType};
 pub use occupations::{soc_prefix, Occupation, OccupationGroup, Occupations};
 

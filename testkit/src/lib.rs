@@ -404,12 +404,12 @@ pub async fn two_alignments_to_one_skill(graph: &Graph, a: &str, b: &str) {
 /// `rows`, `children`) and as Neo4j renders it: `EXPLAIN`, or `PROFILE` (run, then rolled back).
 pub async fn neo4j_plan(
     database: &str,
-    statement: &skillgraph::graph::cypher::Statement,
+    statement: &str,
     params: Value,
     profile: bool,
 ) -> (Value, String) {
     let resp = admin(reqwest::Method::POST, "plan")
-        .json(&json!({"database": database, "statement": statement.text,
+        .json(&json!({"database": database, "statement": statement,
             "params": params, "profile": profile}))
         .send()
         .await

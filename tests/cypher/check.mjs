@@ -1,7 +1,8 @@
 // Runs every Cypher statement of the project through Neo4j's own front end, offline. The
 // statements are read as the service builds them: the `cypher!` declarations of
 // src/graph/cypher.rs name the files each statement concatenates (a Rust test checks every
-// file is declared), and the multi-statement files (schema, property types) are split at the semicolons ending their lines. The check is the grammar and
+// file is declared), tests/cypher/composed.cypher holds the composed listings, and the
+// multi-statement files (schema, property types) are split at the semicolons ending their lines. The check is the grammar and
 // semantic analysis compiled from Neo4j's Java code, under its default CYPHER 5. Errors and
 // deprecations fail; parameters are not declared here, so "parameter not defined" is not one.
 //
@@ -45,6 +46,12 @@ for (const [, name, files] of declarations.matchAll(/^\s*([A-Z_]+) => \[([^\]]+)
   const parts = ['SCHEMA', 'PROPERTY_TYPES'].includes(name) ? text.split(/;\s*$/m) : [text];
   parts.forEach((part, i) => statements.push([parts.length > 1 ? `${name}[${i}]` : name, part]));
 }
+// The listings the service composes at run time, one per filter shape and tail, as written by
+// the unit test composed_statements_are_written_for_the_front_end_check.
+const composed = readFileSync(join(root, 'tests/cypher/composed.cypher'), 'utf8');
+composed
+  .split(/;\s*$/m)
+  .forEach((part, i) => statements.push([`composed[${i}]`, part]));
 if (statements.length < 10) {
   console.error(`only ${statements.length} statements found in src/graph/cypher.rs`);
   process.exit(2);

@@ -337,6 +337,59 @@ async fn ancestors_and_descendants_follow_the_hierarchy_and_stop_at_a_cycle() {
 }
 
 #[tokio::test]
+async fn a_breadcrumb_takes_the_shortest_way_to_a_root_and_stops_in_a_cycle() {
+    let app = TestApp::start().await;
+    // Two skills with several parents: LEAF can go up through MIDDLE or ZED (two levels each)
+    // or straight to TOP (a root); LEAF2 only through MIDDLE or ZED.
+    let names = ["alpha", "beta", "middle", "zed", "top", "leaf", "leaf2"];
+    let rows: Vec<SkillRow> = (names.iter())
+        .map(|n| SkillRow {
+            uri: format!("urn:b:{n}"),
+            framework_uri: None,
+            props: SkillProps {
+                name: Some(n.to_uppercase()),
+                ..Default::default()
+            },
+        })
+        .collect();
+    writes::upsert_skills(app.graph(), &rows).await.unwrap();
+    let links = [
+        ("middle", vec!["alpha"]),
+        ("zed", vec!["beta"]),
+        ("leaf", vec!["middle", "zed", "top"]),
+        ("leaf2", vec!["zed", "middle"]),
+    ];
+    let edges: Vec<ChildEdges> = (links.iter())
+        .map(|(child, parents)| ChildEdges {
+            child: format!("urn:b:{child}"),
+            parents: parents.iter().map(|p| format!("urn:b:{p}")).collect(),
+        })
+        .collect();
+    writes::set_parents(app.graph(), &edges).await.unwrap();
+    let q = "query($u: ID!) { skill(uuid: $u) { breadcrumb { name } } }";
+    let crumbs = |uri: &'static str| {
+        let app = &app;
+        async move {
+            let u = uuid_of(app, uri).await;
+            let data = app.data(q, json!({ "u": u })).await;
+            (data["skill"]["breadcrumb"].as_array().unwrap().iter())
+                .map(|s| s["name"].as_str().unwrap().to_string())
+                .collect::<Vec<String>>()
+        }
+    };
+    assert_eq!(crumbs("urn:b:leaf").await, ["TOP"]);
+    assert_eq!(crumbs("urn:b:leaf2").await, ["ALPHA", "MIDDLE"]);
+    assert!(crumbs("urn:b:alpha").await.is_empty());
+
+    // In the cyclic TREE the way up from C is a chain: the breadcrumb is its ancestors, root
+    // first, read five levels up, and the walk does not go round.
+    seed_tree(&app).await;
+    let mut expected: Vec<String> = reach("c", true, 5).into_iter().map(|(_, n)| n).collect();
+    expected.reverse();
+    assert_eq!(crumbs("urn:t:c").await, expected);
+}
+
+#[tokio::test]
 async fn trees_of_a_page_of_skills_cost_one_statement_per_level() {
     // No background statements (claim polls, generation reads) inside the counted window.
     let app = TestApp::start_with(|c| {
@@ -350,14 +403,15 @@ async fn trees_of_a_page_of_skills_cost_one_statement_per_level() {
     let before = app.statements_sent().await;
     let data = app
         .data(
-            "{ skills(limit: 9) { name ancestors(maxDepth: 2) { depth } descendants(maxDepth: 2) { totalCount } } }",
+            "{ skills(limit: 9) { name ancestors(maxDepth: 2) { depth } descendants(maxDepth: 2) { totalCount } breadcrumb { name } } }",
             json!({}),
         )
         .await;
     assert_eq!(data["skills"].as_array().unwrap().len(), 9);
     let sent = app.statements_sent().await - before;
-    // The page, then one statement for every skill's ancestors and one for their descendants.
-    assert_eq!(sent, 3, "statements for 9 skills' trees");
+    // The page, then one statement for every skill's ancestors, one for their descendants and
+    // one for their breadcrumbs.
+    assert_eq!(sent, 4, "statements for 9 skills' trees");
 }
 
 /// Names of the skills `cypher` returns (column `n`), straight from the database.

@@ -11,32 +11,64 @@
 
 use common::Engine;
 use serde_json::{json, Value};
-use skillgraph::graph::cypher::{
-    Statement, JOBS_PAGE, JOB_CLAIM, JOB_CLAIMABLE, SKILLS_COUNT_X, SKILLS_PAGE, SKILLS_PAGE_X,
-    SKILL_EVENTS_PAGE,
-};
+use skillgraph::graph::cypher::{JOBS_PAGE, JOB_CLAIM, JOB_CLAIMABLE, SKILL_EVENTS_PAGE};
+use skillgraph::graph::listing::TextSearch;
+use skillgraph::graph::skill_filter::{Condition, Field, SkillFilter, Sort, Tail};
+
+/// A statement to look at: its name and text.
+struct Statement {
+    name: &'static str,
+    text: String,
+}
+
+impl From<&skillgraph::graph::cypher::Statement> for Statement {
+    fn from(s: &skillgraph::graph::cypher::Statement) -> Self {
+        Statement {
+            name: s.name,
+            text: s.text.to_string(),
+        }
+    }
+}
+
+/// The skill listing statement of `filter` ending in `tail`, as the service composes it.
+fn skills(filter: &SkillFilter, search: TextSearch, tail: Tail) -> Statement {
+    let bound = filter.compose(search, tail);
+    let (name, text) = bound.statement();
+    Statement {
+        name,
+        text: text.to_string(),
+    }
+}
+
+fn skills_page() -> Statement {
+    skills(
+        &SkillFilter::default(),
+        TextSearch::FullText,
+        Tail::Page(Sort::Name),
+    )
+}
 
 /// Entries of each listing; the deep page starts this far in.
 const DEEP: i64 = 100_000;
 
 /// The three keyset listings: statement, its two key parameters, the index (as Neo4j's plan
 /// names it: label and properties).
-fn listings() -> [(&'static Statement, &'static str, &'static str, &'static str); 3] {
+fn listings() -> [(Statement, &'static str, &'static str, &'static str); 3] {
     [
         (
-            &SKILLS_PAGE,
-            "after_name",
+            skills_page(),
+            "after_key",
             "after_uuid",
             ":Skill(name, uuid)",
         ),
         (
-            &SKILL_EVENTS_PAGE,
+            (&SKILL_EVENTS_PAGE).into(),
             "after_time",
             "after_id",
             ":SkillEvent(timestamp, external_id)",
         ),
         (
-            &JOBS_PAGE,
+            (&JOBS_PAGE).into(),
             "after_time",
             "after_name",
             ":Job(created_time, name)",
@@ -46,7 +78,7 @@ fn listings() -> [(&'static Statement, &'static str, &'static str, &'static str)
 
 /// The sort key of entry `i` of each listing, as the seeding statement writes it.
 fn key(statement: &Statement, i: i64) -> (String, String) {
-    if statement.name == SKILLS_PAGE.name {
+    if statement.name == "SKILLS" {
         (format!("skill {i:07}"), format!("u{i:07}"))
     } else {
         // Newest first: entry i counted from the newest.
@@ -126,11 +158,12 @@ async fn neo4j_reads_listing_pages_from_their_index_in_order_at_any_depth() {
     for (statement, a, b, index) in listings() {
         let page = |(ka, kb): (String, String)| json!({a: ka, b: kb, "skip": 0, "limit": 11});
         let start = match statement.name {
-            "SKILLS_PAGE" => (String::new(), String::new()),
+            "SKILLS" => (String::new(), String::new()),
             _ => ("~".to_string(), String::new()),
         };
-        let first = common::neo4j_plan(&database, statement, page(start), true).await;
-        let deep = common::neo4j_plan(&database, statement, page(key(statement, DEEP)), true).await;
+        let text = &statement.text;
+        let first = common::neo4j_plan(&database, text, page(start), true).await;
+        let deep = common::neo4j_plan(&database, text, page(key(&statement, DEEP)), true).await;
         for (which, (plan, text)) in [("first", &first), ("deep", &deep)] {
             let ops = names(plan);
             let seek = seek_of(plan, index).unwrap_or_else(|| {
@@ -182,9 +215,16 @@ async fn neo4j_answers_text_filters_from_the_fulltext_index_and_claims_through_t
     );
 
     let text =
-        json!({"text_query": "data*", "after_name": "", "after_uuid": "", "skip": 0, "limit": 11});
-    for statement in [&SKILLS_PAGE_X, &SKILLS_COUNT_X] {
-        let (plan, text_plan) = common::neo4j_plan(&database, statement, text.clone(), false).await;
+        json!({"text_query": "data*", "after_key": "", "after_uuid": "", "skip": 0, "limit": 11});
+    let filter = SkillFilter {
+        text: Some("data".into()),
+        ..Default::default()
+    };
+    let page = skills(&filter, TextSearch::FullText, Tail::Page(Sort::Name));
+    let count = skills(&filter, TextSearch::FullText, Tail::Count);
+    for statement in [page, count] {
+        let params = text.clone();
+        let (plan, text_plan) = common::neo4j_plan(&database, &statement.text, params, false).await;
         let call = operators(&plan)
             .into_iter()
             .find(|o| o["operator"] == "ProcedureCall");
@@ -208,7 +248,7 @@ async fn neo4j_answers_text_filters_from_the_fulltext_index_and_claims_through_t
         "lease_until": now + 1000, "token": "t"});
     let claimable = json!({"owner": "o", "now_ms": now});
     for (statement, params) in [(&JOB_CLAIM, claim), (&JOB_CLAIMABLE, claimable)] {
-        let (plan, text) = common::neo4j_plan(&database, statement, params, false).await;
+        let (plan, text) = common::neo4j_plan(&database, statement.text, params, false).await;
         assert!(
             seek_of(&plan, ":Job(status)")
                 .is_some_and(|o| o["operator"].as_str().unwrap().starts_with("NodeIndexSeek")),
@@ -254,26 +294,26 @@ async fn arcadedb_reads_listing_pages_from_an_index_in_order() {
     let page = |a: &str, b: &str, first: &str, second: &str| json!({a: first, b: second, "skip": 0, "limit": 11});
     let listings = [
         (
-            &SKILLS_PAGE,
-            page("after_name", "after_uuid", "Data", "0"),
+            skills_page(),
+            page("after_key", "after_uuid", "Data", "0"),
             "index=skill_name_uuid",
             "[index order]",
         ),
         (
-            &SKILL_EVENTS_PAGE,
+            (&SKILL_EVENTS_PAGE).into(),
             page("after_time", "after_id", "2025-01-01T00:00:00.000Z", "e"),
             "index=skill_event_time_id",
             "[index order, descending]",
         ),
         (
-            &JOBS_PAGE,
+            (&JOBS_PAGE).into(),
             page("after_time", "after_name", "2025-01-01T00:00:00.000Z", "j"),
             "index=job_created_name",
             "[index order, descending]",
         ),
     ];
     for (statement, params, index, order) in listings {
-        let plan = arcadedb_plan(&database, statement, params).await;
+        let plan = arcadedb_plan(&database, &statement, params).await;
         assert!(
             plan.contains(index) && plan.contains(order),
             "{} should read {index} {order}:\n{plan}",
@@ -306,7 +346,7 @@ async fn neo4j_sets_parents_from_the_child_not_from_every_skill() {
         .collect();
     let (plan, text) = common::neo4j_plan(
         &database,
-        &skillgraph::graph::cypher::UPSERT_CHILD_EDGES,
+        skillgraph::graph::cypher::UPSERT_CHILD_EDGES.text,
         json!({ "rows": rows }),
         true,
     )
@@ -319,54 +359,84 @@ async fn neo4j_sets_parents_from_the_child_not_from_every_skill() {
     assert!(hits < 50_000, "{hits} db hits for 500 rows:\n{text}");
 }
 
-/// The lookups and trees start from a unique index, never from every node of a label: the
-/// ancestors and descendants of skills from `:Skill(uuid)`, an occupation group's skills from a
-/// prefix range of `:Occupation(code)`, a credential's from `:Credential(uri)`.
+/// The lookups, trees and filtered listings start from a unique index, never from every node
+/// of a label: the ancestors and descendants of skills from `:Skill(uuid)`, an occupation
+/// group's skills from a prefix range of `:Occupation(code)`, a credential's from
+/// `:Credential(uri)`, a framework's from `:Framework`; the other conditions of a filter (here
+/// under AND, OR and NOT) are tested on the skills the anchor found.
 #[tokio::test]
-async fn neo4j_starts_lookups_and_trees_from_their_unique_index() {
-    use skillgraph::graph::cypher::{
-        CREDENTIAL_SKILLS_PAGE, OCCUPATION_SKILLS_PAGE, SKILL_ANCESTORS, SKILL_DESCENDANTS,
-    };
+async fn neo4j_starts_lookups_trees_and_filters_from_their_unique_index() {
+    use skillgraph::graph::cypher::{SKILL_ANCESTORS, SKILL_DESCENDANTS};
     if common::engine() != Engine::Neo4j {
         return;
     }
     let database = common::fresh_database().await;
     let graph = common::connect(&database).await;
     skillgraph::graph::migrate::apply(&graph).await.unwrap();
-    let page = json!({"after_name": "", "after_uuid": "", "skip": 0, "limit": 21});
-    let with = |key: &str, value: &str| {
+    let page = json!({"after_key": "", "after_uuid": "", "skip": 0, "limit": 21});
+    let with = |pairs: &[(&str, &str)]| {
         let mut p = page.clone();
-        p[key] = json!(value);
+        for (k, v) in pairs {
+            p[*k] = json!(v);
+        }
         p
     };
+    let listing = |conditions: Vec<Condition>| {
+        let filter = SkillFilter {
+            text: None,
+            conditions,
+        };
+        skills(&filter, TextSearch::FullText, Tail::Page(Sort::Name))
+    };
+    let is = |f: Field, v: &str| Condition::Is(f, v.to_string());
+    let compound = vec![
+        is(Field::Framework, "urn:f"),
+        Condition::Any(vec![
+            is(Field::EducationLevel, "Grade 9"),
+            Condition::Not(Box::new(is(Field::Keyword, "math"))),
+        ]),
+        is(Field::Type, "Competency"),
+    ];
     let cases = [
         (
-            &SKILL_ANCESTORS,
+            (&SKILL_ANCESTORS).into(),
             json!({"uuids": ["u-1", "u-2"]}),
             ":Skill(uuid)",
         ),
         (
-            &SKILL_DESCENDANTS,
+            (&SKILL_DESCENDANTS).into(),
             json!({"uuids": ["u-1"]}),
             ":Skill(uuid)",
         ),
         (
-            &OCCUPATION_SKILLS_PAGE,
-            with("prefix", "15-12"),
+            listing(vec![is(Field::Occupation, "15-1200")]),
+            with(&[("prefix", "15-12")]),
             ":Occupation(code)",
         ),
         (
-            &CREDENTIAL_SKILLS_PAGE,
-            with("credential", "urn:c"),
+            listing(vec![is(Field::Credential, "urn:c")]),
+            with(&[("credential", "urn:c")]),
             ":Credential(uri)",
+        ),
+        (
+            listing(compound),
+            with(&[
+                ("framework", "urn:f"),
+                ("v0", "Grade 9"),
+                ("v1", "math"),
+                ("v2", "Competency"),
+            ]),
+            ":Framework(",
         ),
     ];
     for (statement, params, index) in cases {
-        let (plan, text) = common::neo4j_plan(&database, statement, params, false).await;
+        let statement: Statement = statement;
+        let (plan, text) = common::neo4j_plan(&database, &statement.text, params, false).await;
         assert!(
             seek_of(&plan, index).is_some(),
-            "{} does not seek {index}:\n{text}",
-            statement.name
+            "{} does not seek {index}:\n{}\n{text}",
+            statement.name,
+            statement.text
         );
         assert!(
             !names(&plan)

@@ -14,6 +14,7 @@ mod event_types;
 mod explore;
 mod file_load;
 mod file_load_large;
+mod filters;
 mod graphql_http;
 mod jobs;
 mod keyset;

@@ -5,9 +5,10 @@ use async_graphql::{Context, Object, Result, SimpleObject};
 
 use super::context::state;
 use super::errors::db;
-use super::pagination::{COUNT_COST, TEXT_FILTER_COST};
-use super::skills::SkillFilterInput;
-use crate::graph::skills::{self, Facet, FacetCount, SkillFilter};
+use super::filters::{filter_cost, skill_filter, SkillFilterInput};
+use super::pagination::COUNT_COST;
+use crate::graph::skill_filter::{Facet, SkillFilter};
+use crate::graph::skills::{self, FacetCount};
 
 /// One value of a facet and how many matching skills have it.
 #[derive(SimpleObject)]
@@ -69,8 +70,8 @@ pub struct FacetQuery;
 impl FacetQuery {
     /// Counts of the skills `filter` matches (the same matches as `skillConnection`'s), per
     /// framework, source, occupation major group and education level.
-    #[graphql(complexity = "child_complexity.saturating_add(TEXT_FILTER_COST)")]
-    async fn skill_facets(&self, filter: Option<SkillFilterInput>) -> SkillFacets {
-        SkillFacets(filter.into())
+    #[graphql(complexity = "child_complexity.saturating_add(filter_cost(&filter))")]
+    async fn skill_facets(&self, filter: Option<SkillFilterInput>) -> Result<SkillFacets> {
+        Ok(SkillFacets(skill_filter(filter)?))
     }
 }

@@ -45,6 +45,7 @@ batch_loader!(
 
 batch_loader!(AncestorLoader, (i64, Skill), skills::ancestors);
 batch_loader!(DescendantLoader, (i64, Skill), skills::descendants);
+batch_loader!(AncestorLinkLoader, (String, Skill), skills::ancestor_links);
 
 pub struct Loaders {
     pub parents: DataLoader<ParentsLoader>,
@@ -55,6 +56,7 @@ pub struct Loaders {
     pub credentials: DataLoader<CredentialLoader>,
     pub ancestors: DataLoader<AncestorLoader>,
     pub descendants: DataLoader<DescendantLoader>,
+    pub ancestor_links: DataLoader<AncestorLinkLoader>,
 }
 
 impl Loaders {
@@ -71,6 +73,7 @@ impl Loaders {
             credentials: dl(CredentialLoader(graph.clone())),
             ancestors: dl(AncestorLoader(graph.clone())),
             descendants: dl(DescendantLoader(graph.clone())),
+            ancestor_links: dl(AncestorLinkLoader(graph.clone())),
         }
     }
 }

@@ -5,32 +5,28 @@ use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject, ID};
 use super::context::state;
 use super::errors::db;
 use super::pagination::{connection_cost, edges, keyset, Edge, PageInfo, COUNT_COST};
-use crate::graph::skills::{self, SkillFilter, SkillsOf};
-use crate::model::{soc_prefix, Credential, Framework, Skill};
+use crate::graph::skill_filter::{Field, SkillFilter, Sort};
+use crate::graph::skills;
+use crate::model::{Credential, Framework, Skill};
 
-/// Whose skills a page lists: a framework's are the listing filtered by it.
-#[derive(Clone)]
-enum Owner {
-    Filter(SkillFilter),
-    Of(SkillsOf),
-}
-
-impl Owner {
-    async fn page(&self, ctx: &Context<'_>, first: i32, after: Option<&str>) -> Result<SkillsPage> {
-        let state = state(ctx)?;
-        let at = keyset(first, after, state.config.limits.max_page_size)?;
-        let rows = match self {
-            Owner::Filter(filter) => skills::page(&state.graph, filter, &at).await,
-            Owner::Of(of) => skills::page_of(&state.graph, of, &at).await,
-        }
+/// A page of the skills a filter picks (a framework's, an occupation group's, a credential's).
+async fn skills_page(
+    ctx: &Context<'_>,
+    filter: SkillFilter,
+    first: i32,
+    after: Option<&str>,
+) -> Result<SkillsPage> {
+    let state = state(ctx)?;
+    let at = keyset(first, after, state.config.limits.max_page_size)?;
+    let rows = skills::page(&state.graph, &filter, Sort::Name, &at)
+        .await
         .map_err(db)?;
-        let (edges, page_info) = edges(rows, &at);
-        Ok(SkillsPage {
-            edges,
-            page_info,
-            owner: self.clone(),
-        })
-    }
+    let (edges, page_info) = edges(rows, &at);
+    Ok(SkillsPage {
+        edges,
+        page_info,
+        filter,
+    })
 }
 
 /// A page of the skills of a framework, an occupation group or a credential.
@@ -40,7 +36,7 @@ pub struct SkillsPage {
     pub edges: Vec<Edge<Skill>>,
     pub page_info: PageInfo,
     #[graphql(skip)]
-    owner: Owner,
+    filter: SkillFilter,
 }
 
 #[ComplexObject]
@@ -48,12 +44,9 @@ impl SkillsPage {
     /// How many skills, over all pages.
     #[graphql(complexity = "COUNT_COST")]
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
-        let graph = &state(ctx)?.graph;
-        match &self.owner {
-            Owner::Filter(filter) => skills::count(graph, filter).await,
-            Owner::Of(of) => skills::count_of(graph, of).await,
-        }
-        .map_err(db)
+        skills::count(&state(ctx)?.graph, &self.filter)
+            .await
+            .map_err(db)
     }
     /// The skills of this page, without cursors.
     async fn nodes(&self) -> Vec<Skill> {
@@ -77,11 +70,8 @@ impl FrameworkSkills {
         #[graphql(default = 20)] first: i32,
         after: Option<String>,
     ) -> Result<SkillsPage> {
-        let owner = Owner::Filter(SkillFilter {
-            framework: Some(self.0.stored.uuid.to_string()),
-            ..Default::default()
-        });
-        owner.page(ctx, first, after.as_deref()).await
+        let filter = SkillFilter::framework(&self.0.stored.uuid);
+        skills_page(ctx, filter, first, after.as_deref()).await
     }
 }
 
@@ -105,8 +95,8 @@ impl OccupationSkills {
         #[graphql(default = 20)] first: i32,
         after: Option<String>,
     ) -> Result<SkillsPage> {
-        let owner = Owner::Of(SkillsOf::Occupation(soc_prefix(&self.code)));
-        owner.page(ctx, first, after.as_deref()).await
+        let filter = SkillFilter::only(Field::Occupation, &self.code);
+        skills_page(ctx, filter, first, after.as_deref()).await
     }
 }
 
@@ -126,8 +116,8 @@ impl CredentialSkills {
         #[graphql(default = 20)] first: i32,
         after: Option<String>,
     ) -> Result<SkillsPage> {
-        let owner = Owner::Of(SkillsOf::Credential(self.0.uri.clone()));
-        owner.page(ctx, first, after.as_deref()).await
+        let filter = SkillFilter::only(Field::Credential, &self.0.uri);
+        skills_page(ctx, filter, first, after.as_deref()).await
     }
 }
 

@@ -9,6 +9,7 @@ mod events;
 pub mod extensions;
 mod facets;
 mod file_load;
+mod filters;
 mod frameworks;
 #[cfg(test)]
 mod fuzz;

@@ -103,14 +103,24 @@ pub fn keyset(first: i32, after: Option<&str>, max: usize) -> Result<PageAt> {
 }
 
 /// A connection page from the rows fetched for `at` (see [`keyset`]).
-pub fn edges<T: OutputType + Keyed>(mut rows: Vec<T>, at: &PageAt) -> (Vec<Edge<T>>, PageInfo) {
+pub fn edges<T: OutputType + Keyed>(rows: Vec<T>, at: &PageAt) -> (Vec<Edge<T>>, PageInfo) {
+    edges_by(rows, at, T::key)
+}
+
+/// A connection page from the rows fetched for `at`, each cursor the key `key` gives its row
+/// (the listing's sort key).
+pub fn edges_by<T: OutputType>(
+    mut rows: Vec<T>,
+    at: &PageAt,
+    key: impl Fn(&T) -> (String, String),
+) -> (Vec<Edge<T>>, PageInfo) {
     let first = at.limit.saturating_sub(1);
     let has_next_page = rows.len() > first;
     rows.truncate(first);
     let edges: Vec<Edge<T>> = rows
         .into_iter()
         .map(|node| Edge {
-            cursor: encode_cursor(&node.key()),
+            cursor: encode_cursor(&key(&node)),
             node,
         })
         .collect();

@@ -1,14 +1,16 @@
 //! Ranked text search: each hit with its relevance score and the fields that matched, most
 //! relevant first (Neo4j: the full-text index's score; ArcadeDB: a simpler ranking, see
-//! `cypher/search_contains.cypher`).
+//! `cypher/skills_ranked_contains.cypher`).
 use async_graphql::{ComplexObject, Context, Enum, Object, Result, SimpleObject};
 
 use super::context::state;
 use super::errors::{bad_input, db};
+use super::filters::{filter_cost, skill_filter, SkillFilterInput};
 use super::pagination::{
     decode_cursor, encode_cursor, page_bounds, PageInfo, COUNT_COST, TEXT_FILTER_COST,
 };
 use crate::graph::listing::PageAt;
+use crate::graph::skill_filter::SkillFilter;
 use crate::graph::skills;
 use crate::model::Skill;
 
@@ -43,6 +45,8 @@ pub struct SearchConnection {
     pub page_info: PageInfo,
     #[graphql(skip)]
     text: String,
+    #[graphql(skip)]
+    filter: SkillFilter,
 }
 
 #[ComplexObject]
@@ -50,7 +54,10 @@ impl SearchConnection {
     /// How many skills match, over all pages.
     #[graphql(complexity = "COUNT_COST")]
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
-        skills::search_count(&state(ctx)?.graph, &self.text)
+        if self.text.trim().is_empty() {
+            return Ok(0);
+        }
+        skills::count(&state(ctx)?.graph, &self.filter)
             .await
             .map_err(db)
     }
@@ -89,10 +96,11 @@ impl SearchQuery {
     /// Skills matching `text`, most relevant first: on Neo4j every word a word prefix through
     /// the full-text index, scored by it, an exact name match first; on ArcadeDB (and for a
     /// text with no word to look up) the text as a substring, an exact name scoring 3, a name
-    /// containing it 2, a description 1. Pages are
-    /// offsets into the ranking (at most the listings' offset limit deep).
+    /// containing it 2, a description 1. `filter` narrows the hits as it does a listing (its own
+    /// `text` aside: the searched text is this one). Pages are offsets into the ranking (at most
+    /// the listings' offset limit deep).
     #[graphql(
-        complexity = "(first.max(1) as usize).saturating_mul(child_complexity).saturating_add(TEXT_FILTER_COST)"
+        complexity = "(first.max(1) as usize).saturating_mul(child_complexity).saturating_add(TEXT_FILTER_COST).saturating_add(filter_cost(&filter))"
     )]
     async fn search(
         &self,
@@ -100,7 +108,15 @@ impl SearchQuery {
         text: String,
         #[graphql(default = 20)] first: i32,
         after: Option<String>,
+        filter: Option<SkillFilterInput>,
     ) -> Result<SearchConnection> {
+        if filter.as_ref().is_some_and(|f| f.text.is_some()) {
+            return Err(bad_input(
+                "search's text is its own `text`: leave filter.text out",
+            ));
+        }
+        let mut filter = skill_filter(filter)?;
+        filter.text = Some(text.clone());
         let state = state(ctx)?;
         let limits = &state.config.limits;
         let skip = match after.as_deref().map(decode_cursor).transpose()? {
@@ -118,7 +134,7 @@ impl SearchQuery {
             limit: at.limit + 1,
             ..at
         };
-        let mut hits = skills::search(&state.graph, &text, &page)
+        let mut hits = skills::search(&state.graph, &filter, &page)
             .await
             .map_err(db)?;
         let has_next_page = hits.len() > at.limit;
@@ -145,6 +161,7 @@ impl SearchQuery {
             edges,
             page_info,
             text,
+            filter,
         })
     }
 }

@@ -1,18 +1,20 @@
 //! GraphQL types and queries of the skill graph.
-use async_graphql::{ComplexObject, Context, InputObject, Object, Result, SimpleObject, ID};
+use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject, ID};
 
 use super::alignments::{Aligned, AlignedCredential, Alignments};
 use super::context::{loaders, state};
 use super::errors::db;
+use super::filters::{filter_cost, sorted_filter, SkillFilterInput, SkillSort};
 use super::loaders::load;
 use super::node;
 use super::pagination::{
-    connection_cost, edges, keyset, list_cost, page_bounds, page_loaded, Edge, PageInfo,
-    COUNT_COST, TEXT_FILTER_COST,
+    connection_cost, edges_by, keyset, list_cost, page_bounds, page_loaded, Edge, PageInfo,
+    COUNT_COST,
 };
 use super::trees::{self, SkillInTreeConnection};
-use crate::graph::skills::{self, SkillFilter};
-use crate::model::{Framework, Occupations, Skill, SkillInTree};
+use crate::graph::skill_filter::SkillFilter;
+use crate::graph::skills;
+use crate::model::{breadcrumb, Framework, Occupations, Skill, SkillInTree};
 
 /// A classification of the skill, e.g. its CTDL type.
 #[derive(SimpleObject)]
@@ -104,6 +106,16 @@ impl Skill {
     ) -> Result<Vec<SkillInTree>> {
         trees::ancestors(ctx, &self.stored.uuid, max_depth).await
     }
+    /// The way from a root down to this skill's parent, for breadcrumbs: where a skill has
+    /// several parents, the shortest way up, the first parent by name where two are as short;
+    /// read up to five levels (a deeper tree's path starts five levels up). Empty for a root.
+    #[graphql(complexity = "list_cost(50, child_complexity)")]
+    async fn breadcrumb(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
+        let links = load(&loaders(ctx)?.ancestor_links, &self.stored.uuid).await?;
+        Ok(breadcrumb(&self.stored.uuid, &links, |s: &Skill| {
+            &s.stored.uuid
+        }))
+    }
     /// Every narrower skill up to `maxDepth` levels down (1 to 5), each once at its nearest
     /// depth, nearest first and then by name, as a connection.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
@@ -133,40 +145,6 @@ impl Skill {
         let uuid = &self.stored.uuid;
         let found = load(&loaders(ctx)?.credentials, uuid).await?;
         Ok(found.into_iter().map(|a| Aligned::new(uuid, a)).collect())
-    }
-}
-
-#[derive(InputObject, Default)]
-pub struct SkillFilterInput {
-    /// Words of the name or description. On Neo4j every word is matched as a word prefix, in
-    /// any order, through the full-text index (`lit data` finds "Data literacy"); on ArcadeDB
-    /// the text is matched as a case-insensitive substring.
-    pub text: Option<String>,
-    /// Exact source name, e.g. `credential_engine`.
-    pub source: Option<String>,
-    /// Framework uuid or source URI.
-    pub framework: Option<String>,
-}
-
-/// What a listing's filter adds to its complexity: a text filter scans names and descriptions.
-fn text_cost(filter: &Option<SkillFilterInput>) -> usize {
-    let text = filter.as_ref().and_then(|f| f.text.as_deref());
-    if text.is_some_and(|t| !t.trim().is_empty()) {
-        TEXT_FILTER_COST
-    } else {
-        0
-    }
-}
-
-impl From<Option<SkillFilterInput>> for SkillFilter {
-    fn from(f: Option<SkillFilterInput>) -> Self {
-        let f = f.unwrap_or_default();
-        let non_empty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
-        SkillFilter {
-            text: non_empty(f.text),
-            source: non_empty(f.source),
-            framework: non_empty(f.framework),
-        }
     }
 }
 
@@ -251,30 +229,33 @@ pub struct SkillQuery;
 
 #[Object]
 impl SkillQuery {
-    /// Skills ordered by name, offset-paginated.
-    #[graphql(complexity = "list_cost(limit, child_complexity) + text_cost(&filter)")]
+    /// Skills matching `filter` in `sort` order (by name unless asked), offset-paginated.
+    #[graphql(complexity = "list_cost(limit, child_complexity) + filter_cost(&filter)")]
     async fn skills(
         &self,
         ctx: &Context<'_>,
         #[graphql(default = 0)] skip: i32,
         #[graphql(default = 20)] limit: i32,
         filter: Option<SkillFilterInput>,
+        #[graphql(default)] sort: SkillSort,
     ) -> Result<Vec<Skill>> {
         let state = state(ctx)?;
         let limits = &state.config.limits;
         let at = page_bounds(skip, limit, limits.max_page_size, limits.max_offset)?;
+        let (filter, sort) = sorted_filter(filter, sort)?;
         if at.limit == 0 {
             return Ok(vec![]);
         }
-        let nodes = skills::page(&state.graph, &filter.into(), &at)
+        let nodes = skills::page(&state.graph, &filter, sort, &at)
             .await
             .map_err(db)?;
         Ok(nodes)
     }
 
-    /// Skills ordered by name as a cursor connection with `totalCount`.
+    /// Skills matching `filter` in `sort` order (by name unless asked), as a cursor connection
+    /// with `totalCount`. A cursor holds its place in the order it was made in.
     #[graphql(
-        complexity = "connection_cost(first, child_complexity, __field) + text_cost(&filter)"
+        complexity = "connection_cost(first, child_complexity, __field) + filter_cost(&filter)"
     )]
     async fn skill_connection(
         &self,
@@ -282,17 +263,18 @@ impl SkillQuery {
         #[graphql(default = 20)] first: i32,
         after: Option<String>,
         filter: Option<SkillFilterInput>,
+        #[graphql(default)] sort: SkillSort,
     ) -> Result<SkillConnection> {
         let state = state(ctx)?;
         let max = state.config.limits.max_page_size;
         let at = keyset(first, after.as_deref(), max)?;
-        let filter: SkillFilter = filter.into();
+        let (filter, sort) = sorted_filter(filter, sort)?;
         let rows = if first == 0 {
             vec![]
         } else {
-            skills::page(&state.graph, &filter, &at).await.map_err(db)?
+            (skills::page(&state.graph, &filter, sort, &at).await).map_err(db)?
         };
-        let (edges, page_info) = edges(rows, &at);
+        let (edges, page_info) = edges_by(rows, &at, |s| skills::sort_key(s, sort));
         Ok(SkillConnection {
             edges,
             page_info,

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::graph::listing::PageAt;
-use crate::graph::skills::{self, SkillFilter};
+use crate::graph::skill_filter::{SkillFilter, Sort};
+use crate::graph::skills;
 use crate::graph::{Graph, GraphResult};
 use crate::model::{by_source, AlignmentEdge, OccupationGroup, Occupations, Skill};
 
@@ -104,7 +105,7 @@ fn seed_items(items: Vec<(AlignmentEdge, Skill)>) -> Vec<SeedItem> {
 
 /// One page of skills ordered by name, in the seed shape.
 pub async fn page(graph: &Graph, at: &PageAt) -> GraphResult<Vec<SeedSkill>> {
-    let page = skills::page(graph, &SkillFilter::default(), at).await?;
+    let page = skills::page(graph, &SkillFilter::default(), Sort::Name, at).await?;
     if page.is_empty() {
         return Ok(vec![]);
     }

@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::*;
+use crate::graph::skill_filter::SkillFilter;
 
 /// `$names` in the code of a statement.
 fn params_used(text: &str) -> BTreeSet<String> {
@@ -97,8 +98,16 @@ fn every_file_is_a_declared_statement() {
     let declared: BTreeSet<String> = ALL
         .iter()
         .flat_map(|s| s.files.iter().map(|f| f.to_string()))
+        .chain(PARTS.iter().map(|p| p.file.to_string()))
         .collect();
-    assert_eq!(on_disk, declared, "cypher/ files and declared statements");
+    assert_eq!(
+        on_disk, declared,
+        "cypher/ files and declared statements and parts"
+    );
+    for p in PARTS {
+        let from_disk = std::fs::read_to_string(format!("{dir}/{}", p.file)).unwrap();
+        assert_eq!(p.text, from_disk, "{}", p.name);
+    }
     for s in ALL {
         let from_disk: String = s
             .files
@@ -118,6 +127,11 @@ fn parameters_are_exactly_the_ones_the_code_binds() {
             let used = params_used(s.text);
             (used != declared).then(|| format!("{}: uses {used:?}, bound {declared:?}", s.name))
         })
+        .chain(PARTS.iter().filter_map(|p| {
+            let declared: BTreeSet<String> = p.params.iter().map(|p| p.to_string()).collect();
+            let used = params_used(p.text);
+            (used != declared).then(|| format!("{}: uses {used:?}, bound {declared:?}", p.name))
+        }))
         .collect();
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
@@ -132,6 +146,12 @@ fn columns_are_exactly_the_ones_the_statement_returns() {
             (returned != declared)
                 .then(|| format!("{}: returns {returned:?}, read {declared:?}", s.name))
         })
+        .chain(PARTS.iter().filter_map(|p| {
+            let declared: Vec<String> = p.columns.iter().map(|c| c.to_string()).collect();
+            let returned = columns_returned(p.text);
+            (returned != declared)
+                .then(|| format!("{}: returns {returned:?}, read {declared:?}", p.name))
+        }))
         .collect();
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
@@ -168,4 +188,98 @@ fn schema_splits_at_the_semicolons_the_parser_sees() {
         statements(tricky),
         ["CREATE (:A {s: 'x;\ny'})", "CREATE (:`B;`)"]
     );
+}
+
+/// Filters of every shape the composition takes: no condition, each anchor, each condition
+/// under AND, OR and NOT, with and without a text.
+fn example_filters() -> Vec<(&'static str, SkillFilter)> {
+    use crate::graph::skill_filter::{Condition, Field};
+    let is = |f: Field, v: &str| Condition::Is(f, v.to_string());
+    let every = vec![
+        is(Field::Source, "s"),
+        Condition::Any(vec![
+            is(Field::EducationLevel, "e"),
+            is(Field::ComplexityLevel, "c"),
+            Condition::All(vec![is(Field::Industry, "i"), is(Field::Keyword, "k")]),
+        ]),
+        Condition::Not(Box::new(Condition::Any(vec![
+            is(Field::Type, "t"),
+            is(Field::Framework, "f"),
+            is(Field::Occupation, "15-1252"),
+            is(Field::Credential, "c"),
+        ]))),
+        Condition::Any(vec![]),
+    ];
+    let with_text = |conditions: Vec<Condition>| SkillFilter {
+        text: Some("data lit".into()),
+        conditions,
+    };
+    vec![
+        ("all", SkillFilter::default()),
+        ("text", with_text(vec![])),
+        ("framework", SkillFilter::framework("f")),
+        (
+            "occupation",
+            SkillFilter::only(Field::Occupation, "15-1200"),
+        ),
+        ("credential", SkillFilter::only(Field::Credential, "c")),
+        (
+            "every condition",
+            SkillFilter {
+                text: None,
+                conditions: every.clone(),
+            },
+        ),
+        ("framework, text and every condition", {
+            let mut c = vec![is(Field::Framework, "f")];
+            c.extend(every);
+            with_text(c)
+        }),
+    ]
+}
+
+/// The composed statements of [`example_filters`] with every tail, as the service sends them,
+/// written to `tests/cypher/composed.cypher` for Neo4j's front end (`tests/cypher/check.mjs`).
+/// A change to a part or to the composition changes this file; the test writes it and fails
+/// until it is committed.
+#[test]
+fn composed_statements_are_written_for_the_front_end_check() {
+    use crate::graph::listing::TextSearch;
+    use crate::graph::skill_filter::{Facet, Sort, Tail};
+    let tails = [
+        ("page by name", Tail::Page(Sort::Name)),
+        ("page by list order", Tail::Page(Sort::ListOrder)),
+        ("page by date modified", Tail::Page(Sort::DateModified)),
+        ("ranked", Tail::Ranked),
+        ("count", Tail::Count),
+        ("facet framework", Tail::Facet(Facet::Framework)),
+        ("facet source", Tail::Facet(Facet::Source)),
+        ("facet occupation", Tail::Facet(Facet::OccupationMajorGroup)),
+        ("facet education", Tail::Facet(Facet::EducationLevel)),
+    ];
+    let mut out = String::from(
+        "// Generated by the unit test composed_statements_are_written_for_the_front_end_check:\n\
+         // the skill listing statements the service composes, one per filter shape and tail.\n",
+    );
+    let mut seen = BTreeSet::new();
+    for search in [TextSearch::FullText, TextSearch::Contains] {
+        for (name, filter) in example_filters() {
+            for (tail_name, tail) in tails {
+                if matches!(tail, Tail::Ranked) && filter.text.is_none() {
+                    continue;
+                }
+                let bound = filter.compose(search, tail);
+                let text = statements(bound.statement().1).join("\n");
+                if seen.insert(text.clone()) {
+                    out.push_str(&format!("\n// {name}, {tail_name} ({search:?})\n{text};\n"));
+                }
+            }
+        }
+    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cypher/composed.cypher");
+    let before = std::fs::read_to_string(path).unwrap_or_default();
+    if before != out {
+        std::fs::write(path, &out).unwrap();
+        panic!("tests/cypher/composed.cypher was out of date; it is written now: commit it");
+    }
 }

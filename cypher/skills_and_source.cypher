@@ -1,1 +1,0 @@
-  AND s.source_name = $source

@@ -1,1 +1,0 @@
-  AND (toLower(s.name) CONTAINS $text OR toLower(coalesce(s.description, '')) CONTAINS $text)

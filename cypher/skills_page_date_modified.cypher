@@ -1,0 +1,9 @@
+// A page newest first by the publisher's `dateModified` (skills without one last), then uuid
+// descending, after the key of the previous page's last skill. Sorted after the filter (the
+// database keeps only the page's top rows while it reads).
+WITH s, coalesce(s.date_modified, '') AS key
+WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
+RETURN s {.*} AS skill
+ORDER BY key DESC, s.uuid DESC
+SKIP $skip
+LIMIT $limit

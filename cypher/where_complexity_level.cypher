@@ -1,0 +1,2 @@
+// Condition: the publisher gave this complexity level (exactly, as listed).
+$value IN s.complexity_levels

@@ -1,0 +1,2 @@
+// Condition: the publisher gave this education level (exactly, as listed).
+$value IN s.education_levels

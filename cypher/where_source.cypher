@@ -1,0 +1,2 @@
+// Condition: the exact source name.
+s.source_name = $value
