@@ -13,13 +13,10 @@ use std::time::{Duration, Instant};
 use common::process::Service;
 use serde_json::{json, Value};
 use skillgraph::graph::listing::PageAt;
-use skillgraph::graph::skill_filter::{Facet, Field, SkillFilter, Sort};
+use skillgraph::graph::skill_filter::{Facet, Field, SkillFilter};
 use skillgraph::graph::skills;
-use skillgraph::graph::writes::{self, *};
 use skillgraph::graph::Graph;
-use skillgraph::model::{FrameworkProps, SkillProps};
 
-const BATCH: usize = 1_000;
 const CONCURRENCY: usize = 8;
 const DURATION: Duration = Duration::from_secs(8);
 
@@ -105,72 +102,6 @@ where
         failed: failures.len(),
         first_failure: failures.into_iter().next(),
     }
-}
-
-async fn seed(g: &Graph, n: usize) {
-    let fw = FrameworkRow {
-        uri: "urn:bench:fw".into(),
-        props: FrameworkProps {
-            name: Some("Bench".into()),
-            ..Default::default()
-        },
-    };
-    writes::upsert_frameworks(g, &[fw]).await.unwrap();
-    let uri = |i: usize| format!("urn:bench:s:{i}");
-    let t = Instant::now();
-    for start in (0..n).step_by(BATCH) {
-        let rows: Vec<SkillRow> = (start..(start + BATCH).min(n))
-            .map(|i| SkillRow {
-                uri: uri(i),
-                framework_uri: Some("urn:bench:fw".into()),
-                props: SkillProps {
-                    name: Some(format!("Skill {i:07}")),
-                    description: Some(format!("Benchmark skill {i}")),
-                    source_name: Some("bench".into()),
-                    ..Default::default()
-                },
-            })
-            .collect();
-        writes::upsert_skills(g, &rows).await.unwrap();
-        // 100 roots; every other skill is a child of one and aligned to its neighbour.
-        let parents: Vec<ChildEdges> = (rows.iter().enumerate())
-            .filter(|(k, _)| start + k >= 100)
-            .map(|(k, _)| ChildEdges {
-                child: uri(start + k),
-                parents: vec![uri((start + k) % 100)],
-            })
-            .collect();
-        writes::set_parents(g, &parents).await.unwrap();
-        let aligns: Vec<AlignmentRow> = (start..(start + rows.len()))
-            .map(|i| AlignmentRow {
-                from: uri(i),
-                to: uri((i + 1) % n),
-                source: "bench".into(),
-                kind: skillgraph::model::AlignmentKind::Aligned,
-                alignment_type: "exact".into(),
-                score: Some(0.5),
-            })
-            .collect();
-        let edges = SkillEdges::alignments(&rows, "bench", &aligns);
-        writes::set_alignments(g, &edges).await.unwrap();
-    }
-    println!(
-        "seeded {n} skills with parents and alignments in {:.1}s",
-        t.elapsed().as_secs_f64()
-    );
-}
-
-/// What the service does for one page, straight over Bolt: the page, then its parents and
-/// alignments, batched (the same three statements).
-async fn raw_page(g: &Graph, filter: &SkillFilter, at: &PageAt) -> Result<(), String> {
-    let page = skills::page(g, filter, Sort::Name, at)
-        .await
-        .map_err(|e| e.to_string())?;
-    let uuids: Vec<String> = page.iter().map(|s| s.stored.uuid.to_string()).collect();
-    let (p, a) = tokio::join!(skills::parents(g, &uuids), skills::alignments(g, &uuids));
-    p.map_err(|e| e.to_string())?;
-    a.map_err(|e| e.to_string())?;
-    Ok(())
 }
 
 /// The same page from the peer: its connection (offset cursors), sorted by name.
@@ -313,7 +244,7 @@ async fn main() {
         let db = common::fresh_database_with(Some(common::BENCH_PAGECACHE)).await;
         let g = common::connect(&db).await;
         skillgraph::graph::migrate::apply(&g).await.unwrap();
-        seed(&g, n).await;
+        common::bench::seed_skills(&g, n).await;
         // All clients here are one caller: per-caller limits would measure themselves.
         let open = [
             ("SKILLGRAPH_RATE_COST_PER_SECOND", "1000000000"),
@@ -407,7 +338,7 @@ async fn main() {
             let (g2, f2, a2) = (g.clone(), filter.clone(), at.clone());
             let raw = measure(move || {
                 let (g, f, a) = (g2.clone(), f2.clone(), a2.clone());
-                async move { raw_page(&g, &f, &a).await }
+                async move { common::bench::raw_page(&g, &f, &a).await }
             })
             .await;
             if label == "deep page by cursor" {
@@ -425,7 +356,7 @@ async fn main() {
         let (g2, at) = (g.clone(), PageAt::first(11));
         let raw_repeated = measure(move || {
             let (g, a) = (g2.clone(), at.clone());
-            async move { raw_page(&g, &SkillFilter::default(), &a).await }
+            async move { common::bench::raw_page(&g, &SkillFilter::default(), &a).await }
         })
         .await;
         let mut peer_first = 0.0;

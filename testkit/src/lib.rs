@@ -3,6 +3,7 @@
 //! process of its own, a GraphQL-over-HTTP and WebSocket client, the test S3 server, a recorded
 //! Credential Engine Registry, and a proxy that can take the database away.
 
+pub mod bench;
 pub mod ce_server;
 pub mod process;
 pub mod proxy;

@@ -36,8 +36,26 @@ impl Service {
         extra: &[(&str, &str)],
         log: Option<&std::path::Path>,
     ) -> Self {
+        Self::start_under(&[], database, extra, log).await
+    }
+
+    /// Like [`start_logging_to`](Self::start_logging_to), the binary run by `prefix` (a
+    /// profiler: `valgrind --tool=callgrind`) when one is given.
+    pub async fn start_under(
+        prefix: &[&str],
+        database: &str,
+        extra: &[(&str, &str)],
+        log: Option<&std::path::Path>,
+    ) -> Self {
         let addr = format!("127.0.0.1:{}", free_port());
-        let mut cmd = Command::new(super::service_binary());
+        let mut cmd = match prefix {
+            [] => Command::new(super::service_binary()),
+            [program, args @ ..] => {
+                let mut cmd = Command::new(program);
+                cmd.args(args).arg(super::service_binary());
+                cmd
+            }
+        };
         cmd.arg("serve")
             .env("SKILLGRAPH_BIND", &addr)
             .env("SKILLGRAPH_NEO4J_URI", super::bolt_uri(database))
@@ -68,7 +86,8 @@ impl Service {
             addr,
             http: reqwest::Client::new(),
         };
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let deadline =
+            Instant::now() + Duration::from_secs(if prefix.is_empty() { 60 } else { 300 });
         loop {
             if let Ok(r) = service.http.get(service.url("/health")).send().await {
                 if r.status().is_success() {
