@@ -365,7 +365,7 @@ async fn main() {
         ("SKILLGRAPH_MAX_IN_FLIGHT_PER_CALLER", "64"),
         ("RUST_LOG", "info"),
         ("SKILLGRAPH_JOB_CONCURRENCY", "0"),
-        ("SKILLGRAPH_JOB_WATCH_MS", "5"),
+        ("SKILLGRAPH_JOB_WATCH_MS", "50"),
     ];
     let with = |extra: &[(&'static str, &'static str)]| [&base[..], extra].concat();
     let logs = std::env::temp_dir().join("skillgraph-request-cost.log");
@@ -417,6 +417,17 @@ async fn main() {
         let ours = cost(s.service.child.id(), n, s.label, call).await;
         results.push((s.label, ours));
     }
+    // The floor under every scenario: a request that reads nothing, through the same HTTP
+    // stack (routing, host and cross-site checks, metrics, tracing, the request log line).
+    let livez = uncached.url("/livez");
+    let floor = cost(uncached.child.id(), n, "livez", || {
+        let (h, url) = (http.clone(), livez.clone());
+        Box::pin(async move {
+            let resp = h.get(&url).send().await.map_err(|e| e.to_string())?;
+            resp.bytes().await.map(|_| ()).map_err(|e| e.to_string())
+        })
+    })
+    .await;
     let g2 = g.clone();
     let raw_page = raw(n, "raw page", || {
         let g = g2.clone();
@@ -475,6 +486,7 @@ async fn main() {
         }
     }
     println!("{:<26} service  {update}", "subscription, per update");
+    println!("{:<26} service  {floor}", "GET /livez (the floor)");
     println!(
         "{:<26} (10 subscribers of one job; per delivered update)",
         ""

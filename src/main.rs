@@ -4,6 +4,9 @@ use skillgraph::config::{Config, DbConfig};
 use skillgraph::telemetry::{self, LogFormat};
 use skillgraph::{api, graph, server};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(version, about = "Skill graph over Neo4j, served through GraphQL")]
 struct Cli {

@@ -53,6 +53,9 @@ pub async fn prepare_with(
         allowlist: Arc::new(HostAllowlist::new(&config.ingest.ce_allowed_hosts)),
         sockets: TaskTracker::new(),
         caller_limits: Arc::new(CallerLimits::new(&config.limits)),
+        documents: Arc::new(crate::api::graphql::documents::Documents::new(
+            config.limits.max_query_tokens,
+        )),
         read_cache: crate::api::graphql::extensions::read_cache::ReadCache::new(&config.cache)
             .map(Arc::new),
         jobs,

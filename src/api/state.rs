@@ -6,6 +6,7 @@ use tokio_util::task::TaskTracker;
 
 use super::auth::{self, Identity};
 use super::caller_limits::CallerLimits;
+use super::graphql::documents::Documents;
 use super::graphql::extensions::read_cache::ReadCache;
 use crate::config::Config;
 use crate::graph::{Graph, GraphError};
@@ -29,6 +30,8 @@ pub struct AppState {
     pub caller_limits: Arc<CallerLimits>,
     /// Answers of read queries by graph generation; `None` when turned off.
     pub read_cache: Option<Arc<ReadCache>>,
+    /// Query texts parsed once each.
+    pub documents: Arc<Documents>,
 }
 
 impl AppState {

@@ -99,7 +99,7 @@ proptest! {
     /// limit.
     #[test]
     fn token_counting_never_panics(doc in "[\"#.a-z0-9 \\\\\n{}()-]{0,200}|\\PC{0,200}", limit in 0usize..64) {
-        let n = super::extensions::document_rules::scan(&doc, limit).tokens;
+        let n = super::documents::scan(&doc, limit).tokens;
         prop_assert!(n <= limit + 1);
         prop_assert!(n <= doc.len());
     }
@@ -118,11 +118,15 @@ proptest! {
     #[test]
     fn any_document_gets_data_or_coded_errors(doc in document()) {
         let schema = super::schema_builder()
-            .extension(super::extensions::document_rules::DocumentRules {
-                max_depth: 12,
-                max_root_fields: 20,
-                max_fields: 2000,
-                max_tokens: 15_000,
+            .extension(super::extensions::operation::Operation {
+                rules: super::extensions::document_rules::DocumentRules {
+                    documents: std::sync::Arc::new(super::documents::Documents::new(15_000)),
+                    max_depth: 12,
+                    max_root_fields: 20,
+                    max_fields: 2000,
+                    max_tokens: 15_000,
+                },
+                max_cost: 50_000,
             })
             .limit_complexity(5000)
             .finish();

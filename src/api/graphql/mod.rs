@@ -3,6 +3,7 @@
 //! extensions every operation passes through.
 mod alignments;
 mod context;
+pub mod documents;
 mod errors;
 mod event_content;
 mod events;
@@ -28,7 +29,8 @@ use async_graphql::extensions::apollo_persisted_queries::{
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 use super::state::AppState;
-use extensions::{caller_limits, cost, document_rules, error_codes, metrics};
+use extensions::document_rules::DocumentRules;
+use extensions::operation::Operation;
 
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(
@@ -57,8 +59,6 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRo
         MutationRoot::default(),
         SubscriptionRoot::default(),
     )
-    .extension(error_codes::ErrorCodes)
-    .extension(metrics::OperationMetrics)
 }
 
 pub fn sdl() -> String {
@@ -68,17 +68,15 @@ pub fn sdl() -> String {
 pub fn schema(state: AppState) -> AppSchema {
     let limits = &state.config.limits;
     let mut builder = schema_builder()
-        .extension(document_rules::DocumentRules {
-            max_depth: limits.max_query_depth,
-            max_root_fields: limits.max_root_fields,
-            max_fields: limits.max_query_fields,
-            max_tokens: limits.max_query_tokens,
-        })
-        .extension(caller_limits::CallerLimitsExtension)
-        // After the caller limits, so it runs first on a validated document (extensions wrap
-        // in the order they are added): a refused query is not charged to the caller's rate.
-        .extension(cost::Cost {
-            limit: limits.max_query_complexity,
+        .extension(Operation {
+            rules: DocumentRules {
+                documents: state.documents.clone(),
+                max_depth: limits.max_query_depth,
+                max_root_fields: limits.max_root_fields,
+                max_fields: limits.max_query_fields,
+                max_tokens: limits.max_query_tokens,
+            },
+            max_cost: limits.max_query_complexity,
         })
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
             PERSISTED_QUERIES,

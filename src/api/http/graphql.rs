@@ -98,10 +98,17 @@ async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Respon
         Err(e) => return unauthenticated(e.to_string()),
     };
     // Each operation gets the caller and loaders of its own (a batch's operations are
-    // separate requests).
+    // separate requests), and the kept parse of its text.
     let prepare = |r: async_graphql::Request| {
-        r.data(who.clone())
-            .data(loaders::Loaders::new(&http.state.graph))
+        let mut r = r
+            .data(who.clone())
+            .data(loaders::Loaders::new(&http.state.graph));
+        if !r.query.is_empty() {
+            if let Some(doc) = &http.state.documents.get(&r.query).doc {
+                r.set_parsed_query(doc.clone());
+            }
+        }
+        r
     };
     let batch = match batch {
         BatchRequest::Single(r) if accepts(headers, "text/event-stream") => {
@@ -110,21 +117,25 @@ async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Respon
         BatchRequest::Batch(_) if accepts(headers, "text/event-stream") => {
             return bad_request("event streams take one operation");
         }
-        BatchRequest::Single(r) => BatchRequest::Single(prepare(r)),
-        BatchRequest::Batch(items) => BatchRequest::Batch(items.into_iter().map(prepare).collect()),
+        batch => batch,
     };
     let kind = if accepts(headers, "application/graphql-response+json") {
         "application/graphql-response+json"
     } else {
         "application/json"
     };
-    // A read of the graph answered before, in this generation: served as it was.
+    // A read of the graph answered before, in this generation: served as it was (before any
+    // per-operation state is made for it).
     let cached = cache_entry(http, &batch, &who).await;
     if let Some(entry) = &cached {
         if let Some(body) = entry.cache.get(entry.generation, entry.key) {
             return (StatusCode::OK, [(header::CONTENT_TYPE, kind)], body).into_response();
         }
     }
+    let batch = match batch {
+        BatchRequest::Single(r) => BatchRequest::Single(prepare(r)),
+        BatchRequest::Batch(items) => BatchRequest::Batch(items.into_iter().map(prepare).collect()),
+    };
     let deadline = Duration::from_millis(http.state.config.limits.request_timeout_ms);
     let Ok(response) = tokio::time::timeout(deadline, http.schema.execute_batch(batch)).await
     else {
@@ -159,7 +170,8 @@ async fn cache_entry<'a>(
     let (Some(cache), BatchRequest::Single(r)) = (&http.state.read_cache, batch) else {
         return None;
     };
-    let key = ReadCache::key(r, who)?;
+    let parsed = http.state.documents.get(&r.query);
+    let key = ReadCache::key(r, &parsed, who)?;
     let generation = cache.generation(&http.state.graph).await?;
     Some(CacheEntry {
         cache,

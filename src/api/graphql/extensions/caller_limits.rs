@@ -1,24 +1,14 @@
-//! The caller limits (`api/caller_limits.rs`) applied to every GraphQL operation.
-use std::sync::Arc;
-
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextValidation,
-};
-use async_graphql::{Response, ServerError, ValidationResult};
+//! The caller limits (`api/caller_limits.rs`) applied to every GraphQL operation: its cost
+//! charged to the caller's rate once validated, a slot of the caller's while it runs.
+use async_graphql::extensions::ExtensionContext;
+use async_graphql::ServerError;
 
 use crate::api::auth::Identity;
+use tokio::sync::OwnedSemaphorePermit;
+
 use crate::api::caller_limits::CallerLimits;
 use crate::api::graphql::errors::limited_request;
 use crate::api::state::AppState;
-
-/// Applies the limits to every GraphQL operation: cost once validated, a slot while it runs.
-pub struct CallerLimitsExtension;
-
-impl ExtensionFactory for CallerLimitsExtension {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(CallerLimitsExtension)
-    }
-}
 
 fn caller_and_limits<'a>(ctx: &'a ExtensionContext<'_>) -> Option<(&'a str, &'a CallerLimits)> {
     let who = ctx.data_opt::<Identity>()?;
@@ -26,35 +16,25 @@ fn caller_and_limits<'a>(ctx: &'a ExtensionContext<'_>) -> Option<(&'a str, &'a 
     Some((&who.name, &state.caller_limits))
 }
 
-#[async_trait::async_trait]
-impl Extension for CallerLimitsExtension {
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
-        if let Some((caller, limits)) = caller_and_limits(ctx) {
-            limits
-                .charge_cost(caller, result.complexity)
-                .map_err(|e| vec![limited_request(&e)])?;
-        }
-        Ok(result)
+/// Charges a validated operation's cost to its caller's rate.
+pub fn charge(ctx: &ExtensionContext<'_>, cost: usize) -> Result<(), ServerError> {
+    match caller_and_limits(ctx) {
+        Some((caller, limits)) => limits
+            .charge_cost(caller, cost)
+            .map_err(|e| limited_request(&e)),
+        None => Ok(()),
     }
+}
 
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let _slot = match caller_and_limits(ctx) {
-            Some((caller, limits)) => match limits.enter(caller).await {
-                Ok(slot) => Some(slot),
-                Err(e) => return Response::from_errors(vec![limited_request(&e)]),
-            },
-            None => None,
-        };
-        next.run(ctx, operation_name).await
+/// A slot of the caller's for the operation's run (none without a caller).
+pub async fn enter(
+    ctx: &ExtensionContext<'_>,
+) -> Result<Option<OwnedSemaphorePermit>, ServerError> {
+    match caller_and_limits(ctx) {
+        Some((caller, limits)) => match limits.enter(caller).await {
+            Ok(slot) => Ok(Some(slot)),
+            Err(e) => Err(limited_request(&e)),
+        },
+        None => Ok(None),
     }
 }

@@ -9,10 +9,11 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::extensions::ExtensionContext;
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
-use async_graphql::{ServerResult, Variables};
+use async_graphql::ServerResult;
 
+use crate::api::graphql::documents::{Documents, MAX_NESTING};
 use crate::api::graphql::errors::{server_error, ErrorCode};
 
 /// Depth allowed below `__schema` / `__type`; the graphql-js query needs 13.
@@ -21,30 +22,23 @@ pub const MAX_INTROSPECTION_DEPTH: usize = 20;
 /// Marks a request that came as GET.
 pub struct ViaGet;
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct DocumentRules {
+    /// Where the parse of each text is kept.
+    pub documents: Arc<Documents>,
     pub max_depth: usize,
     pub max_root_fields: usize,
     pub max_fields: usize,
     pub max_tokens: usize,
 }
 
-impl ExtensionFactory for DocumentRules {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(*self)
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for DocumentRules {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let lexed = scan(query, self.max_tokens);
+impl DocumentRules {
+    /// The rules a document must meet before async-graphql parses it again or checks it: the
+    /// token and nesting bounds from its scan, then (when it parses) those of its parse. Both
+    /// are the kept ones of its text.
+    pub fn before_parse(&self, ctx: &ExtensionContext<'_>, query: &str) -> ServerResult<()> {
+        let parsed = self.documents.get(query);
+        let lexed = &parsed.lexed;
         if lexed.tokens > self.max_tokens {
             let message = format!("the document has over {} tokens", self.max_tokens);
             return Err(server_error(ErrorCode::GraphqlParseFailed, message));
@@ -57,12 +51,11 @@ impl Extension for DocumentRules {
         }
         // The rules see the document before async-graphql does: its own recursion check
         // expands every fragment path, which a document that doubles at each level turns into
-        // billions of steps. Parsing twice costs about a millisecond for a large query.
-        if let Ok(doc) = async_graphql::parser::parse_query(query) {
-            self.check(ctx, &doc)?;
+        // billions of steps.
+        match &parsed.doc {
+            Some(doc) => self.check(ctx, doc),
+            None => Ok(()),
         }
-        let doc = next.run(ctx, query, variables).await?;
-        Ok(doc)
     }
 }
 
@@ -113,97 +106,6 @@ impl DocumentRules {
         }
         Ok(())
     }
-}
-
-/// How deep `(`, `[` and `{` may nest in a document: far above any real query (the standard
-/// introspection query nests about 30 deep), far below what overflows the parser's stack.
-pub const MAX_NESTING: usize = 100;
-
-/// What a lexical pass over a document finds before anything parses it.
-pub struct Lexed {
-    /// Tokens (punctuators, names, numbers, strings), counted up to one past the limit.
-    pub tokens: usize,
-    /// The deepest nesting of brackets, outside strings and comments.
-    pub nesting: usize,
-}
-
-/// Lexical tokens of a GraphQL document (punctuators, names, numbers, strings; whitespace,
-/// commas and comments are not tokens), counted up to one past `stop_at`, and its bracket
-/// nesting, in one pass.
-pub fn scan(query: &str, stop_at: usize) -> Lexed {
-    let b = query.as_bytes();
-    let (mut i, mut n) = (0, 0);
-    let (mut depth, mut nesting) = (0usize, 0usize);
-    while i < b.len() && n <= stop_at {
-        let rest = &b[i..];
-        i += match b[i] {
-            b'(' | b'[' | b'{' => {
-                n += 1;
-                depth += 1;
-                nesting = nesting.max(depth);
-                1
-            }
-            b')' | b']' | b'}' => {
-                n += 1;
-                depth = depth.saturating_sub(1);
-                1
-            }
-            b' ' | b'\t' | b'\n' | b'\r' | b',' => 1,
-            b'#' => rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len()),
-            b'"' if rest.starts_with(b"\"\"\"") => {
-                n += 1;
-                3 + block_string_len(&rest[3..])
-            }
-            b'"' => {
-                n += 1;
-                1 + string_len(&rest[1..])
-            }
-            b'.' if rest.starts_with(b"...") => {
-                n += 1;
-                3
-            }
-            c if c.is_ascii_alphanumeric() || c == b'_' || c == b'-' => {
-                n += 1;
-                let word =
-                    |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'+' | b'-');
-                rest.iter().position(|c| !word(c)).unwrap_or(rest.len())
-            }
-            _ => {
-                n += 1;
-                1
-            }
-        };
-    }
-    Lexed { tokens: n, nesting }
-}
-
-/// Bytes up to and including the closing quote of a string (or to the end of its line).
-fn string_len(s: &[u8]) -> usize {
-    let mut i = 0;
-    while i < s.len() {
-        match s[i] {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            b'\n' => return i,
-            _ => i += 1,
-        }
-    }
-    s.len()
-}
-
-/// Bytes up to and including the closing `"""` of a block string.
-fn block_string_len(s: &[u8]) -> usize {
-    let mut i = 0;
-    while i < s.len() {
-        if s[i..].starts_with(b"\\\"\"\"") {
-            i += 4;
-        } else if s[i..].starts_with(b"\"\"\"") {
-            return i + 3;
-        } else {
-            i += 1;
-        }
-    }
-    s.len()
 }
 
 /// The deepest data field and the deepest introspection field (counted from `__schema` or
@@ -335,33 +237,6 @@ mod tests {
         }
         q = q.replacen("{ ...F0 }", "{ ...F39 }", 1);
         assert!(depths(&q).fields > MAX_COUNTED);
-    }
-
-    #[test]
-    fn tokens_are_counted_as_the_lexer_sees_them() {
-        assert_eq!(
-            scan("{ a(x: -1.5e+3, y: \"s, t\") { ...F } } # c d e", 99).tokens,
-            15
-        );
-        assert_eq!(scan("query Q($v: [Int!]) { b }", 99).tokens, 14);
-        assert_eq!(scan("{ a(t: \"\"\" x \\\"\"\" y \"\"\") }", 99).tokens, 8);
-        let long = format!("{{ a(ids: [{}]) }}", "1,".repeat(50_000));
-        assert_eq!(
-            scan(&long, 1000).tokens,
-            1001,
-            "counting stops past the limit"
-        );
-    }
-
-    #[test]
-    fn nesting_counts_brackets_outside_strings_and_comments() {
-        assert_eq!(scan("{ a(x: [[1], {b: [2]}]) { c } }", 99).nesting, 5);
-        assert_eq!(
-            scan("{ a(s: \"[[[(\", t: \"\"\"{{{\"\"\") } # [[[[", 99).nesting,
-            2
-        );
-        let deep = format!("{{a(x: {}{})}}", "[".repeat(1500), "]".repeat(1500));
-        assert_eq!(scan(&deep, 99_999).nesting, 1502);
     }
 
     #[test]

@@ -6,12 +6,15 @@ use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use async_graphql::parser::types::{DocumentOperations, OperationType, Selection};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationType, Selection,
+};
 use axum::body::Bytes;
 use quick_cache::sync::Cache;
 use quick_cache::Weighter;
 
 use crate::api::auth::Identity;
+use crate::api::graphql::documents::Parsed;
 use crate::config::CacheConfig;
 use crate::graph::{generation, Graph};
 
@@ -71,9 +74,9 @@ impl ReadCache {
 
     /// The key of a request, or `None` when its answer must not be cached (a mutation, a
     /// subscription, a persisted query sent by hash only, or a root field outside the graph).
-    pub fn key(request: &async_graphql::Request, who: &Identity) -> Option<u64> {
-        if request.query.is_empty() || !cacheable(&request.query, request.operation_name.as_deref())
-        {
+    pub fn key(request: &async_graphql::Request, parsed: &Parsed, who: &Identity) -> Option<u64> {
+        let doc = parsed.doc.as_ref()?;
+        if request.query.is_empty() || !cacheable(doc, request.operation_name.as_deref()) {
             return None;
         }
         let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -124,15 +127,7 @@ impl ReadCache {
 }
 
 /// Whether the operation to run is a query whose root fields all read the graph.
-fn cacheable(query: &str, operation: Option<&str>) -> bool {
-    // Too deep to parse safely: never cached; the document rules refuse it.
-    let lexed = super::document_rules::scan(query, usize::MAX - 1);
-    if lexed.nesting > super::document_rules::MAX_NESTING {
-        return false;
-    }
-    let Ok(doc) = async_graphql::parser::parse_query(query) else {
-        return false;
-    };
+fn cacheable(doc: &ExecutableDocument, operation: Option<&str>) -> bool {
     let op = match (&doc.operations, operation) {
         (DocumentOperations::Single(op), _) => op,
         (DocumentOperations::Multiple(ops), Some(name)) => match ops.get(name) {
@@ -150,36 +145,42 @@ fn cacheable(query: &str, operation: Option<&str>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    /// Whether `query` is cacheable; a text that does not parse is not.
+    fn text_cacheable(query: &str, operation: Option<&str>) -> bool {
+        async_graphql::parser::parse_query(query).is_ok_and(|doc| super::cacheable(&doc, operation))
+    }
 
     #[test]
     fn only_queries_of_the_graph_are_cacheable() {
-        assert!(cacheable(
+        assert!(text_cacheable(
             "{ skills { name } frameworks { nodes { name } } }",
             None
         ));
-        assert!(cacheable(
+        assert!(text_cacheable(
             "query A { skill(uuid: \"x\") { name } }",
             Some("A")
         ));
-        assert!(!cacheable(
+        assert!(!text_cacheable(
             "{ skills { name } jobs { nodes { name } } }",
             None
         ));
-        assert!(!cacheable("{ node(id: \"x\") { id } }", None));
-        assert!(!cacheable(
+        assert!(!text_cacheable("{ node(id: \"x\") { id } }", None));
+        assert!(!text_cacheable(
             "mutation { cancelJob(jobName: \"x\") { name } }",
             None
         ));
-        assert!(!cacheable("subscription { jobUpdates { name } }", None));
-        assert!(!cacheable(
+        assert!(!text_cacheable(
+            "subscription { jobUpdates { name } }",
+            None
+        ));
+        assert!(!text_cacheable(
             "{ ...F } fragment F on QueryRoot { skills { name } }",
             None
         ));
-        assert!(!cacheable(
+        assert!(!text_cacheable(
             "query A { skills { name } } query B { jobs { name } }",
             None
         ));
-        assert!(!cacheable("{ skills {", None));
+        assert!(!text_cacheable("{ skills {", None));
     }
 }
