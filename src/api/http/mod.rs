@@ -23,6 +23,9 @@ use crate::api::graphql::AppSchema;
 use crate::api::state::AppState;
 use graphql::Http;
 
+/// Bytes a WebSocket reads at once (see where it is set).
+const WS_READ_BUFFER: usize = 4 << 10;
+
 /// `/graphql` (every transport), GraphiQL's assets, the probes and `/metrics`.
 pub fn routes(state: AppState, schema: AppSchema) -> Router {
     Router::new()
@@ -69,6 +72,11 @@ async fn graphql_get(State(http): State<Http>, req: axum::extract::Request) -> R
                 .protocols(ALL_WEBSOCKET_PROTOCOLS)
                 .max_message_size(max)
                 .max_frame_size(max)
+                // Each time a socket is polled (every message sent to it), tungstenite zeroes
+                // its whole read buffer before reading: at the default 128 KiB that was 90% of
+                // the instructions of a subscription update (`cargo bench --bench
+                // request_cost`). Clients send small messages; a longer one is read in parts.
+                .read_buffer_size(WS_READ_BUFFER)
                 .on_upgrade(move |socket| {
                     sockets.track_future(ws::serve(socket, schema, state, protocol, legacy, bearer))
                 })
