@@ -485,8 +485,8 @@ async fn main() {
             None => println!("{:<26} raw Bolt (no statement)", ""),
         }
     }
-    println!("{:<26} service  {update}", "subscription, per update");
     println!("{:<26} service  {floor}", "GET /livez (the floor)");
+    println!("{:<26} service  {update}", "subscription, per update");
     println!(
         "{:<26} (10 subscribers of one job; per delivered update)",
         ""

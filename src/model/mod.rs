@@ -70,9 +70,9 @@ pub struct Stored {
     pub modified_time: Option<String>,
 }
 
-/// A skill (competency) of the graph. Read through [`SkillRecord`]: serde's `flatten` buffers
-/// every property of every row before reading it again, a tenth of an uncached page's
-/// instructions.
+/// A skill (competency) of the graph.
+// Read through `SkillRecord`: serde's `flatten` buffered every property of every row before
+// reading it again, a tenth of an uncached page's instructions.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
 #[graphql(complex)]
 #[serde(default, from = "SkillRecord")]
