@@ -221,10 +221,16 @@ const TREE: [(&str, &str); 9] = [
 
 async fn seed_tree(app: &TestApp) {
     let names = ["r", "a", "b", "c", "d", "e", "f", "x", "y"];
-    let rows: Vec<SkillRow> = names
-        .iter()
+    let links: Vec<(&str, Vec<&str>)> = TREE.iter().map(|(c, p)| (*c, vec![*p])).collect();
+    seed_hierarchy(app, "t", &names, &links).await;
+}
+
+/// Skills `urn:<prefix>:<name>`, named in capitals, and each child's parents (child, parents).
+async fn seed_hierarchy(app: &TestApp, prefix: &str, names: &[&str], links: &[(&str, Vec<&str>)]) {
+    let uri = |n: &str| format!("urn:{prefix}:{n}");
+    let rows: Vec<SkillRow> = (names.iter())
         .map(|n| SkillRow {
-            uri: format!("urn:t:{n}"),
+            uri: uri(n),
             framework_uri: None,
             props: SkillProps {
                 name: Some(n.to_uppercase()),
@@ -233,11 +239,10 @@ async fn seed_tree(app: &TestApp) {
         })
         .collect();
     writes::upsert_skills(app.graph(), &rows).await.unwrap();
-    let edges: Vec<ChildEdges> = TREE
-        .iter()
-        .map(|(child, parent)| ChildEdges {
-            child: format!("urn:t:{child}"),
-            parents: vec![format!("urn:t:{parent}")],
+    let edges: Vec<ChildEdges> = (links.iter())
+        .map(|(child, parents)| ChildEdges {
+            child: uri(child),
+            parents: parents.iter().map(|p| uri(p)).collect(),
         })
         .collect();
     writes::set_parents(app.graph(), &edges).await.unwrap();
@@ -342,30 +347,13 @@ async fn a_breadcrumb_takes_the_shortest_way_to_a_root_and_stops_in_a_cycle() {
     // Two skills with several parents: LEAF can go up through MIDDLE or ZED (two levels each)
     // or straight to TOP (a root); LEAF2 only through MIDDLE or ZED.
     let names = ["alpha", "beta", "middle", "zed", "top", "leaf", "leaf2"];
-    let rows: Vec<SkillRow> = (names.iter())
-        .map(|n| SkillRow {
-            uri: format!("urn:b:{n}"),
-            framework_uri: None,
-            props: SkillProps {
-                name: Some(n.to_uppercase()),
-                ..Default::default()
-            },
-        })
-        .collect();
-    writes::upsert_skills(app.graph(), &rows).await.unwrap();
     let links = [
         ("middle", vec!["alpha"]),
         ("zed", vec!["beta"]),
         ("leaf", vec!["middle", "zed", "top"]),
         ("leaf2", vec!["zed", "middle"]),
     ];
-    let edges: Vec<ChildEdges> = (links.iter())
-        .map(|(child, parents)| ChildEdges {
-            child: format!("urn:b:{child}"),
-            parents: parents.iter().map(|p| format!("urn:b:{p}")).collect(),
-        })
-        .collect();
-    writes::set_parents(app.graph(), &edges).await.unwrap();
+    seed_hierarchy(&app, "b", &names, &links).await;
     let q = "query($u: ID!) { skill(uuid: $u) { breadcrumb { name } } }";
     let crumbs = |uri: &'static str| {
         let app = &app;
