@@ -305,6 +305,15 @@ async fn sigterm_lets_a_file_load_drain_and_fails_it_past_the_drain_timeout() {
     );
 }
 
+/// Waits (up to 30 s) until the hanging document was requested `n` times.
+async fn fetched(reg: &ce_server::Registry, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while reg.hits("/resources/ce-hang") < n {
+        assert!(Instant::now() < deadline, "fetch {n} never came");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 #[tokio::test]
 async fn a_job_whose_process_keeps_dying_ends_failed_at_the_attempt_cap() {
     let (_, reg) = ce_server::start(0).await;
@@ -316,6 +325,8 @@ async fn a_job_whose_process_keeps_dying_ends_failed_at_the_attempt_cap() {
         status(j) == "ACTIVE" && j["attempts"] == 1
     })
     .await;
+    // Killed once it is fetching: a claim is written before the fetch starts.
+    fetched(&reg, 1).await;
     a.kill();
     // B takes it over, the second attempt, and dies too (as a job that exhausts memory would
     // kill every process that runs it).
@@ -324,6 +335,7 @@ async fn a_job_whose_process_keeps_dying_ends_failed_at_the_attempt_cap() {
         status(j) == "ACTIVE" && j["attempts"] == 2
     })
     .await;
+    fetched(&reg, 2).await;
     b.kill();
     // C does not run it a third time.
     let c = Service::start(&db, &cap).await;
