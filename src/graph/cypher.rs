@@ -220,6 +220,11 @@ impl Compose {
         if !self.text.ends_with('\n') {
             self.text.push('\n');
         }
+        self.uses(part);
+    }
+
+    /// Takes the parameters `part` uses under their own names (each once).
+    fn uses(&mut self, part: &'static Part) {
         for p in part.params {
             if !self.params.iter().any(|q| q == p) {
                 self.params.push(p.to_string());
@@ -237,11 +242,7 @@ impl Compose {
         self.text.push('(');
         self.text.push_str(&statements(part.text).join(" "));
         self.text.push(')');
-        for p in part.params {
-            if !self.params.iter().any(|q| q == p) {
-                self.params.push(p.to_string());
-            }
-        }
+        self.uses(part);
     }
 
     /// Appends a condition's expression with its `$value` renamed to a fresh parameter, bound

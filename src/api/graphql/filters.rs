@@ -71,6 +71,21 @@ impl From<SkillSort> for Sort {
 }
 
 impl SkillFilterInput {
+    /// Each field a condition can be on, with its value if given.
+    fn fields(&self) -> [(Field, &Option<String>); 9] {
+        [
+            (Field::Source, &self.source),
+            (Field::Framework, &self.framework),
+            (Field::Occupation, &self.occupation),
+            (Field::Credential, &self.credential),
+            (Field::EducationLevel, &self.education_level),
+            (Field::ComplexityLevel, &self.complexity_level),
+            (Field::Industry, &self.industry),
+            (Field::Keyword, &self.keyword),
+            (Field::Type, &self.r#type),
+        ]
+    }
+
     /// The fields given, as conditions (blank values are no condition).
     fn conditions(self, top: bool) -> Result<Vec<Condition>> {
         if !top && self.text.as_deref().is_some_and(|t| !t.trim().is_empty()) {
@@ -78,20 +93,8 @@ impl SkillFilterInput {
                 "text filters the top level only: it is matched through the full-text index, which AND, OR and NOT cannot nest",
             ));
         }
-        let fields = [
-            (Field::Source, self.source),
-            (Field::Framework, self.framework),
-            (Field::Occupation, self.occupation),
-            (Field::Credential, self.credential),
-            (Field::EducationLevel, self.education_level),
-            (Field::ComplexityLevel, self.complexity_level),
-            (Field::Industry, self.industry),
-            (Field::Keyword, self.keyword),
-            (Field::Type, self.r#type),
-        ];
-        let mut out: Vec<Condition> = fields
-            .into_iter()
-            .filter_map(|(f, v)| non_empty(v).map(|v| Condition::Is(f, v)))
+        let mut out: Vec<Condition> = (self.fields().into_iter())
+            .filter_map(|(f, v)| non_empty(v.clone()).map(|v| Condition::Is(f, v)))
             .collect();
         for f in self.and.unwrap_or_default() {
             out.push(f.condition()?);
@@ -166,18 +169,7 @@ pub fn sorted_filter(
 /// descriptions), each condition is tested on every skill read.
 pub fn filter_cost(filter: &Option<SkillFilterInput>) -> usize {
     fn conditions(f: &SkillFilterInput) -> usize {
-        let fields = [
-            &f.source,
-            &f.framework,
-            &f.occupation,
-            &f.credential,
-            &f.education_level,
-            &f.complexity_level,
-            &f.industry,
-            &f.keyword,
-            &f.r#type,
-        ];
-        let own = fields.iter().filter(|v| v.is_some()).count();
+        let own = f.fields().iter().filter(|(_, v)| v.is_some()).count();
         let nested = (f.and.iter().chain(f.or.iter()).flatten())
             .chain(f.not.as_deref())
             .map(conditions)

@@ -4,7 +4,8 @@ use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject, ID};
 
 use super::context::state;
 use super::errors::db;
-use super::pagination::{connection_cost, edges, keyset, Edge, PageInfo, COUNT_COST};
+use super::pagination::{connection_cost, Edge, PageInfo, COUNT_COST};
+use super::skills::matching;
 use crate::graph::skill_filter::{Field, SkillFilter, Sort};
 use crate::graph::skills;
 use crate::model::{Credential, Framework, Skill};
@@ -16,12 +17,7 @@ async fn skills_page(
     first: i32,
     after: Option<&str>,
 ) -> Result<SkillsPage> {
-    let state = state(ctx)?;
-    let at = keyset(first, after, state.config.limits.max_page_size)?;
-    let rows = skills::page(&state.graph, &filter, Sort::Name, &at)
-        .await
-        .map_err(db)?;
-    let (edges, page_info) = edges(rows, &at);
+    let (edges, page_info) = matching(ctx, &filter, Sort::Name, first, after).await?;
     Ok(SkillsPage {
         edges,
         page_info,

@@ -12,7 +12,7 @@ use super::pagination::{
     COUNT_COST,
 };
 use super::trees::{self, SkillInTreeConnection};
-use crate::graph::skill_filter::SkillFilter;
+use crate::graph::skill_filter::{SkillFilter, Sort};
 use crate::graph::skills;
 use crate::model::{breadcrumb, Framework, Occupations, Skill, SkillInTree};
 
@@ -265,16 +265,8 @@ impl SkillQuery {
         filter: Option<SkillFilterInput>,
         #[graphql(default)] sort: SkillSort,
     ) -> Result<SkillConnection> {
-        let state = state(ctx)?;
-        let max = state.config.limits.max_page_size;
-        let at = keyset(first, after.as_deref(), max)?;
         let (filter, sort) = sorted_filter(filter, sort)?;
-        let rows = if first == 0 {
-            vec![]
-        } else {
-            (skills::page(&state.graph, &filter, sort, &at).await).map_err(db)?
-        };
-        let (edges, page_info) = edges_by(rows, &at, |s| skills::sort_key(s, sort));
+        let (edges, page_info) = matching(ctx, &filter, sort, first, after.as_deref()).await?;
         Ok(SkillConnection {
             edges,
             page_info,
@@ -289,6 +281,25 @@ impl SkillQuery {
             .map_err(db)?;
         Ok(found.filter(|s| s.props.name.is_some()))
     }
+}
+
+/// A page of the skills `filter` matches, in `sort` order, as connection edges whose cursors
+/// hold their place in that order (`first: 0` sends no statement).
+pub async fn matching(
+    ctx: &Context<'_>,
+    filter: &SkillFilter,
+    sort: Sort,
+    first: i32,
+    after: Option<&str>,
+) -> Result<(Vec<Edge<Skill>>, PageInfo)> {
+    let state = state(ctx)?;
+    let at = keyset(first, after, state.config.limits.max_page_size)?;
+    let rows = if first == 0 {
+        vec![]
+    } else {
+        (skills::page(&state.graph, filter, sort, &at).await).map_err(db)?
+    };
+    Ok(edges_by(rows, &at, |s| skills::sort_key(s, sort)))
 }
 
 /// `first` of a nested list: 0 to the page-size limit.
