@@ -302,3 +302,33 @@ impl TextMatch {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A filter of one condition under `n` NOTs.
+    fn under_nots(n: usize) -> SkillFilter {
+        let leaf = Condition::Is(Field::Source, "s".into());
+        let cond = (0..n).fold(leaf, |c, _| Condition::Not(Box::new(c)));
+        SkillFilter {
+            text: None,
+            conditions: vec![cond],
+        }
+    }
+
+    #[test]
+    fn filters_deeper_or_larger_than_the_bounds_are_refused() {
+        // The conditions sit under the filter's own AND: ten NOTs are 12 levels, eleven 13.
+        assert!(under_nots(10).check().is_ok());
+        assert!(under_nots(11).check().is_err());
+        let many = |n: usize| SkillFilter {
+            text: None,
+            conditions: (0..n)
+                .map(|i| Condition::Is(Field::Keyword, format!("k{i}")))
+                .collect(),
+        };
+        assert!(many(MAX_CONDITIONS).check().is_ok());
+        assert!(many(MAX_CONDITIONS + 1).check().is_err());
+    }
+}
