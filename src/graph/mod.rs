@@ -65,7 +65,13 @@ impl Graph {
             .password(secrecy::ExposeSecret::expose_secret(&cfg.password))
             .db(cfg.database.as_str())
             .max_connections(cfg.max_connections)
-            .connection_timeout(Duration::from_millis(cfg.connect_timeout_ms))
+            // neo4rs bounds every wait for an answer by its connection timeout too: with the
+            // connect timeout there, a statement answered slower than 3 s failed as "connection
+            // timed out" well inside its deadline. Our own deadlines (the statement's, and the
+            // probe's during an outage) bound connecting and answering.
+            .connection_timeout(Duration::from_millis(
+                cfg.statement_timeout_ms.max(cfg.connect_timeout_ms),
+            ))
             .build()?;
         let graph = Self {
             inner: neo4rs::Graph::connect(config)?,

@@ -1,9 +1,12 @@
 //! A TCP proxy the test controls, between the service and a server: paused, it holds every
 //! byte in both directions (like a network that drops packets); resumed, traffic flows again.
-//! It keeps what clients sent, so a test can see what went over the wire.
+//! It keeps what clients sent, so a test can see what went over the wire. It can also hold each
+//! answer for a while (a slow server).
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -13,6 +16,8 @@ pub struct Proxy {
     pub addr: SocketAddr,
     paused: watch::Sender<bool>,
     sent: Arc<Mutex<Vec<u8>>>,
+    /// Milliseconds each chunk from the server is held before it is passed on.
+    latency: Arc<AtomicU64>,
     /// Held while a test can take its database away (see [`Proxy::to_database`]).
     _outages: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
@@ -44,10 +49,13 @@ impl Proxy {
         let gate = paused.clone();
         let sent = Arc::new(Mutex::new(Vec::new()));
         let record = sent.clone();
+        let latency = Arc::new(AtomicU64::new(0));
+        let delay = latency.clone();
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 let gate = gate.subscribe();
                 let record = record.clone();
+                let delay = delay.clone();
                 tokio::spawn(async move {
                     let Ok(server) = TcpStream::connect(target).await else {
                         return;
@@ -55,8 +63,8 @@ impl Proxy {
                     let (cr, cw) = client.into_split();
                     let (sr, sw) = server.into_split();
                     tokio::join!(
-                        pipe(cr, sw, gate.clone(), Some(record)),
-                        pipe(sr, cw, gate, None)
+                        pipe(cr, sw, gate.clone(), Some(record), None),
+                        pipe(sr, cw, gate, None, Some(delay))
                     );
                 });
             }
@@ -65,6 +73,7 @@ impl Proxy {
             addr,
             paused,
             sent,
+            latency,
             _outages: None,
         }
     }
@@ -81,6 +90,12 @@ impl Proxy {
     pub fn resume(&self) {
         self.paused.send_replace(false);
     }
+
+    /// Holds every later chunk the server sends for `latency` before passing it on.
+    pub fn slow_down(&self, latency: Duration) {
+        self.latency
+            .store(latency.as_millis() as u64, Ordering::Relaxed);
+    }
 }
 
 async fn pipe(
@@ -88,6 +103,7 @@ async fn pipe(
     mut to: tokio::net::tcp::OwnedWriteHalf,
     mut paused: watch::Receiver<bool>,
     record: Option<Arc<Mutex<Vec<u8>>>>,
+    latency: Option<Arc<AtomicU64>>,
 ) {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
@@ -97,6 +113,9 @@ async fn pipe(
         };
         if paused.wait_for(|p| !*p).await.is_err() {
             return;
+        }
+        if let Some(ms) = latency.as_ref().map(|l| l.load(Ordering::Relaxed)) {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
         }
         if let Some(r) = &record {
             r.lock().unwrap().extend_from_slice(&buf[..n]);

@@ -23,10 +23,23 @@ export function deadline(seconds) {
 
 export const JOB_UPDATES = `subscription($n: String!) { jobUpdates(jobName: $n) { id status finished } }`;
 
-/** Every result of one operation on a graphql-ws or graphql-sse client, once it completes. */
+/** Every result of one operation on a graphql-ws or graphql-sse client, once it completes; if
+ * the client reports an error instead, fails the script saying what it was (an HTTP answer with
+ * its status and body) and what had arrived before it. */
 export function collect(client, payload) {
   const results = [];
-  return new Promise((resolve, reject) =>
-    client.subscribe(payload, { next: (r) => results.push(r), error: reject, complete: () => resolve(results) })
+  return new Promise((resolve) =>
+    client.subscribe(payload, {
+      next: (r) => results.push(r),
+      error: async (e) => check(false, `${payload.query} ended with ${await describe(e)}`, results),
+      complete: () => resolve(results),
+    })
   );
+}
+
+async function describe(error) {
+  const response = error?.response;
+  if (response) return `HTTP ${response.status}: ${await response.text().catch((e) => e.message)}`;
+  if (error instanceof Error) return error.stack;
+  return JSON.stringify(error);
 }

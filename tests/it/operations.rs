@@ -50,6 +50,27 @@ async fn start_up_with_the_database_down_gives_up_in_bounded_time_with_one_clear
     assert!(!stderr.contains("a-secret-password"));
 }
 
+/// The driver waits for each answer no longer than its connection timeout; when that was the
+/// connect timeout, a statement answered more slowly failed as "connection timed out" long
+/// before its deadline (seen under load in CI).
+#[tokio::test]
+async fn an_answer_slower_than_the_connect_timeout_but_within_the_deadline_is_waited_for() {
+    let db = common::fresh_database().await;
+    let proxy = Proxy::to_database(&db).await;
+    let mut config = common::test_config(&db);
+    config.db.uri = proxy.addr.to_string();
+    config.db.connect_timeout_ms = 300;
+    config.db.statement_timeout_ms = 15_000;
+    let app = TestApp::start_on(config).await;
+    let latency = Duration::from_millis(800);
+    proxy.slow_down(latency);
+    let t = Instant::now();
+    let body = app.gql("{ skills(limit: 1) { name } }", json!({})).await;
+    let took = t.elapsed();
+    assert!(body.get("errors").is_none(), "{body:#}");
+    assert!(took >= latency, "the answers were not held: {took:?}");
+}
+
 #[tokio::test]
 async fn readiness_and_queries_fail_fast_while_the_database_is_unreachable_and_recover() {
     let db = common::fresh_database().await;
