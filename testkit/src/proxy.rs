@@ -114,8 +114,10 @@ async fn pipe(
         if paused.wait_for(|p| !*p).await.is_err() {
             return;
         }
-        if let Some(ms) = latency.as_ref().map(|l| l.load(Ordering::Relaxed)) {
-            tokio::time::sleep(Duration::from_millis(ms)).await;
+        // Only when asked: even a zero sleep waits for the timer's next tick.
+        match latency.as_ref().map(|l| l.load(Ordering::Relaxed)) {
+            Some(ms) if ms > 0 => tokio::time::sleep(Duration::from_millis(ms)).await,
+            _ => {}
         }
         if let Some(r) = &record {
             r.lock().unwrap().extend_from_slice(&buf[..n]);
