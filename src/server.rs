@@ -56,7 +56,7 @@ pub async fn prepare_with(
         documents: Arc::new(crate::api::graphql::documents::Documents::new(
             config.limits.max_query_tokens,
         )),
-        read_cache: crate::api::graphql::extensions::read_cache::ReadCache::new(&config.cache)
+        read_cache: crate::api::graphql::operations::read_cache::ReadCache::new(&config.cache)
             .map(Arc::new),
         jobs,
         graph,

@@ -48,6 +48,8 @@ pub enum ErrorCode {
     TooManySubscriptions,
     /// `cancelJob` of a job that has ended.
     JobAlreadyEnded,
+    /// A persisted query's hash not known (yet): the client sends the text with it.
+    PersistedQueryNotFound,
 }
 
 impl ErrorCode {
@@ -68,7 +70,7 @@ impl ErrorCode {
             C::Timeout | C::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             C::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             C::Forbidden | C::ForbiddenHost => StatusCode::FORBIDDEN,
-            C::NotFound => StatusCode::NOT_FOUND,
+            C::NotFound | C::PersistedQueryNotFound => StatusCode::NOT_FOUND,
             C::Unauthenticated => StatusCode::UNAUTHORIZED,
             C::RateLimited | C::TooManySubscriptions => StatusCode::TOO_MANY_REQUESTS,
             C::JobAlreadyEnded => StatusCode::CONFLICT,

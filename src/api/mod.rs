@@ -23,9 +23,9 @@ pub use state::AppState;
 /// Every route: GraphQL (and its probes) and the seed REST routes, behind the layers every
 /// request passes: body limit, host check, CORS, compression, HTTP metrics, tracing.
 pub fn router(state: AppState) -> Router {
-    let schema = graphql::schema(state.clone());
+    let executor = graphql::executor(state.clone());
     let max_body = state.config.limits.max_body_bytes;
-    http::routes(state.clone(), schema)
+    http::routes(state.clone(), executor)
         .merge(rest::routes(state.clone()))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn_with_state(

@@ -7,7 +7,7 @@ use tokio_util::task::TaskTracker;
 use super::auth::{self, Identity};
 use super::caller_limits::CallerLimits;
 use super::graphql::documents::Documents;
-use super::graphql::extensions::read_cache::ReadCache;
+use super::graphql::operations::read_cache::ReadCache;
 use crate::config::Config;
 use crate::graph::{Graph, GraphError};
 use crate::ingest::credential_engine::client::HostAllowlist;

@@ -117,21 +117,25 @@ proptest! {
 
     #[test]
     fn any_document_gets_data_or_coded_errors(doc in document()) {
-        let schema = super::schema_builder()
-            .extension(super::extensions::operation::Operation {
-                rules: super::extensions::document_rules::DocumentRules {
-                    documents: std::sync::Arc::new(super::documents::Documents::new(15_000)),
-                    max_depth: 12,
-                    max_root_fields: 20,
-                    max_fields: 2000,
-                    max_tokens: 15_000,
-                },
-                max_cost: 50_000,
-            })
-            .limit_complexity(5000)
-            .finish();
+        use async_graphql::Executor as _;
+        use super::operations::executor::{Executor, Operations};
+        let schema = |b: async_graphql::SchemaBuilder<_, _, _>| b.limit_complexity(5000).finish();
+        let executor = Executor::new(Operations {
+            checking: schema(super::schema_builder().extension(super::operations::validation::ValidateOnly)),
+            running: schema(super::schema_builder().validation_mode(async_graphql::ValidationMode::Fast)),
+            documents: std::sync::Arc::new(super::documents::Documents::new(15_000)),
+            rules: super::operations::document_rules::DocumentRules {
+                max_depth: 12,
+                max_root_fields: 20,
+                max_fields: 2000,
+                max_tokens: 15_000,
+            },
+            max_cost: 50_000,
+            limits: None,
+            persisted: Default::default(),
+        });
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let response = rt.block_on(schema.execute(doc.as_str()));
+        let response = rt.block_on(executor.execute(async_graphql::Request::new(doc.as_str())));
         for e in &response.errors {
             let code = e.extensions.as_ref().and_then(|x| x.get("code"));
             prop_assert!(code.is_some(), "{doc:?}: {e:?}");

@@ -1,13 +1,12 @@
 //! The GraphQL schema: its roots, one module per area (skills, alignments, frameworks, jobs,
-//! file loads, events, node), what resolvers share (context, loaders, pagination, errors), and the
-//! extensions every operation passes through.
+//! file loads, events, node), what resolvers share (context, loaders, pagination, errors), and
+//! what every operation passes through (`operations`).
 mod alignments;
 mod context;
 pub mod documents;
 mod errors;
 mod event_content;
 mod events;
-pub mod extensions;
 mod facets;
 mod file_load;
 mod filters;
@@ -18,19 +17,18 @@ mod jobs;
 pub mod loaders;
 mod lookups;
 mod node;
+pub mod operations;
 mod pagination;
 mod search;
 mod skills;
 mod trees;
 
-use async_graphql::extensions::apollo_persisted_queries::{
-    ApolloPersistedQueries, LruCacheStorage,
-};
-use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder, ValidationMode};
 
 use super::state::AppState;
-use extensions::document_rules::DocumentRules;
-use extensions::operation::Operation;
+use operations::document_rules::DocumentRules;
+use operations::executor::{Executor, Operations};
+use operations::validation::ValidateOnly;
 
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(
@@ -65,27 +63,32 @@ pub fn sdl() -> String {
     schema_builder().finish().sdl()
 }
 
-pub fn schema(state: AppState) -> AppSchema {
+/// What the transports run operations with: the checking and the running schema (see
+/// `operations::executor`) and the limits.
+pub fn executor(state: AppState) -> Executor {
     let limits = &state.config.limits;
-    let mut builder = schema_builder()
-        .extension(Operation {
-            rules: DocumentRules {
-                documents: state.documents.clone(),
-                max_depth: limits.max_query_depth,
-                max_root_fields: limits.max_root_fields,
-                max_fields: limits.max_query_fields,
-                max_tokens: limits.max_query_tokens,
-            },
-            max_cost: limits.max_query_complexity,
-        })
-        .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
-            PERSISTED_QUERIES,
-        )));
-    if limits.disable_introspection {
-        builder = builder.disable_introspection();
-    }
-    builder.data(state).finish()
+    let build = |builder: SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot>| {
+        let builder = if limits.disable_introspection {
+            builder.disable_introspection()
+        } else {
+            builder
+        };
+        builder.data(state.clone()).finish()
+    };
+    Executor::new(Operations {
+        checking: build(schema_builder().extension(ValidateOnly)),
+        // Validated on the checking schema already: the running schema only works out what
+        // execution needs.
+        running: build(schema_builder().validation_mode(ValidationMode::Fast)),
+        documents: state.documents.clone(),
+        rules: DocumentRules {
+            max_depth: limits.max_query_depth,
+            max_root_fields: limits.max_root_fields,
+            max_fields: limits.max_query_fields,
+            max_tokens: limits.max_query_tokens,
+        },
+        max_cost: limits.max_query_complexity,
+        limits: Some(state.caller_limits.clone()),
+        persisted: Default::default(),
+    })
 }
-
-/// Automatic persisted queries kept (least recently used go first).
-const PERSISTED_QUERIES: usize = 1024;

@@ -6,7 +6,7 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use async_graphql::{BatchRequest, BatchResponse, ServerError};
+use async_graphql::{BatchRequest, BatchResponse, Executor as _, ServerError};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
@@ -19,17 +19,18 @@ use serde_json::json;
 use super::{cross_site, graphiql};
 use crate::api::auth::authorization;
 use crate::api::errors::ErrorCode;
-use crate::api::graphql::extensions::document_rules::ViaGet;
-use crate::api::graphql::extensions::read_cache::ReadCache;
-use crate::api::graphql::{loaders, AppSchema};
+use crate::api::graphql::loaders;
+use crate::api::graphql::operations::document_rules::ViaGet;
+use crate::api::graphql::operations::executor::Executor;
+use crate::api::graphql::operations::read_cache::ReadCache;
 use crate::api::state::AppState;
 
-/// The state of the GraphQL routes: the shared state and the schema built from it. The probes
-/// take the shared state alone.
+/// The state of the GraphQL routes: the shared state and what runs operations on the schema
+/// built from it. The probes take the shared state alone.
 #[derive(Clone)]
 pub struct Http {
     pub state: AppState,
-    pub schema: AppSchema,
+    pub executor: Executor,
 }
 
 impl axum::extract::FromRef<Http> for AppState {
@@ -98,18 +99,25 @@ async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Respon
         Err(e) => return unauthenticated(e.to_string()),
     };
     // Each operation gets the caller and loaders of its own (a batch's operations are
-    // separate requests), and the kept parse of its text.
+    // separate requests).
     let prepare = |r: async_graphql::Request| {
-        let mut r = r
-            .data(who.clone())
-            .data(loaders::Loaders::new(&http.state.graph));
-        if !r.query.is_empty() {
-            if let Some(doc) = &http.state.documents.get(&r.query).doc {
-                r.set_parsed_query(doc.clone());
-            }
-        }
-        r
+        r.data(who.clone())
+            .data(loaders::Loaders::new(&http.state.graph))
     };
+    // A persisted query's hash becomes its text first: the read cache keys on the text.
+    let mut batch = batch;
+    if let BatchRequest::Single(r) = &mut batch {
+        if let Err(e) = http.executor.resolve_persisted(r) {
+            let body = serde_json::to_vec(&async_graphql::Response::from_errors(vec![e]))
+                .expect("responses serialise");
+            return (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/json")],
+                body,
+            )
+                .into_response();
+        }
+    }
     let batch = match batch {
         BatchRequest::Single(r) if accepts(headers, "text/event-stream") => {
             return events(http, prepare(r));
@@ -137,7 +145,7 @@ async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Respon
         BatchRequest::Batch(items) => BatchRequest::Batch(items.into_iter().map(prepare).collect()),
     };
     let deadline = Duration::from_millis(http.state.config.limits.request_timeout_ms);
-    let Ok(response) = tokio::time::timeout(deadline, http.schema.execute_batch(batch)).await
+    let Ok(response) = tokio::time::timeout(deadline, http.executor.execute_batch(batch)).await
     else {
         let message = format!("the request did not finish within {deadline:?}");
         return ErrorCode::Timeout.response(message);
@@ -234,7 +242,7 @@ fn rate_limited(errors: &[ServerError]) -> Option<u64> {
 /// Every result as a `next` event, then `complete` (graphql-sse, distinct connections mode).
 fn events(http: &Http, request: async_graphql::Request) -> Response {
     let max = http.state.config.limits.max_response_bytes;
-    let results = http.schema.execute_stream(request).map(move |r| {
+    let results = http.executor.execute_stream(request, None).map(move |r| {
         let data = capped(serde_json::to_vec(&r).expect("responses serialise"), max);
         let data = String::from_utf8(data).expect("JSON is UTF-8");
         Ok::<_, Infallible>(Event::default().event("next").data(data))

@@ -19,7 +19,7 @@ use axum::routing::get;
 use axum::Router;
 
 use crate::api::auth::authorization;
-use crate::api::graphql::AppSchema;
+use crate::api::graphql::operations::executor::Executor;
 use crate::api::state::AppState;
 use graphql::Http;
 
@@ -27,7 +27,7 @@ use graphql::Http;
 const WS_READ_BUFFER: usize = 4 << 10;
 
 /// `/graphql` (every transport), GraphiQL's assets, the probes and `/metrics`.
-pub fn routes(state: AppState, schema: AppSchema) -> Router {
+pub fn routes(state: AppState, executor: Executor) -> Router {
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql::post))
         .route("/graphiql/{file}", get(graphiql::asset))
@@ -35,7 +35,7 @@ pub fn routes(state: AppState, schema: AppSchema) -> Router {
         .route("/readyz", get(probes::readyz))
         .route("/health", get(probes::readyz))
         .route("/metrics", get(probes::metrics))
-        .with_state(Http { state, schema })
+        .with_state(Http { state, executor })
 }
 
 /// GET: a WebSocket upgrade (either subscription protocol), a query, or GraphiQL.
@@ -58,7 +58,7 @@ async fn graphql_get(State(http): State<Http>, req: axum::extract::Request) -> R
         }
         (Ok(upgrade), Ok(protocol)) => {
             let bearer = authorization(&parts.headers).map(String::from);
-            let (schema, state) = (http.schema.clone(), http.state.clone());
+            let (executor, state) = (http.executor.clone(), http.state.clone());
             // The same choice the extractor made, kept to know which messages to rewrite.
             let legacy = parts
                 .headers
@@ -78,7 +78,8 @@ async fn graphql_get(State(http): State<Http>, req: axum::extract::Request) -> R
                 // request_cost`). Clients send small messages; a longer one is read in parts.
                 .read_buffer_size(WS_READ_BUFFER)
                 .on_upgrade(move |socket| {
-                    sockets.track_future(ws::serve(socket, schema, state, protocol, legacy, bearer))
+                    sockets
+                        .track_future(ws::serve(socket, executor, state, protocol, legacy, bearer))
                 })
         }
         (Ok(_), Err(_)) => graphql::bad_request(

@@ -12,7 +12,8 @@ use serde_json::{json, Value};
 use crate::api::caller_limits::ConnectionSubscriptions;
 use crate::api::errors::ErrorCode;
 
-use crate::api::graphql::{loaders, AppSchema};
+use crate::api::graphql::loaders;
+use crate::api::graphql::operations::executor::Executor;
 use crate::api::state::AppState;
 
 /// How long a WebSocket may stay open once its subscriptions ended at shutdown.
@@ -20,7 +21,7 @@ const SOCKET_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 
 pub async fn serve(
     socket: WebSocket,
-    schema: AppSchema,
+    executor: Executor,
     state: AppState,
     protocol: GraphQLProtocol,
     legacy: bool,
@@ -39,7 +40,7 @@ pub async fn serve(
     let (graph, auth) = (state.graph.clone(), state.auth.clone());
     let subscriptions =
         ConnectionSubscriptions::new(state.config.limits.max_subscriptions_per_connection);
-    let serve = GraphQLWebSocket::new_with_pair(sink, source, schema, protocol)
+    let serve = GraphQLWebSocket::new_with_pair(sink, source, executor, protocol)
         .on_connection_init(move |payload| async move {
             // Browsers cannot set headers on a WebSocket: credentials come in the payload
             // (`{"Authorization": "Bearer ..."}`), or else on the upgrade request.

@@ -7,13 +7,11 @@
 //! - bounded lexical tokens and bracket nesting (both found before parsing), root fields
 //!   (aliases included) and fields with fragments expanded.
 use std::collections::HashSet;
-use std::sync::Arc;
 
-use async_graphql::extensions::ExtensionContext;
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::ServerResult;
 
-use crate::api::graphql::documents::{Documents, MAX_NESTING};
+use crate::api::graphql::documents::{Parsed, MAX_NESTING};
 use crate::api::graphql::errors::{server_error, ErrorCode};
 
 /// Depth allowed below `__schema` / `__type`; the graphql-js query needs 13.
@@ -24,8 +22,6 @@ pub struct ViaGet;
 
 #[derive(Clone)]
 pub struct DocumentRules {
-    /// Where the parse of each text is kept.
-    pub documents: Arc<Documents>,
     pub max_depth: usize,
     pub max_root_fields: usize,
     pub max_fields: usize,
@@ -33,11 +29,9 @@ pub struct DocumentRules {
 }
 
 impl DocumentRules {
-    /// The rules a document must meet before async-graphql parses it again or checks it: the
-    /// token and nesting bounds from its scan, then (when it parses) those of its parse. Both
-    /// are the kept ones of its text.
-    pub fn before_parse(&self, ctx: &ExtensionContext<'_>, query: &str) -> ServerResult<()> {
-        let parsed = self.documents.get(query);
+    /// The rules the text of `parsed` must meet before anything else looks at it: the token
+    /// and nesting bounds from its scan, then (when it parses) those of its parse.
+    pub fn check(&self, parsed: &Parsed, via_get: bool) -> ServerResult<()> {
         let lexed = &parsed.lexed;
         if lexed.tokens > self.max_tokens {
             let message = format!("the document has over {} tokens", self.max_tokens);
@@ -53,19 +47,19 @@ impl DocumentRules {
         // expands every fragment path, which a document that doubles at each level turns into
         // billions of steps.
         match &parsed.doc {
-            Some(doc) => self.check(ctx, doc),
+            Some(doc) => self.check_document(doc, via_get),
             None => Ok(()),
         }
     }
 }
 
 impl DocumentRules {
-    fn check(&self, ctx: &ExtensionContext<'_>, doc: &ExecutableDocument) -> ServerResult<()> {
+    fn check_document(&self, doc: &ExecutableDocument, via_get: bool) -> ServerResult<()> {
         let mutation = doc
             .operations
             .iter()
             .any(|(_, op)| op.node.ty == OperationType::Mutation);
-        if mutation && ctx.data_opt::<ViaGet>().is_some() {
+        if mutation && via_get {
             let message = "mutations must be sent with POST".to_string();
             return Err(server_error(ErrorCode::MethodNotAllowed, message));
         }

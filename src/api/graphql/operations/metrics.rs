@@ -1,8 +1,8 @@
-//! Metrics of every GraphQL operation by its type and first root field (labels from the
-//! schema, so their number is bounded whatever clients send).
+//! Metrics of every GraphQL operation by its type and first root field. Only validated
+//! operations are recorded, so the fields are the schema's (or `__schema`, `__type`,
+//! `__typename`): their number is bounded whatever clients send.
 use std::time::Instant;
 
-use async_graphql::extensions::ExtensionContext;
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection};
 use async_graphql::Response;
 
@@ -24,24 +24,8 @@ pub fn operation_of(doc: &ExecutableDocument) -> Option<(&'static str, String)> 
 }
 
 /// Records an operation that started at `started` and answered `resp`.
-pub fn record(
-    ctx: &ExtensionContext<'_>,
-    operation: Option<(&'static str, String)>,
-    started: Instant,
-    resp: &Response,
-) {
+pub fn record(operation: Option<(&'static str, String)>, started: Instant, resp: &Response) {
     let (kind, field) = operation.unwrap_or(("query", String::new()));
-    // Only root fields the schema knows become labels.
-    let registry = &ctx.schema_env.registry;
-    let root = match kind {
-        "query" => Some(registry.query_type.as_str()),
-        "mutation" => registry.mutation_type.as_deref(),
-        _ => registry.subscription_type.as_deref(),
-    };
-    let known = root
-        .and_then(|r| registry.types.get(r))
-        .is_some_and(|t| t.field_by_name(&field).is_some());
-    let field = if known { field } else { "unknown".into() };
     let outcome = if resp.errors.is_empty() {
         "ok"
     } else {
