@@ -3,7 +3,8 @@
 //! on), the peer (@neo4j/graphql over the same database, `benches/peer/server.mjs`) and a raw
 //! Bolt client running the statements the service sends, for the first page, a deep page by
 //! cursor, a text filter and a repeated (cached) first page. Prints requests/s, p50, p99, the
-//! service's RSS and the ratios. Needs the test database (`scripts/test-env`) and node; run with
+//! service's RSS and the ratios. The service and the raw client are each warmed up, then measured
+//! in the order service, raw, raw, service (see `against_raw`). Needs the test database (`scripts/test-env`) and node; run with
 //! `cargo bench --bench read_api` (it installs the peer's locked packages when missing).
 extern crate skillgraph_testkit as common;
 
@@ -61,8 +62,50 @@ fn ratio(a: f64, b: f64) -> String {
     }
 }
 
+/// What `CONCURRENCY` clients saw calling one side for a while.
+#[derive(Default)]
+struct Sample {
+    latencies: Vec<Duration>,
+    failures: Vec<String>,
+    secs: f64,
+}
+
+impl Sample {
+    fn add(mut self, other: Sample) -> Sample {
+        self.latencies.extend(other.latencies);
+        self.failures.extend(other.failures);
+        self.secs += other.secs;
+        self
+    }
+
+    fn figures(mut self) -> Figures {
+        let all = &mut self.latencies;
+        all.sort();
+        let pct = |p: f64| match all.len() {
+            0 => f64::NAN,
+            len => all[((len as f64 * p) as usize).min(len - 1)].as_secs_f64() * 1e3,
+        };
+        Figures {
+            per_sec: all.len() as f64 / self.secs,
+            p50: pct(0.5),
+            p99: pct(0.99),
+            failed: self.failures.len(),
+            first_failure: self.failures.into_iter().next(),
+        }
+    }
+}
+
 /// `CONCURRENCY` clients calling `call` for `DURATION`.
 async fn measure<F, Fut>(call: F) -> Figures
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = Result<(), String>> + Send,
+{
+    sample(call, DURATION).await.figures()
+}
+
+/// `CONCURRENCY` clients calling `call` for `duration`.
+async fn sample<F, Fut>(call: F, duration: Duration) -> Sample
 where
     F: Fn() -> Fut + Clone + Send + 'static,
     Fut: Future<Output = Result<(), String>> + Send,
@@ -73,7 +116,7 @@ where
         let call = call.clone();
         tasks.push(tokio::spawn(async move {
             let (mut latencies, mut failures) = (vec![], vec![]);
-            while start.elapsed() < DURATION {
+            while start.elapsed() < duration {
                 let t = Instant::now();
                 match call().await {
                     Ok(()) => latencies.push(t.elapsed()),
@@ -83,25 +126,36 @@ where
             (latencies, failures)
         }));
     }
-    let (mut all, mut failures): (Vec<Duration>, Vec<String>) = (vec![], vec![]);
+    let mut out = Sample::default();
     for t in tasks {
         let (l, f) = t.await.unwrap();
-        all.extend(l);
-        failures.extend(f);
+        out.latencies.extend(l);
+        out.failures.extend(f);
     }
-    let secs = start.elapsed().as_secs_f64();
-    all.sort();
-    let pct = |p: f64| match all.len() {
-        0 => f64::NAN,
-        len => all[((len as f64 * p) as usize).min(len - 1)].as_secs_f64() * 1e3,
-    };
-    Figures {
-        per_sec: all.len() as f64 / secs,
-        p50: pct(0.5),
-        p99: pct(0.99),
-        failed: failures.len(),
-        first_failure: failures.into_iter().next(),
-    }
+    out.secs = start.elapsed().as_secs_f64();
+    out
+}
+
+/// The service and the raw client doing the same work, compared fairly: both warmed up first
+/// (whichever ran first used to pay for the database's first plans and cold pages), then
+/// measured in the order service, raw, raw, service, each for half of `DURATION`, so a drift in
+/// the database's load over the run weighs on both alike.
+async fn against_raw<F, Fut, G, Gut>(service: F, raw: G) -> (Figures, Figures)
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = Result<(), String>> + Send,
+    G: Fn() -> Gut + Clone + Send + 'static,
+    Gut: Future<Output = Result<(), String>> + Send,
+{
+    let warm = Duration::from_secs(1);
+    sample(service.clone(), warm).await;
+    sample(raw.clone(), warm).await;
+    let half = DURATION / 2;
+    let s1 = sample(service.clone(), half).await;
+    let r1 = sample(raw.clone(), half).await;
+    let r2 = sample(raw, half).await;
+    let s2 = sample(service, half).await;
+    (s1.add(s2).figures(), r1.add(r2).figures())
 }
 
 /// The same page from the peer: its connection (offset cursors), sorted by name.
@@ -197,34 +251,36 @@ async fn explore(g: &Graph, service: &Service, http: &reqwest::Client) {
     ];
     for (label, query, vars) in scenarios {
         let (h, u) = (http.clone(), url.clone());
-        let ours = measure(move || {
-            let (h, u, v) = (h.clone(), u.clone(), vars.clone());
-            async move { post_query(&h, &u, query, &v).await }
-        })
-        .await;
         let (g2, f2, uuid) = (
             g.clone(),
             filter.clone(),
             root.as_str().unwrap().to_string(),
         );
-        let raw = measure(move || {
-            let (g, f, uuid) = (g2.clone(), f2.clone(), uuid.clone());
-            async move {
-                if query == FACETS {
-                    skills::facet(&g, &f, Facet::Framework)
-                        .await
-                        .map_err(|e| e.to_string())?;
-                    skills::facet(&g, &f, Facet::Source)
-                        .await
-                        .map_err(|e| e.to_string())?;
-                } else {
-                    skills::descendants(&g, &[uuid])
-                        .await
-                        .map_err(|e| e.to_string())?;
+        settle(g).await;
+        let (ours, raw) = against_raw(
+            move || {
+                let (h, u, v) = (h.clone(), u.clone(), vars.clone());
+                async move { post_query(&h, &u, query, &v).await }
+            },
+            move || {
+                let (g, f, uuid) = (g2.clone(), f2.clone(), uuid.clone());
+                async move {
+                    if query == FACETS {
+                        skills::facet(&g, &f, Facet::Framework)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        skills::facet(&g, &f, Facet::Source)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                    } else {
+                        skills::descendants(&g, &[uuid])
+                            .await
+                            .map_err(|e| e.to_string())?;
+                    }
+                    Ok(())
                 }
-                Ok(())
-            }
-        })
+            },
+        )
         .await;
         println!("{label:<22} skillgraph {ours}");
         println!("{:<22} raw Bolt   {raw}", "");
@@ -330,16 +386,18 @@ async fn main() {
         for (label, vars, peer_vars, filter, at) in scenarios {
             let url = uncached.url("/graphql");
             let (h, v) = (http.clone(), vars.clone());
-            let service = measure(move || {
-                let (h, u, v) = (h.clone(), url.clone(), v.clone());
-                async move { post(&h, &u, &v).await }
-            })
-            .await;
             let (g2, f2, a2) = (g.clone(), filter.clone(), at.clone());
-            let raw = measure(move || {
-                let (g, f, a) = (g2.clone(), f2.clone(), a2.clone());
-                async move { common::bench::raw_page(&g, &f, &a).await }
-            })
+            settle(&g).await;
+            let (service, raw) = against_raw(
+                move || {
+                    let (h, u, v) = (h.clone(), url.clone(), v.clone());
+                    async move { post(&h, &u, &v).await }
+                },
+                move || {
+                    let (g, f, a) = (g2.clone(), f2.clone(), a2.clone());
+                    async move { common::bench::raw_page(&g, &f, &a).await }
+                },
+            )
             .await;
             if label == "deep page by cursor" {
                 deep_pages.push((n, service.per_sec, service.p50));
