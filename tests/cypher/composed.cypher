@@ -7,7 +7,11 @@ WHERE s.name IS NOT NULL
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
   AND (s.name > $after_key OR s.uuid > $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -17,7 +21,11 @@ MATCH (s:Skill)
 WHERE s.name IS NOT NULL
 WITH s, coalesce(s.list_order, '~') AS key
 WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY key, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -27,7 +35,11 @@ MATCH (s:Skill)
 WHERE s.name IS NOT NULL
 WITH s, coalesce(s.date_modified, '') AS key
 WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
 LIMIT $limit;
@@ -81,7 +93,11 @@ WHERE s:Skill AND s.name IS NOT NULL
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
   AND (s.name > $after_key OR s.uuid > $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -92,7 +108,11 @@ WITH s, score
 WHERE s:Skill AND s.name IS NOT NULL
 WITH s, coalesce(s.list_order, '~') AS key
 WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY key, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -103,7 +123,11 @@ WITH s, score
 WHERE s:Skill AND s.name IS NOT NULL
 WITH s, coalesce(s.date_modified, '') AS key
 WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
 LIMIT $limit;
@@ -113,7 +137,11 @@ CALL db.index.fulltext.queryNodes('skill_text', $text_query) YIELD node AS s, sc
 WITH s, score
 WHERE s:Skill AND s.name IS NOT NULL
 WITH s, score + CASE WHEN toLower(s.name) = $text THEN 1000.0 ELSE 0.0 END AS score
-RETURN s {.*} AS skill, score
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill, score
 ORDER BY score DESC, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -172,7 +200,11 @@ WHERE (in_framework.uuid = $framework OR in_framework.uri = $framework)
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
   AND (s.name > $after_key OR s.uuid > $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -183,7 +215,11 @@ WHERE (in_framework.uuid = $framework OR in_framework.uri = $framework)
   AND s.name IS NOT NULL
 WITH s, coalesce(s.list_order, '~') AS key
 WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY key, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -194,7 +230,11 @@ WHERE (in_framework.uuid = $framework OR in_framework.uri = $framework)
   AND s.name IS NOT NULL
 WITH s, coalesce(s.date_modified, '') AS key
 WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
 LIMIT $limit;
@@ -254,7 +294,11 @@ WHERE s.name IS NOT NULL
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
   AND (s.name > $after_key OR s.uuid > $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -266,7 +310,11 @@ WITH DISTINCT s
 WHERE s.name IS NOT NULL
 WITH s, coalesce(s.list_order, '~') AS key
 WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY key, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -278,7 +326,11 @@ WITH DISTINCT s
 WHERE s.name IS NOT NULL
 WITH s, coalesce(s.date_modified, '') AS key
 WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
 LIMIT $limit;
@@ -342,7 +394,11 @@ WHERE s.name IS NOT NULL
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
   AND (s.name > $after_key OR s.uuid > $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -353,7 +409,11 @@ WITH DISTINCT s
 WHERE s.name IS NOT NULL
 WITH s, coalesce(s.list_order, '~') AS key
 WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY key, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -364,7 +424,11 @@ WITH DISTINCT s
 WHERE s.name IS NOT NULL
 WITH s, coalesce(s.date_modified, '') AS key
 WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
 LIMIT $limit;
@@ -426,7 +490,11 @@ WHERE s.name IS NOT NULL
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
   AND (s.name > $after_key OR s.uuid > $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -440,7 +508,11 @@ WHERE s.name IS NOT NULL
   AND false
 WITH s, coalesce(s.list_order, '~') AS key
 WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY key, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -454,7 +526,11 @@ WHERE s.name IS NOT NULL
   AND false
 WITH s, coalesce(s.date_modified, '') AS key
 WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
 LIMIT $limit;
@@ -533,7 +609,11 @@ WHERE s:Skill AND s.name IS NOT NULL
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
   AND (s.name > $after_key OR s.uuid > $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -549,7 +629,11 @@ WHERE s:Skill AND s.name IS NOT NULL
   AND false
 WITH s, coalesce(s.list_order, '~') AS key
 WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY key, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -565,7 +649,11 @@ WHERE s:Skill AND s.name IS NOT NULL
   AND false
 WITH s, coalesce(s.date_modified, '') AS key
 WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
 LIMIT $limit;
@@ -580,7 +668,11 @@ WHERE s:Skill AND s.name IS NOT NULL
   AND (NOT ((s.type_name = $v6 OR s.type_id = $v6) OR (EXISTS { MATCH (s)-[:PART_OF]->(where_framework:Framework) WHERE where_framework.uuid = $v7 OR where_framework.uri = $v7 }) OR (EXISTS { MATCH (s)-[:HAS_OCCUPATION]->(where_occupation:Occupation) WHERE where_occupation.code STARTS WITH $v8 }) OR (EXISTS { MATCH (s)-[:ALIGNED_WITH_CREDENTIAL]->(where_credential:Credential) WHERE where_credential.uri = $v9 })))
   AND false
 WITH s, score + CASE WHEN toLower(s.name) = $text THEN 1000.0 ELSE 0.0 END AS score
-RETURN s {.*} AS skill, score
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill, score
 ORDER BY score DESC, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -664,7 +756,11 @@ WHERE s.name IS NOT NULL
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
   AND (s.name > $after_key OR s.uuid > $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -675,7 +771,11 @@ WHERE s.name IS NOT NULL
   AND (toLower(s.name) CONTAINS $text OR toLower(coalesce(s.description, '')) CONTAINS $text)
 WITH s, coalesce(s.list_order, '~') AS key
 WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY key, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -686,7 +786,11 @@ WHERE s.name IS NOT NULL
   AND (toLower(s.name) CONTAINS $text OR toLower(coalesce(s.description, '')) CONTAINS $text)
 WITH s, coalesce(s.date_modified, '') AS key
 WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
 LIMIT $limit;
@@ -700,7 +804,11 @@ WITH s, CASE
     WHEN toLower(s.name) CONTAINS $text THEN 2.0
     ELSE 1.0
   END AS score
-RETURN s {.*} AS skill, score
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill, score
 ORDER BY score DESC, s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -764,7 +872,11 @@ WHERE (in_framework.uuid = $framework OR in_framework.uri = $framework)
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
   AND (s.name > $after_key OR s.uuid > $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -780,7 +892,11 @@ WHERE (in_framework.uuid = $framework OR in_framework.uri = $framework)
   AND false
 WITH s, coalesce(s.list_order, '~') AS key
 WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY key, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -796,7 +912,11 @@ WHERE (in_framework.uuid = $framework OR in_framework.uri = $framework)
   AND false
 WITH s, coalesce(s.date_modified, '') AS key
 WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
-RETURN s {.*} AS skill
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
 LIMIT $limit;
@@ -815,7 +935,11 @@ WITH s, CASE
     WHEN toLower(s.name) CONTAINS $text THEN 2.0
     ELSE 1.0
   END AS score
-RETURN s {.*} AS skill, score
+RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
+    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
+    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
+    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
+    s.industries] AS skill, score
 ORDER BY score DESC, s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
