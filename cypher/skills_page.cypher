@@ -6,12 +6,7 @@
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
   AND (s.name > $after_key OR s.uuid > $after_uuid)
-// The skill as its property values in SKILL_PROPERTIES order (src/model/skill_record.rs).
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
 LIMIT $limit

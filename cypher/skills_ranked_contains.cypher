@@ -6,12 +6,7 @@ WITH s, CASE
     WHEN toLower(s.name) CONTAINS $text THEN 2.0
     ELSE 1.0
   END AS score
-// The skill as its property values in SKILL_PROPERTIES order (src/model/skill_record.rs).
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill, score
+RETURN s {.*} AS skill, score
 ORDER BY score DESC, s.name, s.uuid
 SKIP $skip
 LIMIT $limit

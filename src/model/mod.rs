@@ -5,7 +5,6 @@ mod alignments;
 mod breadcrumbs;
 mod jobs;
 mod occupations;
-mod skill_record;
 
 use async_graphql::{SimpleObject, ID};
 use serde::{Deserialize, Serialize};
@@ -14,7 +13,6 @@ pub use alignments::{by_source, AlignmentEdge, AlignmentKind, SourceGroup};
 pub use breadcrumbs::breadcrumb;
 pub use jobs::{JobStatus, JobType};
 pub use occupations::{soc_prefix, Occupation, OccupationGroup, Occupations};
-pub use skill_record::SKILL_PROPERTIES;
 
 /// What a source asserts about a skill: the properties an import writes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
@@ -73,11 +71,11 @@ pub struct Stored {
 }
 
 /// A skill (competency) of the graph.
-// Read through `SkillRecord` (see `skill_record`): serde's `flatten` buffered every property of
-// every row before reading it again, a tenth of an uncached page's instructions.
+// Read through `SkillRecord`: serde's `flatten` buffered every property of every row before
+// reading it again, a tenth of an uncached page's instructions.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
 #[graphql(complex)]
-#[serde(default, from = "skill_record::AnySkill")]
+#[serde(default, from = "SkillRecord")]
 pub struct Skill {
     #[serde(flatten)]
     #[graphql(flatten)]
@@ -87,8 +85,40 @@ pub struct Skill {
     pub props: SkillProps,
 }
 
-impl From<skill_record::AnySkill> for Skill {
-    fn from(skill_record::AnySkill(r): skill_record::AnySkill) -> Self {
+/// A skill as stored: one flat map of properties (see [`Skill`]).
+#[derive(Deserialize)]
+#[serde(default)]
+#[derive(Default)]
+struct SkillRecord {
+    uuid: ID,
+    uri: Option<String>,
+    created_time: Option<String>,
+    modified_time: Option<String>,
+    ctid: Option<String>,
+    name: Option<String>,
+    description: Option<String>,
+    keywords: Vec<String>,
+    author: Option<String>,
+    creator: Option<String>,
+    reference_id: Option<String>,
+    source_name: Option<String>,
+    type_id: Option<String>,
+    type_name: Option<String>,
+    organizations: Vec<String>,
+    language: Option<String>,
+    list_id: Option<String>,
+    list_order: Option<String>,
+    date_created: Option<String>,
+    date_modified: Option<String>,
+    education_levels: Vec<String>,
+    complexity_levels: Vec<String>,
+    weight: Option<f64>,
+    comments: Vec<String>,
+    industries: Vec<String>,
+}
+
+impl From<SkillRecord> for Skill {
+    fn from(r: SkillRecord) -> Self {
         Skill {
             stored: Stored {
                 uuid: r.uuid,

@@ -7,11 +7,7 @@ WHERE s.name IS NOT NULL
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
   AND (s.name > $after_key OR s.uuid > $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -21,11 +17,7 @@ MATCH (s:Skill)
 WHERE s.name IS NOT NULL
 WITH s, coalesce(s.list_order, '~') AS key
 WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY key, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -35,11 +27,7 @@ MATCH (s:Skill)
 WHERE s.name IS NOT NULL
 WITH s, coalesce(s.date_modified, '') AS key
 WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
 LIMIT $limit;
@@ -93,11 +81,7 @@ WHERE s:Skill AND s.name IS NOT NULL
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
   AND (s.name > $after_key OR s.uuid > $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -108,11 +92,7 @@ WITH s, score
 WHERE s:Skill AND s.name IS NOT NULL
 WITH s, coalesce(s.list_order, '~') AS key
 WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY key, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -123,11 +103,7 @@ WITH s, score
 WHERE s:Skill AND s.name IS NOT NULL
 WITH s, coalesce(s.date_modified, '') AS key
 WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
 LIMIT $limit;
@@ -137,11 +113,7 @@ CALL db.index.fulltext.queryNodes('skill_text', $text_query) YIELD node AS s, sc
 WITH s, score
 WHERE s:Skill AND s.name IS NOT NULL
 WITH s, score + CASE WHEN toLower(s.name) = $text THEN 1000.0 ELSE 0.0 END AS score
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill, score
+RETURN s {.*} AS skill, score
 ORDER BY score DESC, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -200,11 +172,7 @@ WHERE (in_framework.uuid = $framework OR in_framework.uri = $framework)
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
   AND (s.name > $after_key OR s.uuid > $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -215,11 +183,7 @@ WHERE (in_framework.uuid = $framework OR in_framework.uri = $framework)
   AND s.name IS NOT NULL
 WITH s, coalesce(s.list_order, '~') AS key
 WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY key, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -230,11 +194,7 @@ WHERE (in_framework.uuid = $framework OR in_framework.uri = $framework)
   AND s.name IS NOT NULL
 WITH s, coalesce(s.date_modified, '') AS key
 WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
 LIMIT $limit;
@@ -294,11 +254,7 @@ WHERE s.name IS NOT NULL
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
   AND (s.name > $after_key OR s.uuid > $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -310,11 +266,7 @@ WITH DISTINCT s
 WHERE s.name IS NOT NULL
 WITH s, coalesce(s.list_order, '~') AS key
 WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY key, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -326,11 +278,7 @@ WITH DISTINCT s
 WHERE s.name IS NOT NULL
 WITH s, coalesce(s.date_modified, '') AS key
 WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
 LIMIT $limit;
@@ -394,11 +342,7 @@ WHERE s.name IS NOT NULL
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
   AND (s.name > $after_key OR s.uuid > $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -409,11 +353,7 @@ WITH DISTINCT s
 WHERE s.name IS NOT NULL
 WITH s, coalesce(s.list_order, '~') AS key
 WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY key, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -424,11 +364,7 @@ WITH DISTINCT s
 WHERE s.name IS NOT NULL
 WITH s, coalesce(s.date_modified, '') AS key
 WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
 LIMIT $limit;
@@ -490,11 +426,7 @@ WHERE s.name IS NOT NULL
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
   AND (s.name > $after_key OR s.uuid > $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -508,11 +440,7 @@ WHERE s.name IS NOT NULL
   AND false
 WITH s, coalesce(s.list_order, '~') AS key
 WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY key, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -526,11 +454,7 @@ WHERE s.name IS NOT NULL
   AND false
 WITH s, coalesce(s.date_modified, '') AS key
 WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
 LIMIT $limit;
@@ -609,11 +533,7 @@ WHERE s:Skill AND s.name IS NOT NULL
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
   AND (s.name > $after_key OR s.uuid > $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -629,11 +549,7 @@ WHERE s:Skill AND s.name IS NOT NULL
   AND false
 WITH s, coalesce(s.list_order, '~') AS key
 WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY key, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -649,11 +565,7 @@ WHERE s:Skill AND s.name IS NOT NULL
   AND false
 WITH s, coalesce(s.date_modified, '') AS key
 WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
 LIMIT $limit;
@@ -668,11 +580,7 @@ WHERE s:Skill AND s.name IS NOT NULL
   AND (NOT ((s.type_name = $v6 OR s.type_id = $v6) OR (EXISTS { MATCH (s)-[:PART_OF]->(where_framework:Framework) WHERE where_framework.uuid = $v7 OR where_framework.uri = $v7 }) OR (EXISTS { MATCH (s)-[:HAS_OCCUPATION]->(where_occupation:Occupation) WHERE where_occupation.code STARTS WITH $v8 }) OR (EXISTS { MATCH (s)-[:ALIGNED_WITH_CREDENTIAL]->(where_credential:Credential) WHERE where_credential.uri = $v9 })))
   AND false
 WITH s, score + CASE WHEN toLower(s.name) = $text THEN 1000.0 ELSE 0.0 END AS score
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill, score
+RETURN s {.*} AS skill, score
 ORDER BY score DESC, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -756,11 +664,7 @@ WHERE s.name IS NOT NULL
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
   AND (s.name > $after_key OR s.uuid > $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -771,11 +675,7 @@ WHERE s.name IS NOT NULL
   AND (toLower(s.name) CONTAINS $text OR toLower(coalesce(s.description, '')) CONTAINS $text)
 WITH s, coalesce(s.list_order, '~') AS key
 WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY key, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -786,11 +686,7 @@ WHERE s.name IS NOT NULL
   AND (toLower(s.name) CONTAINS $text OR toLower(coalesce(s.description, '')) CONTAINS $text)
 WITH s, coalesce(s.date_modified, '') AS key
 WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
 LIMIT $limit;
@@ -804,11 +700,7 @@ WITH s, CASE
     WHEN toLower(s.name) CONTAINS $text THEN 2.0
     ELSE 1.0
   END AS score
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill, score
+RETURN s {.*} AS skill, score
 ORDER BY score DESC, s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -872,11 +764,7 @@ WHERE (in_framework.uuid = $framework OR in_framework.uri = $framework)
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
   AND (s.name > $after_key OR s.uuid > $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -892,11 +780,7 @@ WHERE (in_framework.uuid = $framework OR in_framework.uri = $framework)
   AND false
 WITH s, coalesce(s.list_order, '~') AS key
 WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY key, s.uuid
 SKIP $skip
 LIMIT $limit;
@@ -912,11 +796,7 @@ WHERE (in_framework.uuid = $framework OR in_framework.uri = $framework)
   AND false
 WITH s, coalesce(s.date_modified, '') AS key
 WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill
+RETURN s {.*} AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
 LIMIT $limit;
@@ -935,11 +815,7 @@ WITH s, CASE
     WHEN toLower(s.name) CONTAINS $text THEN 2.0
     ELSE 1.0
   END AS score
-RETURN [s.uuid, s.uri, s.created_time, s.modified_time, s.ctid, s.name, s.description,
-    s.keywords, s.author, s.creator, s.reference_id, s.source_name, s.type_id,
-    s.type_name, s.organizations, s.language, s.list_id, s.list_order, s.date_created,
-    s.date_modified, s.education_levels, s.complexity_levels, s.weight, s.comments,
-    s.industries] AS skill, score
+RETURN s {.*} AS skill, score
 ORDER BY score DESC, s.name, s.uuid
 SKIP $skip
 LIMIT $limit;

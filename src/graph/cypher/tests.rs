@@ -283,38 +283,3 @@ fn composed_statements_are_written_for_the_front_end_check() {
         panic!("tests/cypher/composed.cypher was out of date; it is written now: commit it");
     }
 }
-
-/// The property list `[v.p1, v.p2, ...]` a statement returns as `skill`, if it returns one.
-fn skill_list(text: &str) -> Option<Vec<String>> {
-    let code: String = parts(text)
-        .into_iter()
-        .map(|(c, r)| if r == Region::Comment { ' ' } else { c })
-        .collect();
-    let end = code.find(" AS skill")?;
-    let list = &code[..end];
-    let start = list.rfind('[')?;
-    let props = list[start + 1..].trim_end().strip_suffix(']')?;
-    Some(
-        props
-            .split(',')
-            .map(|item| match item.trim().split_once('.') {
-                Some((_, prop)) => prop.to_string(),
-                None => item.trim().to_string(),
-            })
-            .collect(),
-    )
-}
-
-#[test]
-fn cypher_lists_skills_in_order() {
-    let texts = (ALL.iter().map(|s| (s.name, s.text)))
-        .chain(PARTS.iter().map(|p| (p.name, p.text)))
-        .filter(|(_, text)| columns_returned(text).iter().any(|c| c == "skill"));
-    let mut checked = 0;
-    for (name, text) in texts {
-        let listed = skill_list(text).unwrap_or_else(|| panic!("{name}: no property list"));
-        assert_eq!(listed, crate::model::SKILL_PROPERTIES, "{name}");
-        checked += 1;
-    }
-    assert!(checked >= 12, "{checked} statements return a skill");
-}
