@@ -185,6 +185,11 @@ async fn automatic_persisted_queries_are_stored_then_served_by_hash() {
         unknown["errors"][0]["message"], "PersistedQueryNotFound",
         "{unknown:#}"
     );
+    assert_eq!(
+        error_code(&unknown),
+        "PERSISTED_QUERY_NOT_FOUND",
+        "{unknown:#}"
+    );
     let stored: Value = send(json!({"query": query, "extensions": ext}))
         .await
         .unwrap()
