@@ -23,7 +23,7 @@ pub use state::AppState;
 /// Every route: GraphQL (and its probes) and the seed REST routes, behind the layers every
 /// request passes: body limit, host check, CORS, compression, HTTP metrics, tracing.
 pub fn router(state: AppState) -> Router {
-    let executor = graphql::executor(state.clone());
+    let executor = graphql::operations::executor::build(state.clone());
     let max_body = state.config.limits.max_body_bytes;
     http::routes(state.clone(), executor)
         .merge(rest::routes(state.clone()))

@@ -23,12 +23,7 @@ mod search;
 mod skills;
 mod trees;
 
-use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder, ValidationMode};
-
-use super::state::AppState;
-use operations::document_rules::DocumentRules;
-use operations::executor::{Executor, Operations};
-use operations::validation::ValidateOnly;
+use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(
@@ -61,34 +56,4 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRo
 
 pub fn sdl() -> String {
     schema_builder().finish().sdl()
-}
-
-/// What the transports run operations with: the checking and the running schema (see
-/// `operations::executor`) and the limits.
-pub fn executor(state: AppState) -> Executor {
-    let limits = &state.config.limits;
-    let build = |builder: SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot>| {
-        let builder = if limits.disable_introspection {
-            builder.disable_introspection()
-        } else {
-            builder
-        };
-        builder.data(state.clone()).finish()
-    };
-    Executor::new(Operations {
-        checking: build(schema_builder().extension(ValidateOnly)),
-        // Validated on the checking schema already: the running schema only works out what
-        // execution needs.
-        running: build(schema_builder().validation_mode(ValidationMode::Fast)),
-        documents: state.documents.clone(),
-        rules: DocumentRules {
-            max_depth: limits.max_query_depth,
-            max_root_fields: limits.max_root_fields,
-            max_fields: limits.max_query_fields,
-            max_tokens: limits.max_query_tokens,
-        },
-        max_cost: limits.max_query_complexity,
-        limits: Some(state.caller_limits.clone()),
-        persisted: Default::default(),
-    })
 }

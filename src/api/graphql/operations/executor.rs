@@ -17,19 +17,50 @@ use std::time::Instant;
 
 use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
-use async_graphql::{Data, Request, Response, ServerError};
+use async_graphql::{Data, Request, Response, SchemaBuilder, ServerError, ValidationMode};
 
 use super::caller_limits;
 use super::cost;
 use super::document_rules::{DocumentRules, ViaGet};
 use super::metrics;
 use super::persisted_queries::PersistedQueries;
-use super::validation::Validated;
+use super::validation::{ValidateOnly, Validated};
 use crate::api::auth::Identity;
 use crate::api::caller_limits::CallerLimits;
 use crate::api::graphql::documents::Documents;
 use crate::api::graphql::errors::{ensure_code, ErrorCode};
-use crate::api::graphql::AppSchema;
+use crate::api::graphql::{schema_builder, AppSchema, MutationRoot, QueryRoot, SubscriptionRoot};
+use crate::api::state::AppState;
+
+/// What the transports run operations with: the checking and the running schema, both with the
+/// service's state, and the limits from its configuration.
+pub fn build(state: AppState) -> Executor {
+    let limits = &state.config.limits;
+    let finish = |builder: SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot>| {
+        let builder = if limits.disable_introspection {
+            builder.disable_introspection()
+        } else {
+            builder
+        };
+        builder.data(state.clone()).finish()
+    };
+    Executor::new(Operations {
+        checking: finish(schema_builder().extension(ValidateOnly)),
+        // Validated on the checking schema already: the running schema only works out what
+        // execution needs.
+        running: finish(schema_builder().validation_mode(ValidationMode::Fast)),
+        documents: state.documents.clone(),
+        rules: DocumentRules {
+            max_depth: limits.max_query_depth,
+            max_root_fields: limits.max_root_fields,
+            max_fields: limits.max_query_fields,
+            max_tokens: limits.max_query_tokens,
+        },
+        max_cost: limits.max_query_complexity,
+        limits: Some(state.caller_limits.clone()),
+        persisted: Default::default(),
+    })
+}
 
 /// Everything an operation is held to, and the two schemas.
 pub struct Operations {
