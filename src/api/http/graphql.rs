@@ -104,21 +104,7 @@ async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Respon
         r.data(who.clone())
             .data(loaders::Loaders::new(&http.state.graph))
     };
-    // A persisted query's hash becomes its text first: the read cache keys on the text.
-    let mut batch = batch;
-    if let BatchRequest::Single(r) = &mut batch {
-        if let Err(e) = http.executor.resolve_persisted(r) {
-            let body = serde_json::to_vec(&async_graphql::Response::from_errors(vec![e]))
-                .expect("responses serialise");
-            return (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "application/json")],
-                body,
-            )
-                .into_response();
-        }
-    }
-    let batch = match batch {
+    let mut batch = match batch {
         BatchRequest::Single(r) if accepts(headers, "text/event-stream") => {
             return events(http, prepare(r));
         }
@@ -132,6 +118,15 @@ async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Respon
     } else {
         "application/json"
     };
+    // A persisted query's hash becomes its text first: the read cache keys on the text. (The
+    // event stream above gets it from the executor.)
+    if let BatchRequest::Single(r) = &mut batch {
+        if let Err(e) = http.executor.resolve_persisted(r) {
+            let refused = BatchResponse::Single(async_graphql::Response::from_errors(vec![e]));
+            let body = serde_json::to_vec(&refused).expect("responses serialise");
+            return respond(&refused, kind, body.into());
+        }
+    }
     // A read of the graph answered before, in this generation: served as it was (before any
     // per-operation state is made for it).
     let cached = cache_entry(http, &batch, &who).await;

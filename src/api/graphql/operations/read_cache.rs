@@ -73,7 +73,8 @@ impl ReadCache {
     }
 
     /// The key of a request, or `None` when its answer must not be cached (a mutation, a
-    /// subscription, a persisted query sent by hash only, or a root field outside the graph).
+    /// subscription, a request without a text, or a root field outside the graph). A persisted
+    /// query is keyed by its text: the transport resolves its hash first.
     pub fn key(request: &async_graphql::Request, parsed: &Parsed, who: &Identity) -> Option<u64> {
         let doc = parsed.doc.as_ref()?;
         if request.query.is_empty() || !cacheable(doc, request.operation_name.as_deref()) {
