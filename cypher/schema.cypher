@@ -19,6 +19,8 @@ CREATE INDEX skill_event_time_id IF NOT EXISTS FOR (ev:SkillEvent) ON (ev.timest
 CREATE INDEX job_status IF NOT EXISTS FOR (j:Job) ON (j.status);
 CREATE CONSTRAINT job_queue_name IF NOT EXISTS FOR (q:JobQueue) REQUIRE q.name IS UNIQUE;
 CREATE CONSTRAINT generation_name IF NOT EXISTS FOR (g:Generation) REQUIRE g.name IS UNIQUE;
+// A skill's history, newest first, one seek per page.
+CREATE INDEX change_skill_version IF NOT EXISTS FOR (c:Change) ON (c.skill_uuid, c.version);
 // Single-column indexes of earlier versions, replaced by the two-column listing indexes above
 // (with skill_name beside it, Neo4j planned a first page on an empty store's statistics as a
 // scan of skill_name and a sort).

@@ -1,12 +1,17 @@
 // Merge skills by URI. A skill first seen as the target of an edge (a stub without a name)
-// is completed here and keeps its uuid.
+// is completed here and keeps its uuid. Each row carries the version the import read and its
+// props without the fields curators set; a skill changed since it was read is not written
+// (the caller reads it again), so a curator's edit is never overwritten.
 UNWIND $rows AS row
 MERGE (s:Skill {uri: row.uri})
 ON CREATE SET s.uuid = randomUUID()
+WITH s, row
+WHERE coalesce(s.version, 0) = row.version
 SET s += row.props,
+    s.version = row.version + CASE WHEN row.changed THEN 1 ELSE 0 END,
     s.created_time = coalesce(s.created_time, $now),
     s.modified_time = $now
 WITH s, row
 OPTIONAL MATCH (f:Framework {uri: row.framework_uri})
 FOREACH (link IN CASE WHEN f IS NULL THEN [] ELSE [1] END | MERGE (s)-[:PART_OF]->(f))
-RETURN count(s) AS n
+RETURN collect(DISTINCT row.uri) AS written

@@ -50,6 +50,9 @@ pub enum ErrorCode {
     JobAlreadyEnded,
     /// A persisted query's hash not known (yet): the client sends the text with it.
     PersistedQueryNotFound,
+    /// A curation named a version of the skill that is no longer current; `extensions.currentVersion`
+    /// says which is.
+    Conflict,
 }
 
 impl ErrorCode {
@@ -73,7 +76,7 @@ impl ErrorCode {
             C::NotFound | C::PersistedQueryNotFound => StatusCode::NOT_FOUND,
             C::Unauthenticated => StatusCode::UNAUTHORIZED,
             C::RateLimited | C::TooManySubscriptions => StatusCode::TOO_MANY_REQUESTS,
-            C::JobAlreadyEnded => StatusCode::CONFLICT,
+            C::JobAlreadyEnded | C::Conflict => StatusCode::CONFLICT,
             C::ResponseTooLarge | C::DatabaseError | C::InternalServerError => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }

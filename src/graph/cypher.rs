@@ -62,7 +62,27 @@ cypher! {
     FRAMEWORK_BY_ID => ["framework_by_id.cypher"] (id) -> (framework),
     CREDENTIAL_BY_URI => ["credential_by_uri.cypher"] (uri) -> (credential),
     UPSERT_FRAMEWORKS => ["upsert_frameworks.cypher"] (rows, now) -> (n),
-    UPSERT_SKILLS => ["upsert_skills.cypher"] (rows, now) -> (n),
+    UPSERT_SKILLS => ["upsert_skills.cypher"] (rows, now) -> (written),
+    SKILLS_AS_STORED => ["skills_as_stored.cypher"] (uris) -> (uri, skill),
+    SKILLS_CURATED_EDGES => ["skills_curated_edges.cypher"] (uris)
+        -> (uri, removed_parents, curated_parents, rejected, curated_alignments),
+    CURATE_CREATE_SKILL => ["curate_create_skill.cypher"]
+        (framework, uuid, uri, set, curated, now, change) -> (skill),
+    CURATE_UPDATE => ["curate_head.cypher", "curate_update.cypher"]
+        (uuid, version, target, now, change, keep, set, curated) -> (skill),
+    CURATE_DELETE => ["curate_head.cypher", "curate_delete.cypher"]
+        (uuid, version, target, now, change, keep) -> (deleted),
+    CURATE_ADD_PARENT => ["curate_head.cypher", "curate_add_parent.cypher"]
+        (uuid, version, target, now, change, keep, by) -> (skill),
+    CURATE_REMOVE_PARENT => ["curate_head.cypher", "curate_remove_parent.cypher"]
+        (uuid, version, target, now, change, keep) -> (skill),
+    CURATE_ADD_ALIGNMENT => ["curate_head.cypher", "curate_add_alignment.cypher"]
+        (uuid, version, target, now, change, keep, source, alignment_type, score, by) -> (skill),
+    CURATE_REMOVE_ALIGNMENT => ["curate_head.cypher", "curate_remove_alignment.cypher"]
+        (uuid, version, target, now, change, keep, source, alignment_type) -> (skill),
+    CURATE_ACCEPT_ALIGNMENT => ["curate_head.cypher", "curate_accept_alignment.cypher"]
+        (uuid, version, target, now, change, keep, source, alignment_type, by) -> (skill),
+    SKILL_HISTORY => ["skill_history.cypher"] (uuid, before, limit) -> (change),
     UPSERT_CHILD_EDGES => ["upsert_child_edges.cypher"] (rows) -> (n),
     SET_ALIGNMENTS => ["set_alignments.cypher"] (rows) -> (n),
     SET_OCCUPATIONS => ["set_occupations.cypher"] (rows) -> (n),

@@ -10,6 +10,9 @@ pub enum GraphError {
     Decode(String),
     #[error("parameter could not be encoded for the graph database: {0}")]
     Encode(String),
+    /// Others kept writing what a batch was about to write, under every attempt.
+    #[error("written concurrently: {0}")]
+    Contended(String),
 }
 
 impl From<neo4rs::Error> for GraphError {
@@ -40,6 +43,7 @@ impl GraphError {
             GraphError::Decode(_) | GraphError::Encode(_) => {
                 "the graph database holds or was sent data of an unexpected shape"
             }
+            GraphError::Contended(_) => "others kept changing what was to be written; try again",
         }
     }
 

@@ -1,9 +1,11 @@
 //! Access to the graph database: a neo4rs pool, the Cypher files, and typed reads and writes.
+pub mod curation;
 pub mod cypher;
 mod driver_log;
 mod error;
 pub mod events;
 pub mod generation;
+mod import_merge;
 pub mod jobs;
 pub mod listing;
 pub mod migrate;
@@ -197,14 +199,26 @@ impl Graph {
     /// what running it once did. Nothing else is retried (a syntax or authentication error
     /// fails at once).
     pub async fn run_idempotent(&self, q: Bound) -> GraphResult<()> {
+        self.idempotently(|| self.run(q.clone())).await
+    }
+
+    /// [`Graph::run_idempotent`] for a write whose rows are read.
+    pub async fn rows_idempotent(&self, q: Bound) -> GraphResult<Vec<Record>> {
+        self.idempotently(|| self.rows(q.clone())).await
+    }
+
+    async fn idempotently<T, F, Fut>(&self, work: F) -> GraphResult<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = GraphResult<T>>,
+    {
         use backon::{ExponentialBuilder, Retryable};
         let policy = ExponentialBuilder::default()
             .with_min_delay(Duration::from_millis(200))
             .with_max_delay(Duration::from_secs(4))
             .with_max_times(6)
             .with_jitter();
-        (|| self.run(q.clone()))
-            .retry(policy)
+        work.retry(policy)
             .when(|e| e.is_merge_race() || e.is_unavailable())
             .notify(|e, wait| {
                 let reason = if e.is_unavailable() { "unavailable" } else { "merge_race" };

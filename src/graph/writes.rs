@@ -1,8 +1,11 @@
 //! Batched, idempotent writes of the skill graph (`UNWIND $rows` + `MERGE` keyed by URI/code).
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use super::cypher::{self, Statement};
-use super::{generation, now, param, Graph, GraphResult};
+use super::import_merge::{self, MergedRow};
+use super::{generation, now, param, Graph, GraphError, GraphResult};
 use crate::model::{AlignmentKind, CredentialProps, FrameworkProps, SkillProps};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -141,9 +144,24 @@ impl SkillEdges<OccupationEdge> {
     }
 }
 
-/// Sets each skill's alignments from one source to exactly the given ones.
-pub async fn set_alignments(graph: &Graph, rows: &[SkillEdges<AlignmentEdge>]) -> GraphResult<()> {
-    unwind(graph, &cypher::SET_ALIGNMENTS, rows).await
+/// Sets each skill's alignments from one source to exactly the given ones, but for what
+/// curators decided (see `import_merge`); returns how many edges were left alone for that.
+pub async fn set_alignments(graph: &Graph, rows: &[SkillEdges<AlignmentEdge>]) -> GraphResult<i64> {
+    let curated =
+        import_merge::curated_edges(graph, rows.iter().map(|r| r.from.clone()).collect()).await?;
+    let kept = rows
+        .iter()
+        .filter_map(|r| {
+            let edges: Vec<_> = r
+                .edges
+                .iter()
+                .map(|e| (e.to.as_str(), e.alignment_type.as_str(), e.kind))
+                .collect();
+            Some(curated.get(&r.from)?.kept_alignments(&r.source, &edges))
+        })
+        .sum();
+    unwind(graph, &cypher::SET_ALIGNMENTS, rows).await?;
+    Ok(kept)
 }
 
 /// Sets each skill's occupations from one source to exactly the given ones.
@@ -158,13 +176,69 @@ pub async fn upsert_frameworks(graph: &Graph, rows: &[FrameworkRow]) -> GraphRes
     unwind(graph, &cypher::UPSERT_FRAMEWORKS, rows).await
 }
 
-/// Skills, each linked to its framework when the framework exists.
-pub async fn upsert_skills(graph: &Graph, rows: &[SkillRow]) -> GraphResult<()> {
-    unwind(graph, &cypher::UPSERT_SKILLS, rows).await
+/// Times a batch of skills is read and written again while curators change some of them.
+const MERGE_ATTEMPTS: usize = 5;
+
+/// Skills, each linked to its framework when the framework exists; the fields curators set are
+/// left as they are. Returns how many values were left alone for that.
+pub async fn upsert_skills(graph: &Graph, rows: &[SkillRow]) -> GraphResult<i64> {
+    let mut pending: Vec<&SkillRow> = rows.iter().collect();
+    let mut kept = 0;
+    for _ in 0..MERGE_ATTEMPTS {
+        if pending.is_empty() {
+            break;
+        }
+        let uris = pending.iter().map(|r| r.uri.clone()).collect();
+        let stored = import_merge::as_stored(graph, uris).await?;
+        let merged: Vec<(MergedRow, i64)> = pending
+            .iter()
+            .map(|r| {
+                let fw = r.framework_uri.as_deref();
+                import_merge::merge(&r.uri, fw, &r.props, stored.get(&r.uri))
+            })
+            .collect();
+        let batch: Vec<&MergedRow> = merged.iter().map(|(m, _)| m).collect();
+        let q = cypher::UPSERT_SKILLS
+            .bind()
+            .param("rows", param(&batch)?)
+            .param("now", now());
+        let answer = graph.rows_idempotent(q).await?;
+        let written: Vec<String> = match answer.first() {
+            Some(r) => r.get("written")?,
+            None => vec![],
+        };
+        let written: HashSet<&str> = written.iter().map(String::as_str).collect();
+        kept += merged
+            .iter()
+            .filter(|(m, _)| written.contains(m.uri.as_str()))
+            .map(|(_, k)| k)
+            .sum::<i64>();
+        pending.retain(|r| !written.contains(r.uri.as_str()));
+    }
+    if !rows.is_empty() {
+        generation::bump(graph).await?;
+    }
+    if let Some(first) = pending.first() {
+        let n = pending.len();
+        return Err(GraphError::Contended(format!(
+            "{n} skills, {} first",
+            first.uri
+        )));
+    }
+    Ok(kept)
 }
 
-pub async fn set_parents(graph: &Graph, rows: &[ChildEdges]) -> GraphResult<()> {
-    unwind(graph, &cypher::UPSERT_CHILD_EDGES, rows).await
+/// Sets each child's parents to exactly the given ones, but for what curators decided (see
+/// `import_merge`); returns how many edges were left alone for that.
+pub async fn set_parents(graph: &Graph, rows: &[ChildEdges]) -> GraphResult<i64> {
+    let curated =
+        import_merge::curated_edges(graph, rows.iter().map(|r| r.child.clone()).collect()).await?;
+    let kept = rows
+        .iter()
+        .filter_map(|r| Some(curated.get(&r.child)?.kept_parents(&r.parents)))
+        .sum();
+    unwind(graph, &cypher::UPSERT_CHILD_EDGES, rows).await?;
+    Ok(kept)
 }
 
 async fn unwind<T: Serialize>(

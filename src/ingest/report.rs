@@ -17,6 +17,8 @@ pub enum Counter {
     RowsRead,
     RowsLoaded,
     RowsRejected,
+    /// Values and edges an import left as a curator had made them.
+    ChangesKept,
 }
 
 /// One problem met on the way: what it was about (a URI, a competency) or where (a line), and

@@ -64,6 +64,7 @@ pub fn advance(progress: &mut Progress, counter: Counter, n: i64) {
         Counter::RowsRead => &mut progress.rows_read,
         Counter::RowsLoaded => &mut progress.rows_loaded,
         Counter::RowsRejected => &mut progress.rows_rejected,
+        Counter::ChangesKept => &mut progress.changes_kept,
     };
     *c += n;
 }

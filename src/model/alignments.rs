@@ -13,6 +13,8 @@ pub struct AlignmentEdge {
     /// CTDL-ASN strength: exact, major, minor, broad, narrow.
     pub alignment_type: Option<String>,
     pub score: Option<f64>,
+    /// The curator who added or accepted it: imports neither change nor remove it.
+    pub curated_by: Option<String>,
 }
 
 /// How an alignment (to a skill, an occupation or a credential) was asserted, stored on the

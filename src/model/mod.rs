@@ -3,6 +3,7 @@
 //! declared in one place; the nested, database-backed fields are `ComplexObject`s in `api/`.
 mod alignments;
 mod breadcrumbs;
+mod changes;
 mod jobs;
 mod occupations;
 
@@ -11,6 +12,10 @@ use serde::{Deserialize, Serialize};
 
 pub use alignments::{by_source, AlignmentEdge, AlignmentKind, SourceGroup};
 pub use breadcrumbs::breadcrumb;
+pub use changes::{
+    field_changes, same, Actor, ChangeOperation, EdgeChange, EdgeKind, FieldChange, NewChange,
+    SkillChange, StoredChange,
+};
 pub use jobs::{JobStatus, JobType};
 pub use occupations::{soc_prefix, Occupation, OccupationGroup, Occupations};
 
@@ -57,6 +62,33 @@ pub struct SkillProps {
     pub industries: Vec<String>,
 }
 
+impl SkillProps {
+    /// Every property name a skill's props are stored under, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ctid",
+        "name",
+        "description",
+        "keywords",
+        "author",
+        "creator",
+        "reference_id",
+        "source_name",
+        "type_id",
+        "type_name",
+        "organizations",
+        "language",
+        "list_id",
+        "list_order",
+        "date_created",
+        "date_modified",
+        "education_levels",
+        "complexity_levels",
+        "weight",
+        "comments",
+        "industries",
+    ];
+}
+
 /// What every node imported from a source has: our uuid, its identity at the source, and when
 /// this service wrote it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
@@ -68,6 +100,20 @@ pub struct Stored {
     pub uri: Option<String>,
     pub created_time: Option<String>,
     pub modified_time: Option<String>,
+}
+
+/// What people have done to a skill, beside what imports write.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[serde(default)]
+pub struct Curation {
+    /// Counts every change to the skill; a curation mutation names the version it read and is
+    /// refused with `CONFLICT` when the skill has changed since.
+    pub version: i64,
+    /// A curator's note.
+    pub note: Option<String>,
+    /// The fields a curator has set: imports leave them as the curator left them.
+    #[graphql(name = "curatedFields")]
+    pub curated: Vec<String>,
 }
 
 /// A skill (competency) of the graph.
@@ -83,6 +129,9 @@ pub struct Skill {
     #[serde(flatten)]
     #[graphql(flatten)]
     pub props: SkillProps,
+    #[serde(flatten)]
+    #[graphql(flatten)]
+    pub curation: Curation,
 }
 
 /// A skill as stored: one flat map of properties (see [`Skill`]).
@@ -115,6 +164,9 @@ struct SkillRecord {
     weight: Option<f64>,
     comments: Vec<String>,
     industries: Vec<String>,
+    version: i64,
+    note: Option<String>,
+    curated: Vec<String>,
 }
 
 impl From<SkillRecord> for Skill {
@@ -148,6 +200,11 @@ impl From<SkillRecord> for Skill {
                 weight: r.weight,
                 comments: r.comments,
                 industries: r.industries,
+            },
+            curation: Curation {
+                version: r.version,
+                note: r.note,
+                curated: r.curated,
             },
         }
     }
@@ -268,6 +325,9 @@ pub struct Progress {
     pub rows_read: i64,
     pub rows_loaded: i64,
     pub rows_rejected: i64,
+    /// Values and edges an import left as they were because a person had made them (a
+    /// curated field, a removed parent, a rejected or accepted alignment).
+    pub changes_kept: i64,
 }
 
 #[cfg(test)]
@@ -308,7 +368,21 @@ mod tests {
                 comments: list("note"),
                 industries: list("i"),
             },
+            curation: Curation {
+                version: 4,
+                note: text("checked"),
+                curated: list("name"),
+            },
         };
+        let props = serde_json::to_value(&skill.props).unwrap();
+        let mut keys: Vec<_> = props.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        let mut fields: Vec<_> = SkillProps::FIELDS.iter().map(|f| f.to_string()).collect();
+        fields.sort();
+        assert_eq!(
+            keys, fields,
+            "SkillProps::FIELDS names every stored property"
+        );
         let stored = serde_json::to_value(&skill).unwrap();
         assert!(stored.get("industries").is_some(), "one flat map: {stored}");
         assert_eq!(serde_json::from_value::<Skill>(stored).unwrap(), skill);

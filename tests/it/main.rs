@@ -9,6 +9,7 @@ extern crate skillgraph_testkit as common;
 mod cli;
 mod clients;
 mod credential_engine;
+mod curation;
 mod durable_jobs;
 mod event_types;
 mod explore;

@@ -3,6 +3,7 @@
 //! what every operation passes through (`operations`).
 mod alignments;
 mod context;
+mod curation;
 pub mod documents;
 mod errors;
 mod event_content;
@@ -38,7 +39,11 @@ pub struct QueryRoot(
 );
 
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(jobs::JobMutation, file_load::FileLoadMutation);
+pub struct MutationRoot(
+    jobs::JobMutation,
+    file_load::FileLoadMutation,
+    curation::CurationMutation,
+);
 
 #[derive(MergedSubscription, Default)]
 pub struct SubscriptionRoot(jobs::JobSubscription);

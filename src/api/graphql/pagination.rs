@@ -9,7 +9,7 @@ use base64::Engine;
 use super::errors::bad_input;
 use crate::graph::listing::PageAt;
 use crate::jobs::model::Job;
-use crate::model::{Framework, Skill, SkillEvent, SkillInTree};
+use crate::model::{Framework, Skill, SkillChange, SkillEvent, SkillInTree};
 
 /// Complexity of `totalCount`: counting reads every match, not one page.
 pub const COUNT_COST: usize = 50;
@@ -42,7 +42,8 @@ pub fn connection_cost(first: i32, child_complexity: usize, field: &Field) -> us
     concrete(name = "JobEdge", params(Job)),
     concrete(name = "FrameworkEdge", params(Framework)),
     concrete(name = "SkillEventEdge", params(SkillEvent)),
-    concrete(name = "SkillInTreeEdge", params(SkillInTree))
+    concrete(name = "SkillInTreeEdge", params(SkillInTree)),
+    concrete(name = "SkillChangeEdge", params(SkillChange))
 )]
 pub struct Edge<T: OutputType> {
     pub cursor: String,

@@ -3,6 +3,7 @@ use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject, ID};
 
 use super::alignments::{Aligned, AlignedCredential, Alignments};
 use super::context::{loaders, state};
+use super::curation::{self, SkillChangeConnection};
 use super::errors::db;
 use super::filters::{filter_cost, sorted_filter, SkillFilterInput, SkillSort};
 use super::loaders::load;
@@ -71,6 +72,17 @@ impl Skill {
         let mut found = load(&loaders(ctx)?.children, &self.stored.uuid).await?;
         found.truncate(first);
         Ok(found)
+    }
+    /// What changed the skill, newest first: who (a curator or an import job), when, each field
+    /// before and after, the edges added and removed. The last 200 changes are kept.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> Result<SkillChangeConnection> {
+        curation::history(ctx, &self.stored.uuid, first, after.as_deref()).await
     }
     /// Broader skills as a connection: every one reachable by paging, and their number.
     #[graphql(complexity = "list_cost(first, child_complexity)")]

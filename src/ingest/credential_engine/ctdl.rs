@@ -303,6 +303,11 @@ fn number(v: Option<&Value>) -> Option<f64> {
     }
 }
 
+/// Whether `t` is an alignment type CTDL-ASN asserts (`exact`, `major`, ...).
+pub fn is_alignment_type(t: &str) -> bool {
+    ALIGNMENTS.iter().any(|(_, known)| *known == t)
+}
+
 /// `listID` with every run of digits padded to ten, so `"1.10"` sorts after `"1.2"`.
 pub fn list_order(list_id: &str) -> String {
     let mut out = String::new();

@@ -227,20 +227,24 @@ impl Importer {
         writes::upsert_frameworks(g, std::slice::from_ref(&fw)).await?;
         for chunk in mapped.skills.chunks(self.batch) {
             checkpoint(cancel)?;
-            writes::upsert_skills(g, chunk).await?;
+            let kept = writes::upsert_skills(g, chunk).await?;
             report.add(Counter::CompetenciesDone, chunk.len() as i64);
+            report.add(Counter::ChangesKept, kept);
         }
         // Edges after all skills exist, so in-framework targets are never stubs.
         for chunk in mapped.parents.chunks(self.batch) {
             checkpoint(cancel)?;
-            writes::set_parents(g, chunk).await?;
+            report.add(Counter::ChangesKept, writes::set_parents(g, chunk).await?);
         }
         // Each skill's alignments and occupations are set exactly, so a re-import also drops
         // what the registry no longer asserts.
         let alignments = SkillEdges::alignments(&mapped.skills, ctdl::SOURCE, &mapped.alignments);
         for chunk in alignments.chunks(self.batch) {
             checkpoint(cancel)?;
-            writes::set_alignments(g, chunk).await?;
+            report.add(
+                Counter::ChangesKept,
+                writes::set_alignments(g, chunk).await?,
+            );
         }
         let occupations =
             SkillEdges::occupations(&mapped.skills, ctdl::SOURCE, &mapped.occupations);

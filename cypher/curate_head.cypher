@@ -1,0 +1,16 @@
+// Head of every curation write but a create: the skill at the version the curator read (and
+// the target skill, where the edit names one), or no row, and nothing written. The version
+// advances, the change is recorded on a (:Change) node, and changes of the skill older than its
+// last $keep are dropped.
+MATCH (s:Skill {uuid: $uuid})
+WHERE coalesce(s.version, 0) = $version
+  AND ($target IS NULL OR EXISTS { MATCH (:Skill {uuid: $target}) })
+SET s.version = $version + 1, s.modified_time = $now
+CREATE (c:Change)
+SET c = $change, c.id = randomUUID(), c.skill_uuid = s.uuid, c.version = s.version, c.at = $now
+WITH s
+OPTIONAL MATCH (old:Change {skill_uuid: s.uuid})
+WHERE old.version <= s.version - $keep
+DELETE old
+WITH DISTINCT s
+OPTIONAL MATCH (t:Skill {uuid: $target})

@@ -1,0 +1,280 @@
+//! What a write changed in the skill graph, as its history records it: who (a curator or an
+//! import job), when, each field before and after, and the edges added and removed. Stored on a
+//! `(:Change)` node per write and skill; the field and edge lists as JSON text, since a graph
+//! property cannot hold maps.
+use async_graphql::{Json, SimpleObject, ID};
+use serde::{Deserialize, Serialize};
+
+/// Who made a change.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    async_graphql::Enum,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Actor {
+    /// A person, through a curation mutation; `by` is the caller.
+    Curator,
+    /// An import job; `by` is the job's name.
+    Import,
+}
+
+/// What a change did to a skill.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    async_graphql::Enum,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ChangeOperation {
+    CreateSkill,
+    UpdateSkill,
+    DeleteSkill,
+    AddParent,
+    RemoveParent,
+    AddAlignment,
+    RemoveAlignment,
+    AcceptAlignment,
+    RejectAlignment,
+}
+
+/// One field before and after a change (null: it had no value).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SimpleObject)]
+pub struct FieldChange {
+    /// The field as stored (`name`, `description`, `keywords`, ...).
+    pub field: String,
+    pub before: Json<serde_json::Value>,
+    pub after: Json<serde_json::Value>,
+}
+
+/// The kind of an edge a change added or removed.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum, strum::Display,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum EdgeKind {
+    /// `CHILD_OF`: the skill's parent.
+    Parent,
+    /// `ALIGNED_WITH`: an alignment to another skill.
+    Alignment,
+}
+
+/// An edge from the changed skill, as a change added or removed it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SimpleObject)]
+pub struct EdgeChange {
+    pub kind: EdgeKind,
+    /// uuid of the skill at the other end.
+    pub target: ID,
+    /// An alignment's source, type and kind (aligned, suggested).
+    pub source: Option<String>,
+    pub alignment_type: Option<String>,
+    pub alignment_kind: Option<String>,
+}
+
+/// One recorded change of one skill.
+#[derive(Debug, Clone, PartialEq, SimpleObject)]
+pub struct SkillChange {
+    pub id: ID,
+    /// uuid of the skill changed.
+    pub skill_uuid: ID,
+    /// The skill's version after the change (each change adds one).
+    pub version: i64,
+    /// When it was made (RFC 3339, UTC).
+    pub at: String,
+    pub actor: Actor,
+    /// The caller's name, or the import job's.
+    pub by: String,
+    pub operation: ChangeOperation,
+    pub fields: Vec<FieldChange>,
+    pub edges_added: Vec<EdgeChange>,
+    pub edges_removed: Vec<EdgeChange>,
+}
+
+/// A change as a `(:Change)` node stores it (the lists as JSON text).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StoredChange {
+    pub id: String,
+    pub skill_uuid: String,
+    pub version: i64,
+    pub at: String,
+    pub actor: String,
+    pub by: String,
+    pub operation: String,
+    pub fields: String,
+    pub edges_added: String,
+    pub edges_removed: String,
+}
+
+/// What a write is about to record: the node's properties but those the statement sets itself
+/// (id, skill, version, time).
+#[derive(Debug, Clone, Serialize)]
+pub struct NewChange {
+    pub actor: &'static str,
+    pub by: String,
+    pub operation: &'static str,
+    pub fields: String,
+    pub edges_added: String,
+    pub edges_removed: String,
+}
+
+impl NewChange {
+    pub fn new(
+        actor: Actor,
+        by: &str,
+        operation: ChangeOperation,
+        fields: &[FieldChange],
+        added: &[EdgeChange],
+        removed: &[EdgeChange],
+    ) -> Self {
+        Self {
+            actor: actor.into(),
+            by: by.to_string(),
+            operation: operation.into(),
+            fields: json_text(fields),
+            edges_added: json_text(added),
+            edges_removed: json_text(removed),
+        }
+    }
+}
+
+/// A list of plain records as JSON text (it has no map with non-string keys: cannot fail).
+fn json_text<T: Serialize>(items: &[T]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
+impl TryFrom<StoredChange> for SkillChange {
+    type Error = String;
+
+    fn try_from(c: StoredChange) -> Result<Self, String> {
+        fn list<T: serde::de::DeserializeOwned>(id: &str, text: &str) -> Result<Vec<T>, String> {
+            if text.is_empty() {
+                return Ok(Vec::new());
+            }
+            serde_json::from_str(text).map_err(|e| format!("change {id}: {e}"))
+        }
+        Ok(SkillChange {
+            id: ID(c.id.clone()),
+            skill_uuid: ID(c.skill_uuid.clone()),
+            version: c.version,
+            at: c.at.clone(),
+            actor: c.actor.parse().map_err(|_| format!("actor {}", c.actor))?,
+            by: c.by.clone(),
+            operation: c
+                .operation
+                .parse()
+                .map_err(|_| format!("operation {}", c.operation))?,
+            fields: list(&c.id, &c.fields)?,
+            edges_added: list(&c.id, &c.edges_added)?,
+            edges_removed: list(&c.id, &c.edges_removed)?,
+        })
+    }
+}
+
+/// The fields that differ between two stored property maps (absent and null are the same),
+/// in the order of `keys`.
+pub fn field_changes(
+    keys: &[&str],
+    before: &serde_json::Map<String, serde_json::Value>,
+    after: &serde_json::Map<String, serde_json::Value>,
+) -> Vec<FieldChange> {
+    let null = serde_json::Value::Null;
+    keys.iter()
+        .filter_map(|k| {
+            let (b, a) = (
+                before.get(*k).unwrap_or(&null),
+                after.get(*k).unwrap_or(&null),
+            );
+            (!same(b, a)).then(|| FieldChange {
+                field: k.to_string(),
+                before: Json(b.clone()),
+                after: Json(a.clone()),
+            })
+        })
+        .collect()
+}
+
+/// Equal as stored: an empty list is no value, and numbers compare as numbers (`1` and `1.0`).
+pub fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value as V;
+    let empty = |v: &V| v.is_null() || v.as_array().is_some_and(|l| l.is_empty());
+    match (a, b) {
+        (V::Number(x), V::Number(y)) => x.as_f64() == y.as_f64(),
+        _ => a == b || (empty(a) && empty(b)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_fields_that_differ_are_changes() {
+        let before = json!({"name": "A", "keywords": [], "weight": 1})
+            .as_object()
+            .cloned();
+        let after = json!({"name": "B", "weight": 1.0, "description": "d"})
+            .as_object()
+            .cloned();
+        let changes = field_changes(
+            &["name", "keywords", "weight", "description", "author"],
+            &before.unwrap(),
+            &after.unwrap(),
+        );
+        let fields: Vec<_> = changes.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, ["name", "description"]);
+        assert_eq!(changes[0].before.0, json!("A"));
+        assert_eq!(changes[1].before.0, json!(null));
+    }
+
+    #[test]
+    fn a_stored_change_reads_back() {
+        let new = NewChange::new(
+            Actor::Curator,
+            "ed",
+            ChangeOperation::AddParent,
+            &[],
+            &[EdgeChange {
+                kind: EdgeKind::Parent,
+                target: ID::from("p"),
+                source: None,
+                alignment_type: None,
+                alignment_kind: None,
+            }],
+            &[],
+        );
+        let stored = StoredChange {
+            id: "c".into(),
+            skill_uuid: "s".into(),
+            version: 3,
+            at: "t".into(),
+            actor: new.actor.into(),
+            by: new.by,
+            operation: new.operation.into(),
+            fields: new.fields,
+            edges_added: new.edges_added,
+            edges_removed: new.edges_removed,
+        };
+        let change = SkillChange::try_from(stored).unwrap();
+        assert_eq!(change.operation, ChangeOperation::AddParent);
+        assert_eq!(change.edges_added[0].target, ID::from("p"));
+        assert!(change.edges_removed.is_empty());
+    }
+}

@@ -1,0 +1,469 @@
+//! Curation: people create, correct, link and align skills through GraphQL; each edit is made at
+//! the version read (a stale one is refused with CONFLICT), is recorded in the skill's history,
+//! and survives a re-import of the recorded registry documents; a cached read shows it at once.
+use common::{ce_server, error_code, TestApp};
+use serde_json::{json, Value};
+
+const SKILL: &str = "query($u: ID!) { skill(uuid: $u) { uuid name description version curatedFields note
+    parentNodes { uuid name }
+    alignments { skillAlignment { source aligned { uuid name alignmentType } suggested { uuid name alignmentType } } } } }";
+const HISTORY: &str =
+    "query($u: ID!, $after: String) { skill(uuid: $u) { history(first: 3, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes { version actor by operation fields { field before after }
+      edgesAdded { kind target source alignmentType alignmentKind }
+      edgesRemoved { kind target source alignmentType alignmentKind } } } } }";
+const UPDATE: &str = "mutation($u: ID!, $v: Int!, $i: SkillFieldsInput!) {
+    updateSkill(uuid: $u, version: $v, input: $i) { name description version curatedFields note } }";
+const IMPORT_FIELDS: &str = "status progress { competenciesDone changesKept }";
+
+async fn import(app: &TestApp, uris: &[String]) -> Value {
+    let d = app.data(common::IMPORT, json!({ "u": uris })).await;
+    let name = d["importCredentialEngine"]["name"].as_str().unwrap();
+    let job = app.job_when_finished(name, IMPORT_FIELDS).await;
+    assert_eq!(job["status"], "SUCCEEDED", "{job:#}");
+    job
+}
+
+async fn skill(app: &TestApp, uuid: &str) -> Value {
+    app.data(SKILL, json!({ "u": uuid })).await["skill"].clone()
+}
+
+/// The uuid of the skill imported from `uri`.
+async fn uuid_of(app: &TestApp, uri: &str) -> String {
+    let rows = app
+        .graph()
+        .rows_unchecked(
+            neo4rs::query("MATCH (s:Skill {uri: $uri}) RETURN s.uuid AS u").param("uri", uri),
+        )
+        .await
+        .unwrap();
+    rows[0].get("u").unwrap()
+}
+
+/// Runs a curation mutation `field(uuid, version, <args>)` on the skill's current version.
+async fn curate(app: &TestApp, field: &str, uuid: &str, args: &str) -> Value {
+    let version = skill(app, uuid).await["version"].as_i64().unwrap();
+    let q = format!(
+        "mutation($u: ID!, $v: Int!) {{ {field}(uuid: $u, version: $v, {args}) {{ uuid version }} }}"
+    );
+    app.gql(&q, json!({ "u": uuid, "v": version })).await
+}
+
+fn names(list: &Value) -> Vec<String> {
+    let mut n: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap_or_default().to_string())
+        .collect();
+    n.sort();
+    n
+}
+
+fn aligned(skill: &Value, kind: &str) -> Vec<(String, String, String)> {
+    let mut out = vec![];
+    for group in skill["alignments"]["skillAlignment"].as_array().unwrap() {
+        for a in group[kind].as_array().unwrap() {
+            out.push((
+                group["source"].as_str().unwrap().to_string(),
+                a["uuid"].as_str().unwrap().to_string(),
+                a["alignmentType"].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn curations_are_versioned_recorded_and_survive_a_reimport() {
+    let (_, reg) = ce_server::start(0).await;
+    let app = TestApp::start_with(|c| {
+        c.ingest.ce_allowed_hosts = ce_server::allowed();
+        c.ingest.http_backoff_ms = 10;
+        // Only the generation can make a cached answer fresh.
+        c.cache.ttl_ms = 600_000;
+        c.cache.refresh_ms = 600_000;
+    })
+    .await;
+    let uris = vec![reg.uri("/resources/ce-fw-a"), reg.uri("/resources/ce-fw-b")];
+    let first = import(&app, &uris).await;
+    assert_eq!(first["progress"]["changesKept"], 0, "{first:#}");
+    let a1 = uuid_of(&app, &reg.uri("/resources/ce-a1")).await;
+    let a11 = uuid_of(&app, &reg.uri("/resources/ce-a1-1")).await;
+    let b1 = uuid_of(&app, &reg.uri("/resources/ce-b1")).await;
+    let stub = uuid_of(&app, &reg.uri("/resources/ce-not-imported")).await;
+
+    // A cached read of a1, then a curator renames it: the next read shows the new name.
+    let before = skill(&app, &a1).await;
+    assert_eq!(
+        skill(&app, &a1).await,
+        before,
+        "served again (from the cache)"
+    );
+    let v = before["version"].as_i64().unwrap();
+    let renamed = app
+        .data(
+            UPDATE,
+            json!({"u": a1, "v": v, "i": {"name": "OS components (curated)", "note": "checked"}}),
+        )
+        .await["updateSkill"]
+        .clone();
+    assert_eq!(renamed["version"], v + 1);
+    assert_eq!(
+        renamed["curatedFields"],
+        json!(["name"]),
+        "the note is no import field"
+    );
+    assert_eq!(skill(&app, &a1).await["name"], "OS components (curated)");
+
+    // The version read before the rename is stale now: refused, nothing changed.
+    let stale = app
+        .gql(
+            UPDATE,
+            json!({"u": a1, "v": v, "i": {"name": "Lost update"}}),
+        )
+        .await;
+    assert_eq!(error_code(&stale), "CONFLICT", "{stale:#}");
+    assert_eq!(stale["errors"][0]["extensions"]["currentVersion"], v + 1);
+    assert_eq!(skill(&app, &a1).await["name"], "OS components (curated)");
+
+    // a1-1's edges, as the import set them: parent a1, exact to b1, major to a stub.
+    let s = skill(&app, &a11).await;
+    assert_eq!(names(&s["parentNodes"]), ["OS components (curated)"]);
+    let ce = "credential_engine".to_string();
+    assert_eq!(
+        aligned(&s, "aligned"),
+        [
+            (ce.clone(), b1.clone(), "exact".into()),
+            (ce.clone(), stub.clone(), "major".into())
+        ]
+        .into_iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect::<Vec<_>>()
+    );
+    // A source that infers alignments suggested two more of the registry's kind.
+    app.graph()
+        .rows_unchecked(neo4rs::query(
+            "MATCH (s:Skill {uuid: $a}), (b:Skill {uuid: $b})
+             MERGE (s)-[r1:ALIGNED_WITH {source: 'credential_engine', alignment_type: 'broad'}]->(b)
+             SET r1.kind = 'suggested'
+             WITH s, b MATCH (s)-[r2:ALIGNED_WITH {alignment_type: 'exact'}]->(b) SET r2.kind = 'suggested'",
+        ).param("a", a11.as_str()).param("b", b1.as_str()))
+        .await
+        .unwrap();
+
+    // Accepting an aligned (not suggested) alignment is refused.
+    let args = |t: &str, ty: &str| {
+        format!("targetUuid: \"{t}\", alignmentType: \"{ty}\", source: \"credential_engine\"")
+    };
+    let refused = curate(&app, "acceptSkillAlignment", &a11, &args(&stub, "major")).await;
+    assert_eq!(error_code(&refused), "BAD_USER_INPUT", "{refused:#}");
+    for (field, a) in [
+        ("acceptSkillAlignment", args(&b1, "broad")),
+        ("rejectSkillAlignment", args(&b1, "exact")),
+        ("removeSkillAlignment", args(&stub, "major")),
+        ("removeSkillParent", format!("parentUuid: \"{a1}\"")),
+        ("addSkillParent", format!("parentUuid: \"{b1}\"")),
+    ] {
+        let done = curate(&app, field, &a11, &a).await;
+        assert!(done.get("errors").is_none(), "{field}: {done:#}");
+    }
+    let curated = skill(&app, &a11).await;
+    assert_eq!(
+        aligned(&curated, "aligned"),
+        [(ce.clone(), b1.clone(), "broad".into())]
+    );
+    assert!(aligned(&curated, "suggested").is_empty());
+    assert_eq!(names(&curated["parentNodes"]), ["Information Systems"]);
+
+    // The registry publishes a revision: the import updates a1's description (its own) but not
+    // the curator's name; the rejected and removed alignments, the removed parent stay gone, the
+    // added parent and the accepted alignment stay. Six things left alone: the name, the
+    // re-asserted parent, the added parent it does not assert, the two alignments it asserts
+    // again and the accepted one it does not assert.
+    reg.set_revision(" (revised)");
+    let second = import(&app, &uris).await;
+    assert_eq!(second["progress"]["changesKept"], 6, "{second:#}");
+    let a1_after = skill(&app, &a1).await;
+    assert_eq!(a1_after["name"], "OS components (curated)");
+    assert!(
+        a1_after["description"]
+            .as_str()
+            .unwrap()
+            .ends_with("(revised)"),
+        "{a1_after:#}"
+    );
+    assert_eq!(a1_after["note"], "checked");
+    assert_eq!(skill(&app, &a11).await["alignments"], curated["alignments"]);
+    assert_eq!(
+        skill(&app, &a11).await["parentNodes"],
+        curated["parentNodes"]
+    );
+
+    // History: newest first, three a page, equal to what happened.
+    let page = app.data(HISTORY, json!({"u": a11})).await["skill"]["history"].clone();
+    let ops: Vec<&str> = page["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["operation"].as_str().unwrap())
+        .collect();
+    assert_eq!(ops, ["ADD_PARENT", "REMOVE_PARENT", "REMOVE_ALIGNMENT"]);
+    let added = &page["nodes"][0];
+    assert_eq!(
+        (added["actor"].as_str(), added["by"].as_str()),
+        (Some("CURATOR"), Some("anonymous"))
+    );
+    assert_eq!(
+        added["edgesAdded"],
+        json!([{"kind": "PARENT", "target": b1, "source": null, "alignmentType": null, "alignmentKind": null}])
+    );
+    assert_eq!(page["nodes"][1]["edgesRemoved"][0]["target"], a1);
+    let removed = &page["nodes"][2]["edgesRemoved"][0];
+    assert_eq!(
+        (
+            removed["target"].as_str(),
+            removed["alignmentKind"].as_str()
+        ),
+        (Some(stub.as_str()), Some("aligned"))
+    );
+    assert_eq!(page["pageInfo"]["hasNextPage"], true);
+    let cursor = page["pageInfo"]["endCursor"].clone();
+    let rest =
+        app.data(HISTORY, json!({"u": a11, "after": cursor})).await["skill"]["history"].clone();
+    let ops: Vec<&str> = rest["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["operation"].as_str().unwrap())
+        .collect();
+    assert_eq!(ops, ["REJECT_ALIGNMENT", "ACCEPT_ALIGNMENT"]);
+    assert_eq!(rest["pageInfo"]["hasNextPage"], false);
+    let versions: Vec<i64> = [&page, &rest]
+        .iter()
+        .flat_map(|p| {
+            p["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["version"].as_i64().unwrap())
+        })
+        .collect();
+    assert!(
+        versions.windows(2).all(|w| w[0] == w[1] + 1),
+        "{versions:?}"
+    );
+
+    let a1_history = app.data(HISTORY, json!({"u": a1})).await["skill"]["history"]["nodes"].clone();
+    assert_eq!(a1_history.as_array().unwrap().len(), 1, "{a1_history:#}");
+    assert_eq!(
+        a1_history[0]["fields"],
+        json!([
+            {"field": "name", "before": "Operating System Components", "after": "OS components (curated)"},
+            {"field": "note", "before": null, "after": "checked"}
+        ])
+    );
+}
+
+#[tokio::test]
+async fn a_created_skill_is_the_curators_and_bad_input_changes_nothing() {
+    let app = TestApp::start().await;
+    let create = "mutation($i: SkillFieldsInput!) { createSkill(input: $i) { uuid sourceUri name keywords version curatedFields } }";
+    let made = app
+        .data(
+            create,
+            json!({"i": {"name": " Prompt design ", "keywords": ["llm"], "listId": "2.10"}}),
+        )
+        .await["createSkill"]
+        .clone();
+    let uuid = made["uuid"].as_str().unwrap().to_string();
+    assert_eq!(made["name"], "Prompt design");
+    assert_eq!(made["version"], 1);
+    assert!(made["sourceUri"]
+        .as_str()
+        .unwrap()
+        .starts_with("urn:skillgraph:skill:"));
+    assert_eq!(
+        made["curatedFields"],
+        json!(["name", "keywords", "list_id", "list_order"])
+    );
+
+    for (input, needle) in [
+        (json!({"name": ""}), "blank"),
+        (json!({"name": "a\u{202E}b"}), "direction overrides"),
+        (json!({"description": "x".repeat(10_001)}), "at most 10000"),
+        (json!({"weight": null, "name": null}), "blank"),
+    ] {
+        let body = app
+            .gql(UPDATE, json!({"u": uuid, "v": 1, "i": input}))
+            .await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains(needle),
+            "{body:#}"
+        );
+    }
+    let body = app
+        .gql(create, json!({"i": {"description": "no name"}}))
+        .await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    let missing = "00000000-0000-0000-0000-000000000000";
+    let body = app
+        .gql(UPDATE, json!({"u": missing, "v": 0, "i": {"name": "x"}}))
+        .await;
+    assert_eq!(error_code(&body), "NOT_FOUND", "{body:#}");
+    let body = curate(
+        &app,
+        "addSkillAlignment",
+        &uuid,
+        &format!("targetUuid: \"{uuid}\", alignmentType: \"exact\""),
+    )
+    .await;
+    assert_eq!(
+        error_code(&body),
+        "BAD_USER_INPUT",
+        "a skill cannot align to itself: {body:#}"
+    );
+    let body = curate(
+        &app,
+        "addSkillAlignment",
+        &uuid,
+        &format!("targetUuid: \"{missing}\", alignmentType: \"sideways\""),
+    )
+    .await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
+
+    let after = app
+        .data(
+            "query($u: ID!) { skill(uuid: $u) { name version history { nodes { operation } } } }",
+            json!({"u": uuid}),
+        )
+        .await;
+    assert_eq!(after["skill"]["name"], "Prompt design");
+    assert_eq!(after["skill"]["version"], 1, "nothing refused was written");
+    assert_eq!(
+        after["skill"]["history"]["nodes"],
+        json!([{"operation": "CREATE_SKILL"}])
+    );
+}
+
+const READER: &str = "reader-key-0123456789";
+const EDITOR: &str = "editor-key-0123456789";
+const ADMIN: &str = "admin-key-0123456789";
+
+async fn as_caller(app: &TestApp, key: &str, query: &str, variables: Value) -> Value {
+    let resp = app
+        .http
+        .post(app.url("/graphql"))
+        .bearer_auth(key)
+        .json(&json!({"query": query, "variables": variables}))
+        .send()
+        .await
+        .unwrap();
+    resp.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn editors_curate_and_only_admins_delete() {
+    let app = TestApp::start_with(|c| {
+        c.auth.api_keys = [
+            format!("rita:reader:{READER}"),
+            format!("ed:editor:{EDITOR}"),
+            format!("ada:admin:{ADMIN}"),
+        ]
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    })
+    .await;
+    let create = "mutation($n: String!) { createSkill(input: {name: $n}) { uuid version } }";
+    let made = |body: Value| {
+        body["data"]["createSkill"]["uuid"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let refused = as_caller(&app, READER, create, json!({"n": "by a reader"})).await;
+    assert_eq!(error_code(&refused), "FORBIDDEN", "{refused:#}");
+    let a = made(as_caller(&app, EDITOR, create, json!({"n": "A"})).await);
+    let b = made(as_caller(&app, ADMIN, create, json!({"n": "B"})).await);
+
+    let edits = [
+        ("updateSkill", "input: {description: \"d\"}".to_string()),
+        ("addSkillParent", format!("parentUuid: \"{b}\"")),
+        ("removeSkillParent", format!("parentUuid: \"{b}\"")),
+        (
+            "addSkillAlignment",
+            format!("targetUuid: \"{b}\", alignmentType: \"exact\", score: 0.5"),
+        ),
+        (
+            "removeSkillAlignment",
+            format!("targetUuid: \"{b}\", alignmentType: \"exact\", source: \"curation\""),
+        ),
+    ];
+    for (field, args) in &edits {
+        let q = format!("mutation($u: ID!, $v: Int!) {{ {field}(uuid: $u, version: $v, {args}) {{ version }} }}");
+        let v = version_as(&app, READER, &a).await;
+        let body = as_caller(&app, READER, &q, json!({"u": a, "v": v})).await;
+        assert_eq!(error_code(&body), "FORBIDDEN", "{field}: {body:#}");
+        let body = as_caller(&app, EDITOR, &q, json!({"u": a, "v": v})).await;
+        assert_eq!(body["data"][field]["version"], v + 1, "{field}: {body:#}");
+    }
+    let by: Vec<String> = as_caller(
+        &app,
+        READER,
+        "query($u: ID!) { skill(uuid: $u) { history(first: 10) { nodes { by } } } }",
+        json!({"u": a}),
+    )
+    .await["data"]["skill"]["history"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["by"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        by, ["ed"; 6],
+        "five edits and the creation, each by its caller"
+    );
+
+    let delete = "mutation($u: ID!, $v: Int!) { deleteSkill(uuid: $u, version: $v) }";
+    let v = version_as(&app, READER, &a).await;
+    for key in [READER, EDITOR] {
+        let body = as_caller(&app, key, delete, json!({"u": a, "v": v})).await;
+        assert_eq!(error_code(&body), "FORBIDDEN", "{body:#}");
+    }
+    let body = as_caller(&app, ADMIN, delete, json!({"u": a, "v": v - 1})).await;
+    assert_eq!(error_code(&body), "CONFLICT", "a stale delete: {body:#}");
+    let body = as_caller(&app, ADMIN, delete, json!({"u": a, "v": v})).await;
+    assert_eq!(body["data"]["deleteSkill"], a.as_str(), "{body:#}");
+    let gone = as_caller(
+        &app,
+        READER,
+        "query($u: ID!) { skill(uuid: $u) { name } }",
+        json!({"u": a}),
+    )
+    .await;
+    assert_eq!(gone["data"]["skill"], Value::Null);
+    assert_eq!(
+        common::count(
+            app.graph(),
+            &format!("MATCH (c:Change {{skill_uuid: '{a}'}}) RETURN count(c) AS n")
+        )
+        .await,
+        7,
+        "its history stays, the deletion last"
+    );
+}
+
+async fn version_as(app: &TestApp, key: &str, uuid: &str) -> i64 {
+    let q = "query($u: ID!) { skill(uuid: $u) { version } }";
+    as_caller(app, key, q, json!({"u": uuid})).await["data"]["skill"]["version"]
+        .as_i64()
+        .unwrap()
+}
