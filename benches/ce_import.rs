@@ -59,14 +59,20 @@ async fn raw(reg: &common::ce_server::Registry) -> f64 {
     let t = Instant::now();
     writes::upsert_frameworks(g, &[fw]).await.unwrap();
     for chunk in mapped.skills.chunks(batch) {
-        writes::upsert_skills(g, chunk).await.unwrap();
+        writes::upsert_skills(g, &writes::ImportLog::unrecorded(), chunk)
+            .await
+            .unwrap();
     }
     for chunk in mapped.parents.chunks(batch) {
-        writes::set_parents(g, chunk).await.unwrap();
+        writes::set_parents(g, &writes::ImportLog::unrecorded(), chunk)
+            .await
+            .unwrap();
     }
     let alignments = SkillEdges::alignments(&mapped.skills, ctdl::SOURCE, &mapped.alignments);
     for chunk in alignments.chunks(batch) {
-        writes::set_alignments(g, chunk).await.unwrap();
+        writes::set_alignments(g, &writes::ImportLog::unrecorded(), chunk)
+            .await
+            .unwrap();
     }
     let occupations = SkillEdges::occupations(&mapped.skills, ctdl::SOURCE, &mapped.occupations);
     for chunk in occupations.chunks(batch) {

@@ -7,7 +7,8 @@ WHERE coalesce(s.version, 0) = $version
   AND ($target IS NULL OR EXISTS { MATCH (:Skill {uuid: $target}) })
 SET s.version = $version + 1, s.modified_time = $now
 CREATE (c:Change)
-SET c = $change, c.id = randomUUID(), c.skill_uuid = s.uuid, c.version = s.version, c.at = $now
+SET c = $change, c.id = randomUUID(), c.skill_uuid = s.uuid, c.version = s.version, c.at = $now,
+    c.framework = head([(s)-[:PART_OF]->(f:Framework) | f.uuid])
 WITH s
 OPTIONAL MATCH (old:Change {skill_uuid: s.uuid})
 WHERE old.version <= s.version - $keep

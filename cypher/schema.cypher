@@ -21,6 +21,9 @@ CREATE CONSTRAINT job_queue_name IF NOT EXISTS FOR (q:JobQueue) REQUIRE q.name I
 CREATE CONSTRAINT generation_name IF NOT EXISTS FOR (g:Generation) REQUIRE g.name IS UNIQUE;
 // A skill's history, newest first, one seek per page.
 CREATE INDEX change_skill_version IF NOT EXISTS FOR (c:Change) ON (c.skill_uuid, c.version);
+// What a job changed, in the order it wrote; and every change since a time (graphChanges).
+CREATE INDEX change_job_at_id IF NOT EXISTS FOR (c:Change) ON (c.job, c.at, c.id);
+CREATE INDEX change_at IF NOT EXISTS FOR (c:Change) ON (c.at);
 // Single-column indexes of earlier versions, replaced by the two-column listing indexes above
 // (with skill_name beside it, Neo4j planned a first page on an empty store's statistics as a
 // scan of skill_name and a sort).

@@ -2,7 +2,8 @@
 // from that source (another target or alignment type) are removed, and targets in frameworks
 // not imported yet become stubs (uri and uuid only). One statement per batch does both.
 // What curators decided stays: an alignment they added or accepted (curated_by) is neither
-// changed nor removed, one they rejected is not asserted again.
+// changed nor removed, one they rejected is not asserted again. A row that changes the
+// alignments advances the skill's version and records the import's change.
 UNWIND $rows AS row
 MATCH (s:Skill {uri: row.from})
 OPTIONAL MATCH (s)-[old:ALIGNED_WITH {source: row.source}]->(t:Skill)
@@ -10,11 +11,18 @@ WHERE old.curated_by IS NULL
   AND NOT (t.uri + '|' + old.alignment_type) IN [e IN row.edges | e.to + '|' + e.alignment_type]
 DELETE old
 WITH DISTINCT s, row
+SET s.version = coalesce(s.version, 0) + CASE WHEN row.changed THEN 1 ELSE 0 END
+FOREACH (x IN CASE WHEN row.change IS NULL THEN [] ELSE [1] END |
+  CREATE (ch:Change)
+  SET ch = row.change, ch.id = randomUUID(), ch.skill_uuid = s.uuid, ch.version = s.version,
+      ch.at = $now, ch.framework = head([(s)-[:PART_OF]->(f:Framework) | f.uuid]))
+WITH s, row
 UNWIND row.edges AS e
 MERGE (t:Skill {uri: e.to})
 ON CREATE SET t.uuid = randomUUID()
 WITH s, row, e, t
 WHERE NOT EXISTS { (s)-[:REJECTED_ALIGNMENT {alignment_type: e.alignment_type}]->(t) }
 MERGE (s)-[r:ALIGNED_WITH {source: row.source, alignment_type: e.alignment_type}]->(t)
-SET r.kind = CASE WHEN r.curated_by IS NULL THEN e.kind ELSE r.kind END, r.score = e.score
+SET r.kind = CASE WHEN r.curated_by IS NULL THEN e.kind ELSE r.kind END,
+    r.score = CASE WHEN r.curated_by IS NULL THEN e.score ELSE r.score END
 RETURN count(*) AS n

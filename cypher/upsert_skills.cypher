@@ -1,7 +1,8 @@
 // Merge skills by URI. A skill first seen as the target of an edge (a stub without a name)
 // is completed here and keeps its uuid. Each row carries the version the import read and its
 // props without the fields curators set; a skill changed since it was read is not written
-// (the caller reads it again), so a curator's edit is never overwritten.
+// (the caller reads it again), so a curator's edit is never overwritten. A row that changes
+// the skill advances its version and records the import's change.
 UNWIND $rows AS row
 MERGE (s:Skill {uri: row.uri})
 ON CREATE SET s.uuid = randomUUID()
@@ -14,4 +15,8 @@ SET s += row.props,
 WITH s, row
 OPTIONAL MATCH (f:Framework {uri: row.framework_uri})
 FOREACH (link IN CASE WHEN f IS NULL THEN [] ELSE [1] END | MERGE (s)-[:PART_OF]->(f))
+FOREACH (x IN CASE WHEN row.change IS NULL THEN [] ELSE [1] END |
+  CREATE (c:Change)
+  SET c = row.change, c.id = randomUUID(), c.skill_uuid = s.uuid, c.version = s.version,
+      c.at = $now, c.framework = f.uuid)
 RETURN collect(DISTINCT row.uri) AS written

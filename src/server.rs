@@ -58,6 +58,10 @@ pub async fn prepare_with(
         )),
         read_cache: crate::api::graphql::operations::read_cache::ReadCache::new(&config.cache)
             .map(Arc::new),
+        change_feed: crate::api::change_feed::ChangeFeed::new(
+            graph.clone(),
+            std::time::Duration::from_millis(config.jobs.watch_ms),
+        ),
         jobs,
         graph,
         config: Arc::new(config),

@@ -5,6 +5,7 @@
 mod actions;
 pub mod auth;
 pub mod caller_limits;
+pub mod change_feed;
 pub mod errors;
 pub mod graphql;
 mod http;

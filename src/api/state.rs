@@ -6,6 +6,7 @@ use tokio_util::task::TaskTracker;
 
 use super::auth::{self, Identity};
 use super::caller_limits::CallerLimits;
+use super::change_feed::ChangeFeed;
 use super::graphql::documents::Documents;
 use super::graphql::operations::read_cache::ReadCache;
 use crate::config::Config;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub read_cache: Option<Arc<ReadCache>>,
     /// Query texts parsed once each.
     pub documents: Arc<Documents>,
+    /// Every change to the graph, for `graphChanges`.
+    pub change_feed: Arc<ChangeFeed>,
 }
 
 impl AppState {

@@ -4,15 +4,14 @@
 use serde_json::{Map, Value};
 
 use super::cypher::{self, Bound, Statement};
+pub use super::import_merge::HISTORY_PER_SKILL;
 use super::import_merge::{curated_of, version_of};
+use super::listing::{Order, PageAt};
 use super::{generation, now, param, skills, Graph, GraphError, GraphResult};
 use crate::model::{
     field_changes, Actor, AlignmentKind, ChangeOperation, EdgeChange, EdgeKind, FieldChange,
     NewChange, Skill, SkillChange, SkillProps, StoredChange,
 };
-
-/// Changes kept per skill: the oldest go as new ones are recorded.
-pub const HISTORY_PER_SKILL: i64 = 200;
 
 /// The source of the alignments a curator adds.
 pub const CURATION_SOURCE: &str = "curation";
@@ -180,15 +179,19 @@ pub async fn edit(
     if version_of(&before) != version {
         return Err(conflict(version_of(&before)));
     }
+    let mut target_uri = None;
     if let Some(t) = edit.target() {
         if t == uuid {
             return Err(CurationError::Invalid("a skill cannot name itself".into()));
         }
-        if stored(graph, t).await?.is_none() {
+        let Some(target) = stored(graph, t).await? else {
             return Err(CurationError::NotFound(t.to_string()));
-        }
+        };
+        target_uri = target.get("uri").and_then(Value::as_str).map(String::from);
     }
-    let (statement, fields, added, removed, extra) = plan(graph, by, uuid, &before, &edit).await?;
+    let target_uri = target_uri.as_deref();
+    let (statement, fields, added, removed, extra) =
+        plan(graph, by, uuid, &before, &edit, target_uri).await?;
     let change = NewChange::new(
         Actor::Curator,
         by,
@@ -247,22 +250,20 @@ async fn plan(
     uuid: &str,
     before: &Map<String, Value>,
     edit: &Edit,
+    target_uri: Option<&str>,
 ) -> CurationResult<Plan> {
     let by_param = || ("by", neo4rs::BoltType::from(by));
-    let parent = |t: &str| EdgeChange {
-        kind: EdgeKind::Parent,
-        target: t.into(),
-        source: None,
-        alignment_type: None,
-        alignment_kind: None,
-    };
-    let alignment = |k: &AlignmentKey, kind: Option<AlignmentKind>| EdgeChange {
-        kind: EdgeKind::Alignment,
-        target: k.target.as_str().into(),
-        source: Some(k.source.clone()),
-        alignment_type: Some(k.alignment_type.clone()),
-        alignment_kind: kind.map(|k| <&str>::from(k).to_string()),
-    };
+    let parent = |t: &str| EdgeChange::parent(Some(t), target_uri);
+    let alignment =
+        |k: &AlignmentKey, kind: Option<AlignmentKind>, score: Option<f64>| EdgeChange {
+            kind: EdgeKind::Alignment,
+            target: Some(k.target.as_str().into()),
+            target_uri: target_uri.map(String::from),
+            source: Some(k.source.clone()),
+            alignment_type: Some(k.alignment_type.clone()),
+            alignment_kind: kind.map(|k| <&str>::from(k).to_string()),
+            score,
+        };
     let key_params = |k: &AlignmentKey| {
         vec![
             ("source", neo4rs::BoltType::from(k.source.as_str())),
@@ -329,7 +330,7 @@ async fn plan(
             let mut params = key_params(&key);
             params.push(("score", param(score)?));
             params.push(by_param());
-            let added = alignment(&key, Some(AlignmentKind::Aligned));
+            let added = alignment(&key, Some(AlignmentKind::Aligned), *score);
             (
                 &cypher::CURATE_ADD_ALIGNMENT,
                 vec![],
@@ -354,7 +355,7 @@ async fn plan(
                 )));
             };
             let suggested = edge.kind == Some(AlignmentKind::Suggested);
-            let was = alignment(k, edge.kind);
+            let was = alignment(k, edge.kind, edge.score);
             match edit {
                 Edit::RemoveAlignment(_) => (
                     &cypher::CURATE_REMOVE_ALIGNMENT,
@@ -371,7 +372,7 @@ async fn plan(
                 Edit::AcceptAlignment(_) => {
                     let mut params = key_params(k);
                     params.push(by_param());
-                    let now = alignment(k, Some(AlignmentKind::Aligned));
+                    let now = alignment(k, Some(AlignmentKind::Aligned), edge.score);
                     let s = &cypher::CURATE_ACCEPT_ALIGNMENT;
                     (s, vec![], vec![now], vec![was], params)
                 }
@@ -398,6 +399,34 @@ pub async fn history(
         .bind()
         .param("uuid", uuid)
         .param("before", before)
+        .param("limit", limit);
+    let stored: Vec<StoredChange> = graph.column(q, "change").await?;
+    stored
+        .into_iter()
+        .map(|c| SkillChange::try_from(c).map_err(GraphError::Decode))
+        .collect()
+}
+
+/// A page of what job `job` changed, in the order it wrote.
+pub async fn job_changes(graph: &Graph, job: &str, at: &PageAt) -> GraphResult<Vec<SkillChange>> {
+    let q = cypher::JOB_CHANGES.bind().param("job", job);
+    let q = at.bind(q, Order::Ascending, "after_at", "after_id");
+    let stored: Vec<StoredChange> = graph.column(q, "change").await?;
+    stored
+        .into_iter()
+        .map(|c| SkillChange::try_from(c).map_err(GraphError::Decode))
+        .collect()
+}
+
+/// The changes recorded at or after `since` (RFC 3339), oldest first, at most `limit`.
+pub async fn changes_since(
+    graph: &Graph,
+    since: &str,
+    limit: i64,
+) -> GraphResult<Vec<SkillChange>> {
+    let q = cypher::CHANGES_SINCE
+        .bind()
+        .param("since", since)
         .param("limit", limit);
     let stored: Vec<StoredChange> = graph.column(q, "change").await?;
     stored

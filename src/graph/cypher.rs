@@ -64,8 +64,10 @@ cypher! {
     UPSERT_FRAMEWORKS => ["upsert_frameworks.cypher"] (rows, now) -> (n),
     UPSERT_SKILLS => ["upsert_skills.cypher"] (rows, now) -> (written),
     SKILLS_AS_STORED => ["skills_as_stored.cypher"] (uris) -> (uri, skill),
-    SKILLS_CURATED_EDGES => ["skills_curated_edges.cypher"] (uris)
-        -> (uri, removed_parents, curated_parents, rejected, curated_alignments),
+    SKILLS_EDGES_AS_STORED => ["skills_edges_as_stored.cypher"] (uris)
+        -> (uri, parents, removed_parents, alignments, rejected),
+    CHANGES_PRUNE => ["changes_prune.cypher"] (uris, keep) -> (),
+    JOB_CHANGES => ["job_changes.cypher"] (job, after_at, after_id, skip, limit) -> (change),
     CURATE_CREATE_SKILL => ["curate_create_skill.cypher"]
         (framework, uuid, uri, set, curated, now, change) -> (skill),
     CURATE_UPDATE => ["curate_head.cypher", "curate_update.cypher"]
@@ -83,8 +85,9 @@ cypher! {
     CURATE_ACCEPT_ALIGNMENT => ["curate_head.cypher", "curate_accept_alignment.cypher"]
         (uuid, version, target, now, change, keep, source, alignment_type, by) -> (skill),
     SKILL_HISTORY => ["skill_history.cypher"] (uuid, before, limit) -> (change),
-    UPSERT_CHILD_EDGES => ["upsert_child_edges.cypher"] (rows) -> (n),
-    SET_ALIGNMENTS => ["set_alignments.cypher"] (rows) -> (n),
+    CHANGES_SINCE => ["changes_since.cypher"] (since, limit) -> (change),
+    UPSERT_CHILD_EDGES => ["upsert_child_edges.cypher"] (rows, now) -> (n),
+    SET_ALIGNMENTS => ["set_alignments.cypher"] (rows, now) -> (n),
     SET_OCCUPATIONS => ["set_occupations.cypher"] (rows) -> (n),
     SET_CREDENTIAL_REQUIREMENTS => ["set_credential_requirements.cypher"]
         (uri, props, source, skills, frameworks) -> (missing),

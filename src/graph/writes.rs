@@ -4,9 +4,10 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use super::cypher::{self, Statement};
-use super::import_merge::{self, MergedRow};
+use super::import_merge::{self, MergedRow, StoredEdges, HISTORY_PER_SKILL};
+pub use super::import_merge::{ImportLog, Written, CHANGES_PER_JOB};
 use super::{generation, now, param, Graph, GraphError, GraphResult};
-use crate::model::{AlignmentKind, CredentialProps, FrameworkProps, SkillProps};
+use crate::model::{AlignmentKind, ChangeOperation, CredentialProps, FrameworkProps, SkillProps};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FrameworkRow {
@@ -145,23 +146,34 @@ impl SkillEdges<OccupationEdge> {
 }
 
 /// Sets each skill's alignments from one source to exactly the given ones, but for what
-/// curators decided (see `import_merge`); returns how many edges were left alone for that.
-pub async fn set_alignments(graph: &Graph, rows: &[SkillEdges<AlignmentEdge>]) -> GraphResult<i64> {
-    let curated =
-        import_merge::curated_edges(graph, rows.iter().map(|r| r.from.clone()).collect()).await?;
-    let kept = rows
+/// curators decided (see `import_merge`), recording each skill's change as `log`'s job.
+pub async fn set_alignments(
+    graph: &Graph,
+    log: &ImportLog,
+    rows: &[SkillEdges<AlignmentEdge>],
+) -> GraphResult<Written> {
+    let uris = rows.iter().map(|r| r.from.clone()).collect();
+    let stored = import_merge::edges_as_stored(graph, uris).await?;
+    let mut written = Written::default();
+    let logged: Vec<_> = rows
         .iter()
-        .filter_map(|r| {
-            let edges: Vec<_> = r
+        .map(|r| {
+            let wanted: Vec<_> = r
                 .edges
                 .iter()
-                .map(|e| (e.to.as_str(), e.alignment_type.as_str(), e.kind))
+                .map(|e| (e.to.as_str(), e.alignment_type.as_str(), e.kind, e.score))
                 .collect();
-            Some(curated.get(&r.from)?.kept_alignments(&r.source, &edges))
+            let diff = stored.get(&r.from).map_or_else(
+                || StoredEdges::default().alignments(&r.source, &wanted),
+                |s| s.alignments(&r.source, &wanted),
+            );
+            let (row, w) = diff.row(log, ChangeOperation::ImportAlignments, r);
+            written += w;
+            row
         })
-        .sum();
-    unwind(graph, &cypher::SET_ALIGNMENTS, rows).await?;
-    Ok(kept)
+        .collect();
+    unwind(graph, &cypher::SET_ALIGNMENTS, &logged).await?;
+    Ok(written)
 }
 
 /// Sets each skill's occupations from one source to exactly the given ones.
@@ -180,21 +192,32 @@ pub async fn upsert_frameworks(graph: &Graph, rows: &[FrameworkRow]) -> GraphRes
 const MERGE_ATTEMPTS: usize = 5;
 
 /// Skills, each linked to its framework when the framework exists; the fields curators set are
-/// left as they are. Returns how many values were left alone for that.
-pub async fn upsert_skills(graph: &Graph, rows: &[SkillRow]) -> GraphResult<i64> {
+/// left as they are. Each skill changed is recorded as `log`'s job's change.
+pub async fn upsert_skills(
+    graph: &Graph,
+    log: &ImportLog,
+    rows: &[SkillRow],
+) -> GraphResult<Written> {
     let mut pending: Vec<&SkillRow> = rows.iter().collect();
-    let mut kept = 0;
+    let mut written = Written::default();
+    let mut long_histories = vec![];
     for _ in 0..MERGE_ATTEMPTS {
         if pending.is_empty() {
             break;
         }
         let uris = pending.iter().map(|r| r.uri.clone()).collect();
         let stored = import_merge::as_stored(graph, uris).await?;
-        let merged: Vec<(MergedRow, i64)> = pending
+        long_histories.extend(
+            stored
+                .iter()
+                .filter(|(_, s)| import_merge::version_of(s) >= HISTORY_PER_SKILL)
+                .map(|(uri, _)| uri.clone()),
+        );
+        let merged: Vec<(MergedRow, Written)> = pending
             .iter()
             .map(|r| {
                 let fw = r.framework_uri.as_deref();
-                import_merge::merge(&r.uri, fw, &r.props, stored.get(&r.uri))
+                import_merge::merge(log, &r.uri, fw, &r.props, stored.get(&r.uri))
             })
             .collect();
         let batch: Vec<&MergedRow> = merged.iter().map(|(m, _)| m).collect();
@@ -203,17 +226,17 @@ pub async fn upsert_skills(graph: &Graph, rows: &[SkillRow]) -> GraphResult<i64>
             .param("rows", param(&batch)?)
             .param("now", now());
         let answer = graph.rows_idempotent(q).await?;
-        let written: Vec<String> = match answer.first() {
+        let done: Vec<String> = match answer.first() {
             Some(r) => r.get("written")?,
             None => vec![],
         };
-        let written: HashSet<&str> = written.iter().map(String::as_str).collect();
-        kept += merged
-            .iter()
-            .filter(|(m, _)| written.contains(m.uri.as_str()))
-            .map(|(_, k)| k)
-            .sum::<i64>();
-        pending.retain(|r| !written.contains(r.uri.as_str()));
+        let done: HashSet<&str> = done.iter().map(String::as_str).collect();
+        for (m, w) in &merged {
+            if done.contains(m.uri.as_str()) {
+                written += *w;
+            }
+        }
+        pending.retain(|r| !done.contains(r.uri.as_str()));
     }
     if !rows.is_empty() {
         generation::bump(graph).await?;
@@ -225,20 +248,36 @@ pub async fn upsert_skills(graph: &Graph, rows: &[SkillRow]) -> GraphResult<i64>
             first.uri
         )));
     }
-    Ok(kept)
+    if !long_histories.is_empty() {
+        import_merge::prune(graph, long_histories).await?;
+    }
+    Ok(written)
 }
 
 /// Sets each child's parents to exactly the given ones, but for what curators decided (see
-/// `import_merge`); returns how many edges were left alone for that.
-pub async fn set_parents(graph: &Graph, rows: &[ChildEdges]) -> GraphResult<i64> {
-    let curated =
-        import_merge::curated_edges(graph, rows.iter().map(|r| r.child.clone()).collect()).await?;
-    let kept = rows
+/// `import_merge`), recording each child's change as `log`'s job.
+pub async fn set_parents(
+    graph: &Graph,
+    log: &ImportLog,
+    rows: &[ChildEdges],
+) -> GraphResult<Written> {
+    let uris = rows.iter().map(|r| r.child.clone()).collect();
+    let stored = import_merge::edges_as_stored(graph, uris).await?;
+    let mut written = Written::default();
+    let logged: Vec<_> = rows
         .iter()
-        .filter_map(|r| Some(curated.get(&r.child)?.kept_parents(&r.parents)))
-        .sum();
-    unwind(graph, &cypher::UPSERT_CHILD_EDGES, rows).await?;
-    Ok(kept)
+        .map(|r| {
+            let diff = stored.get(&r.child).map_or_else(
+                || StoredEdges::default().parents(&r.parents),
+                |s| s.parents(&r.parents),
+            );
+            let (row, w) = diff.row(log, ChangeOperation::ImportParents, r);
+            written += w;
+            row
+        })
+        .collect();
+    unwind(graph, &cypher::UPSERT_CHILD_EDGES, &logged).await?;
+    Ok(written)
 }
 
 async fn unwind<T: Serialize>(

@@ -4,6 +4,7 @@ use std::future::Future;
 
 use tokio_util::sync::CancellationToken;
 
+use crate::graph::writes::Written;
 use crate::graph::GraphError;
 
 /// The counters a source advances; each source uses the ones that fit it.
@@ -19,6 +20,30 @@ pub enum Counter {
     RowsRejected,
     /// Values and edges an import left as a curator had made them.
     ChangesKept,
+    SkillsAdded,
+    SkillsChanged,
+    EdgesAdded,
+    EdgesChanged,
+    EdgesRemoved,
+    /// Changes made but not recorded in the history: the job's share was used up.
+    ChangesUnrecorded,
+}
+
+/// Reports what a batch of graph writes did.
+pub fn written(report: &dyn Report, w: Written) {
+    for (counter, n) in [
+        (Counter::ChangesKept, w.kept),
+        (Counter::SkillsAdded, w.skills_added),
+        (Counter::SkillsChanged, w.skills_changed),
+        (Counter::EdgesAdded, w.edges_added),
+        (Counter::EdgesChanged, w.edges_changed),
+        (Counter::EdgesRemoved, w.edges_removed),
+        (Counter::ChangesUnrecorded, w.unrecorded),
+    ] {
+        if n != 0 {
+            report.add(counter, n);
+        }
+    }
 }
 
 /// One problem met on the way: what it was about (a URI, a competency) or where (a line), and

@@ -2,6 +2,7 @@
 //! checkpoint after each, so it resumes (after a shutdown, a crash or an outage) where it was.
 use super::handlers::{Handler, JobFailure, RunContext};
 use super::model::{JobSpec, JobType};
+use crate::graph::writes::{ImportLog, CHANGES_PER_JOB};
 use crate::ingest::credential_engine::{FrameworkError, Importer};
 use crate::ingest::{report, Counter, Problem};
 
@@ -29,13 +30,14 @@ impl Handler for CredentialEngineImport {
                 input.competency_frameworks.len() as i64,
             );
         }
+        let log = ImportLog::new(ctx.job_name(), CHANGES_PER_JOB);
         for uri in input
             .competency_frameworks
             .iter()
             .filter(|u| !done.contains(*u))
         {
             report::checkpoint(ctx.cancel())?;
-            match self.0.import(uri, report, ctx.cancel()).await {
+            match self.0.import(uri, &log, report, ctx.cancel()).await {
                 // A skipped framework is in `done` and in the errors, not among those done.
                 Ok(()) => report.add(Counter::FrameworksDone, 1),
                 Err(FrameworkError::Stop(stop)) => return Err(stop),

@@ -65,6 +65,12 @@ pub fn advance(progress: &mut Progress, counter: Counter, n: i64) {
         Counter::RowsLoaded => &mut progress.rows_loaded,
         Counter::RowsRejected => &mut progress.rows_rejected,
         Counter::ChangesKept => &mut progress.changes_kept,
+        Counter::SkillsAdded => &mut progress.skills_added,
+        Counter::SkillsChanged => &mut progress.skills_changed,
+        Counter::EdgesAdded => &mut progress.edges_added,
+        Counter::EdgesChanged => &mut progress.edges_changed,
+        Counter::EdgesRemoved => &mut progress.edges_removed,
+        Counter::ChangesUnrecorded => &mut progress.changes_unrecorded,
     };
     *c += n;
 }

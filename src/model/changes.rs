@@ -52,6 +52,14 @@ pub enum ChangeOperation {
     RemoveAlignment,
     AcceptAlignment,
     RejectAlignment,
+    /// An import wrote the skill's fields (or created it).
+    ImportSkill,
+    /// An import set the skill's parents.
+    ImportParents,
+    /// An import set the skill's alignments from its source.
+    ImportAlignments,
+    /// A revert job restored what an import changed.
+    RevertImport,
 }
 
 /// One field before and after a change (null: it had no value).
@@ -79,12 +87,30 @@ pub enum EdgeKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SimpleObject)]
 pub struct EdgeChange {
     pub kind: EdgeKind,
-    /// uuid of the skill at the other end.
-    pub target: ID,
-    /// An alignment's source, type and kind (aligned, suggested).
+    /// uuid of the skill at the other end, where the writer knew it (an import names targets
+    /// by URI, some not in the graph yet).
+    pub target: Option<ID>,
+    /// URI of the skill at the other end.
+    pub target_uri: Option<String>,
+    /// An alignment's source, type, kind (aligned, suggested) and score.
     pub source: Option<String>,
     pub alignment_type: Option<String>,
     pub alignment_kind: Option<String>,
+    pub score: Option<f64>,
+}
+
+impl EdgeChange {
+    pub fn parent(uuid: Option<&str>, uri: Option<&str>) -> Self {
+        EdgeChange {
+            kind: EdgeKind::Parent,
+            target: uuid.map(ID::from),
+            target_uri: uri.map(String::from),
+            source: None,
+            alignment_type: None,
+            alignment_kind: None,
+            score: None,
+        }
+    }
 }
 
 /// One recorded change of one skill.
@@ -93,6 +119,8 @@ pub struct SkillChange {
     pub id: ID,
     /// uuid of the skill changed.
     pub skill_uuid: ID,
+    /// uuid of the skill's framework when it was changed.
+    pub framework: Option<ID>,
     /// The skill's version after the change (each change adds one).
     pub version: i64,
     /// When it was made (RFC 3339, UTC).
@@ -100,6 +128,8 @@ pub struct SkillChange {
     pub actor: Actor,
     /// The caller's name, or the import job's.
     pub by: String,
+    /// The job that made the change, if a job did.
+    pub job: Option<String>,
     pub operation: ChangeOperation,
     pub fields: Vec<FieldChange>,
     pub edges_added: Vec<EdgeChange>,
@@ -112,10 +142,12 @@ pub struct SkillChange {
 pub struct StoredChange {
     pub id: String,
     pub skill_uuid: String,
+    pub framework: Option<String>,
     pub version: i64,
     pub at: String,
     pub actor: String,
     pub by: String,
+    pub job: Option<String>,
     pub operation: String,
     pub fields: String,
     pub edges_added: String,
@@ -128,6 +160,7 @@ pub struct StoredChange {
 pub struct NewChange {
     pub actor: &'static str,
     pub by: String,
+    pub job: Option<String>,
     pub operation: &'static str,
     pub fields: String,
     pub edges_added: String,
@@ -146,6 +179,7 @@ impl NewChange {
         Self {
             actor: actor.into(),
             by: by.to_string(),
+            job: (actor == Actor::Import).then(|| by.to_string()),
             operation: operation.into(),
             fields: json_text(fields),
             edges_added: json_text(added),
@@ -172,10 +206,12 @@ impl TryFrom<StoredChange> for SkillChange {
         Ok(SkillChange {
             id: ID(c.id.clone()),
             skill_uuid: ID(c.skill_uuid.clone()),
+            framework: c.framework.clone().map(ID),
             version: c.version,
             at: c.at.clone(),
             actor: c.actor.parse().map_err(|_| format!("actor {}", c.actor))?,
             by: c.by.clone(),
+            job: c.job.clone(),
             operation: c
                 .operation
                 .parse()
@@ -251,22 +287,18 @@ mod tests {
             "ed",
             ChangeOperation::AddParent,
             &[],
-            &[EdgeChange {
-                kind: EdgeKind::Parent,
-                target: ID::from("p"),
-                source: None,
-                alignment_type: None,
-                alignment_kind: None,
-            }],
+            &[EdgeChange::parent(Some("p"), Some("urn:p"))],
             &[],
         );
         let stored = StoredChange {
             id: "c".into(),
             skill_uuid: "s".into(),
+            framework: None,
             version: 3,
             at: "t".into(),
             actor: new.actor.into(),
             by: new.by,
+            job: new.job,
             operation: new.operation.into(),
             fields: new.fields,
             edges_added: new.edges_added,
@@ -274,7 +306,7 @@ mod tests {
         };
         let change = SkillChange::try_from(stored).unwrap();
         assert_eq!(change.operation, ChangeOperation::AddParent);
-        assert_eq!(change.edges_added[0].target, ID::from("p"));
+        assert_eq!(change.edges_added[0].target, Some(ID::from("p")));
         assert!(change.edges_removed.is_empty());
     }
 }

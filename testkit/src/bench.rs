@@ -36,7 +36,9 @@ pub async fn seed_skills(g: &Graph, n: usize) {
                 },
             })
             .collect();
-        writes::upsert_skills(g, &rows).await.unwrap();
+        writes::upsert_skills(g, &writes::ImportLog::unrecorded(), &rows)
+            .await
+            .unwrap();
         // 100 roots; every other skill is a child of one and aligned to its neighbour.
         let parents: Vec<ChildEdges> = (rows.iter().enumerate())
             .filter(|(k, _)| start + k >= 100)
@@ -45,7 +47,9 @@ pub async fn seed_skills(g: &Graph, n: usize) {
                 parents: vec![uri((start + k) % 100)],
             })
             .collect();
-        writes::set_parents(g, &parents).await.unwrap();
+        writes::set_parents(g, &writes::ImportLog::unrecorded(), &parents)
+            .await
+            .unwrap();
         let aligns: Vec<AlignmentRow> = (start..(start + rows.len()))
             .map(|i| AlignmentRow {
                 from: uri(i),
@@ -57,7 +61,9 @@ pub async fn seed_skills(g: &Graph, n: usize) {
             })
             .collect();
         let edges = SkillEdges::alignments(&rows, "bench", &aligns);
-        writes::set_alignments(g, &edges).await.unwrap();
+        writes::set_alignments(g, &writes::ImportLog::unrecorded(), &edges)
+            .await
+            .unwrap();
     }
     println!(
         "seeded {n} skills with parents and alignments in {:.1}s",

@@ -386,7 +386,9 @@ pub async fn two_alignments_to_one_skill(graph: &Graph, a: &str, b: &str) {
         },
     };
     let rows = [skill(a), skill(b)];
-    writes::upsert_skills(graph, &rows).await.unwrap();
+    writes::upsert_skills(graph, &writes::ImportLog::unrecorded(), &rows)
+        .await
+        .unwrap();
     for (source, alignment_type) in [("credential_engine", "exact"), ("embedding", "broad")] {
         let edge = AlignmentRow {
             from: rows[0].uri.clone(),
@@ -397,7 +399,9 @@ pub async fn two_alignments_to_one_skill(graph: &Graph, a: &str, b: &str) {
             score: None,
         };
         let set = SkillEdges::alignments(&rows[..1], source, &[edge]);
-        writes::set_alignments(graph, &set).await.unwrap();
+        writes::set_alignments(graph, &writes::ImportLog::unrecorded(), &set)
+            .await
+            .unwrap();
     }
 }
 

@@ -1,7 +1,10 @@
 //! Curation: people create, correct, link and align skills through GraphQL; each edit is made at
 //! the version read (a stale one is refused with CONFLICT), is recorded in the skill's history,
 //! and survives a re-import of the recorded registry documents; a cached read shows it at once.
-use common::{ce_server, error_code, TestApp};
+use std::time::{Duration, Instant};
+
+use common::process::Service;
+use common::{ce_server, error_code, ws, TestApp};
 use serde_json::{json, Value};
 
 const SKILL: &str = "query($u: ID!) { skill(uuid: $u) { uuid name description version curatedFields note
@@ -15,14 +18,19 @@ const HISTORY: &str =
       edgesRemoved { kind target source alignmentType alignmentKind } } } } }";
 const UPDATE: &str = "mutation($u: ID!, $v: Int!, $i: SkillFieldsInput!) {
     updateSkill(uuid: $u, version: $v, input: $i) { name description version curatedFields note } }";
-const IMPORT_FIELDS: &str = "status progress { competenciesDone changesKept }";
+const IMPORT_FIELDS: &str = "name status progress { competenciesDone changesKept }
+    changes(first: 100) { counts { skillsAdded skillsChanged edgesAdded edgesChanged edgesRemoved changesKept unrecorded }
+      pageInfo { hasNextPage }
+      nodes { skillUuid actor by job operation fields { field before after }
+        edgesAdded { kind targetUri alignmentType } edgesRemoved { kind targetUri } } }";
 
 async fn import(app: &TestApp, uris: &[String]) -> Value {
     let d = app.data(common::IMPORT, json!({ "u": uris })).await;
     let name = d["importCredentialEngine"]["name"].as_str().unwrap();
-    let job = app.job_when_finished(name, IMPORT_FIELDS).await;
+    let job = app.job_when_finished(name, "status").await;
     assert_eq!(job["status"], "SUCCEEDED", "{job:#}");
-    job
+    let q = format!("query($n: String!) {{ job(jobName: $n) {{ {IMPORT_FIELDS} }} }}");
+    app.data(&q, json!({"n": name})).await["job"].clone()
 }
 
 async fn skill(app: &TestApp, uuid: &str) -> Value {
@@ -90,6 +98,52 @@ async fn curations_are_versioned_recorded_and_survive_a_reimport() {
     let uris = vec![reg.uri("/resources/ce-fw-a"), reg.uri("/resources/ce-fw-b")];
     let first = import(&app, &uris).await;
     assert_eq!(first["progress"]["changesKept"], 0, "{first:#}");
+    // The first import's changes: every skill it wrote, every edge it added, each once. ce-b1
+    // was a stub (the target of fw-a's alignment) before fw-b completed it: one skill changed.
+    let g = app.graph();
+    let named = common::count(
+        g,
+        "MATCH (s:Skill) WHERE s.name IS NOT NULL RETURN count(s) AS n",
+    )
+    .await;
+    let edges = common::count(
+        g,
+        "MATCH (:Skill)-[r:CHILD_OF|ALIGNED_WITH]->(:Skill) RETURN count(r) AS n",
+    )
+    .await;
+    let counts = &first["changes"]["counts"];
+    assert_eq!(
+        (
+            counts["skillsAdded"].as_i64(),
+            counts["skillsChanged"].as_i64()
+        ),
+        (Some(named - 1), Some(1)),
+        "{counts:#}"
+    );
+    assert_eq!(counts["edgesAdded"], edges, "{counts:#}");
+    assert_eq!(
+        (
+            counts["edgesChanged"].as_i64(),
+            counts["edgesRemoved"].as_i64(),
+            counts["unrecorded"].as_i64()
+        ),
+        (Some(0), Some(0), Some(0))
+    );
+    let nodes = first["changes"]["nodes"].as_array().unwrap();
+    assert_eq!(first["changes"]["pageInfo"]["hasNextPage"], false);
+    let job_name = first["name"].as_str().unwrap();
+    assert!(nodes
+        .iter()
+        .all(|c| c["actor"] == "IMPORT" && c["by"] == job_name && c["job"] == job_name));
+    let created = nodes
+        .iter()
+        .filter(|c| c["operation"] == "IMPORT_SKILL")
+        .count();
+    let listed: usize = nodes
+        .iter()
+        .map(|c| c["edgesAdded"].as_array().unwrap().len())
+        .sum();
+    assert_eq!((created as i64, listed as i64), (named, edges));
     let a1 = uuid_of(&app, &reg.uri("/resources/ce-a1")).await;
     let a11 = uuid_of(&app, &reg.uri("/resources/ce-a1-1")).await;
     let b1 = uuid_of(&app, &reg.uri("/resources/ce-b1")).await;
@@ -187,6 +241,16 @@ async fn curations_are_versioned_recorded_and_survive_a_reimport() {
     reg.set_revision(" (revised)");
     let second = import(&app, &uris).await;
     assert_eq!(second["progress"]["changesKept"], 6, "{second:#}");
+    // It changed one skill's description, nothing else.
+    assert_eq!(
+        second["changes"]["nodes"],
+        json!([{"skillUuid": a1, "actor": "IMPORT", "by": second["name"], "job": second["name"],
+            "operation": "IMPORT_SKILL", "edgesAdded": [], "edgesRemoved": [],
+            "fields": [{"field": "description",
+                "before": "Explain the purpose of and relationship between common components of an operating system",
+                "after": "Explain the purpose of and relationship between common components of an operating system (revised)"}]}])
+    );
+    assert_eq!(second["changes"]["counts"]["skillsChanged"], 1);
     let a1_after = skill(&app, &a1).await;
     assert_eq!(a1_after["name"], "OS components (curated)");
     assert!(
@@ -203,7 +267,33 @@ async fn curations_are_versioned_recorded_and_survive_a_reimport() {
         curated["parentNodes"]
     );
 
-    // History: newest first, three a page, equal to what happened.
+    // History: newest first, three a page, equal to what happened: the import's three writes,
+    // then the curator's five.
+    let all = app
+        .data(
+            "query($u: ID!) { skill(uuid: $u) { history(first: 20) { nodes { operation } } } }",
+            json!({"u": a11}),
+        )
+        .await;
+    let ops: Vec<&str> = all["skill"]["history"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["operation"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            "ADD_PARENT",
+            "REMOVE_PARENT",
+            "REMOVE_ALIGNMENT",
+            "REJECT_ALIGNMENT",
+            "ACCEPT_ALIGNMENT",
+            "IMPORT_ALIGNMENTS",
+            "IMPORT_PARENTS",
+            "IMPORT_SKILL"
+        ]
+    );
     let page = app.data(HISTORY, json!({"u": a11})).await["skill"]["history"].clone();
     let ops: Vec<&str> = page["nodes"]
         .as_array()
@@ -240,8 +330,11 @@ async fn curations_are_versioned_recorded_and_survive_a_reimport() {
         .iter()
         .map(|c| c["operation"].as_str().unwrap())
         .collect();
-    assert_eq!(ops, ["REJECT_ALIGNMENT", "ACCEPT_ALIGNMENT"]);
-    assert_eq!(rest["pageInfo"]["hasNextPage"], false);
+    assert_eq!(
+        ops,
+        ["REJECT_ALIGNMENT", "ACCEPT_ALIGNMENT", "IMPORT_ALIGNMENTS"]
+    );
+    assert_eq!(rest["pageInfo"]["hasNextPage"], true);
     let versions: Vec<i64> = [&page, &rest]
         .iter()
         .flat_map(|p| {
@@ -258,9 +351,19 @@ async fn curations_are_versioned_recorded_and_survive_a_reimport() {
     );
 
     let a1_history = app.data(HISTORY, json!({"u": a1})).await["skill"]["history"]["nodes"].clone();
-    assert_eq!(a1_history.as_array().unwrap().len(), 1, "{a1_history:#}");
+    let ops: Vec<&str> = a1_history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["operation"].as_str().unwrap())
+        .collect();
     assert_eq!(
-        a1_history[0]["fields"],
+        ops,
+        ["IMPORT_SKILL", "UPDATE_SKILL", "IMPORT_SKILL"],
+        "{a1_history:#}"
+    );
+    assert_eq!(
+        a1_history[1]["fields"],
         json!([
             {"field": "name", "before": "Operating System Components", "after": "OS components (curated)"},
             {"field": "note", "before": null, "after": "checked"}
@@ -466,4 +569,118 @@ async fn version_as(app: &TestApp, key: &str, uuid: &str) -> i64 {
     as_caller(app, key, q, json!({"u": uuid})).await["data"]["skill"]["version"]
         .as_i64()
         .unwrap()
+}
+
+/// The next `graphChanges` message of `conn`, as data.
+async fn next_change(conn: &mut ws::Connection) -> Value {
+    let m = conn.next_message(Duration::from_secs(10)).await;
+    assert_eq!(m["type"], "next", "{m:#}");
+    m["payload"]["data"]["graphChanges"].clone()
+}
+
+#[tokio::test]
+async fn graph_changes_reach_subscribers_on_another_process_filtered() {
+    use skillgraph::graph::writes::{self, FrameworkRow};
+    let a = TestApp::start().await;
+    let fw = FrameworkRow {
+        uri: "urn:fw:changes".into(),
+        props: skillgraph::model::FrameworkProps {
+            name: Some("Changes".into()),
+            ..Default::default()
+        },
+    };
+    writes::upsert_frameworks(a.graph(), &[fw]).await.unwrap();
+    let f = a.data("{ frameworks { nodes { uuid } } }", json!({})).await["frameworks"]["nodes"][0]
+        ["uuid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let create = "mutation($n: String!, $f: ID) { createSkill(input: {name: $n}, frameworkUuid: $f) { uuid } }";
+    let x = a.data(create, json!({"n": "X"})).await["createSkill"]["uuid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let y = a.data(create, json!({"n": "Y", "f": f})).await["createSkill"]["uuid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // B, another process on the same database: one subscriber of skill X, one of framework F.
+    let b = Service::start(&a.database, &[]).await;
+    let fields = "skillUuid framework operation actor fields { field after }";
+    let mut of_x = ws::Connection::open(b.socket_addr(), json!({})).await;
+    of_x.subscribe(
+        "x",
+        &format!("subscription {{ graphChanges(skill: \"{x}\") {{ {fields} }} }}"),
+    )
+    .await;
+    let mut of_f = ws::Connection::open(b.socket_addr(), json!({})).await;
+    of_f.subscribe(
+        "f",
+        &format!("subscription {{ graphChanges(framework: \"{f}\") {{ {fields} }} }}"),
+    )
+    .await;
+
+    // A subscription is live once it has seen a change: notes are written on A until each has.
+    let note = |n: usize| json!({"note": format!("ping {n}")});
+    for (conn, skill) in [(&mut of_x, &x), (&mut of_f, &y)] {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        for n in 0.. {
+            assert!(Instant::now() < deadline, "no change reached B");
+            let v = skill_version(&a, skill).await;
+            a.data(UPDATE, json!({"u": skill, "v": v, "i": note(n)}))
+                .await;
+            let got = tokio::time::timeout(
+                Duration::from_millis(1_500),
+                conn.next_message(Duration::from_secs(2)),
+            )
+            .await;
+            if let Ok(m) = got {
+                assert_eq!(
+                    m["payload"]["data"]["graphChanges"]["skillUuid"],
+                    skill.as_str(),
+                    "{m:#}"
+                );
+                break;
+            }
+        }
+    }
+    // Drain the pings still in flight, then the real changes: each subscriber gets its own only.
+    let vy = skill_version(&a, &y).await;
+    a.data(UPDATE, json!({"u": y, "v": vy, "i": {"name": "Y renamed"}}))
+        .await;
+    let vx = skill_version(&a, &x).await;
+    a.data(UPDATE, json!({"u": x, "v": vx, "i": {"name": "X renamed"}}))
+        .await;
+    for (conn, skill, name) in [(&mut of_x, &x, "X renamed"), (&mut of_f, &y, "Y renamed")] {
+        let change = loop {
+            let c = next_change(conn).await;
+            if c["fields"][0]["field"] != "note" {
+                break c;
+            }
+        };
+        assert_eq!(change["skillUuid"], skill.as_str(), "{change:#}");
+        assert_eq!(change["operation"], "UPDATE_SKILL");
+        assert_eq!(change["actor"], "CURATOR");
+        assert_eq!(change["fields"], json!([{"field": "name", "after": name}]));
+    }
+    let framework_of_y = next_change_or_none(&mut of_f).await;
+    assert!(
+        framework_of_y.is_none(),
+        "X is in no framework: {framework_of_y:?}"
+    );
+}
+
+/// A further message within half a second, if any.
+async fn next_change_or_none(conn: &mut ws::Connection) -> Option<Value> {
+    tokio::time::timeout(
+        Duration::from_millis(500),
+        conn.next_message(Duration::from_secs(1)),
+    )
+    .await
+    .ok()
+}
+
+async fn skill_version(app: &TestApp, uuid: &str) -> i64 {
+    skill(app, uuid).await["version"].as_i64().unwrap()
 }

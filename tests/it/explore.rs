@@ -24,14 +24,18 @@ async fn seed_family(app: &TestApp, children: usize) {
         skill("urn:q".into(), "Other parent".into()),
     ];
     rows.extend((0..children).map(|i| skill(format!("urn:c:{i}"), format!("C {i:03}"))));
-    writes::upsert_skills(app.graph(), &rows).await.unwrap();
+    writes::upsert_skills(app.graph(), &writes::ImportLog::unrecorded(), &rows)
+        .await
+        .unwrap();
     let edges: Vec<ChildEdges> = (0..children)
         .map(|i| ChildEdges {
             child: format!("urn:c:{i}"),
             parents: vec!["urn:p".into(), "urn:q".into()],
         })
         .collect();
-    writes::set_parents(app.graph(), &edges).await.unwrap();
+    writes::set_parents(app.graph(), &writes::ImportLog::unrecorded(), &edges)
+        .await
+        .unwrap();
 }
 
 async fn uuid_of(app: &TestApp, uri: &str) -> String {
@@ -174,6 +178,7 @@ async fn a_cursor_holds_its_place_when_children_are_added_before_it() {
     // A child that sorts first arrives between the two pages.
     writes::upsert_skills(
         app.graph(),
+        &writes::ImportLog::unrecorded(),
         &[SkillRow {
             uri: "urn:c:new".into(),
             framework_uri: None,
@@ -187,6 +192,7 @@ async fn a_cursor_holds_its_place_when_children_are_added_before_it() {
     .unwrap();
     writes::set_parents(
         app.graph(),
+        &writes::ImportLog::unrecorded(),
         &[ChildEdges {
             child: "urn:c:new".into(),
             parents: vec!["urn:p".into()],
@@ -238,14 +244,18 @@ async fn seed_hierarchy(app: &TestApp, prefix: &str, names: &[&str], links: &[(&
             },
         })
         .collect();
-    writes::upsert_skills(app.graph(), &rows).await.unwrap();
+    writes::upsert_skills(app.graph(), &writes::ImportLog::unrecorded(), &rows)
+        .await
+        .unwrap();
     let edges: Vec<ChildEdges> = (links.iter())
         .map(|(child, parents)| ChildEdges {
             child: uri(child),
             parents: parents.iter().map(|p| uri(p)).collect(),
         })
         .collect();
-    writes::set_parents(app.graph(), &edges).await.unwrap();
+    writes::set_parents(app.graph(), &writes::ImportLog::unrecorded(), &edges)
+        .await
+        .unwrap();
 }
 
 /// Breadth-first over `TREE`, independently of the service: each node reached from `from`
@@ -546,7 +556,9 @@ async fn search_ranks_an_exact_name_first_and_says_which_field_matched() {
         skill("Data", "Facts and figures"),
         skill("C++", "Systems programming"),
     ];
-    writes::upsert_skills(app.graph(), &rows).await.unwrap();
+    writes::upsert_skills(app.graph(), &writes::ImportLog::unrecorded(), &rows)
+        .await
+        .unwrap();
     // The engines' matching, computed here: Neo4j matches word prefixes, ArcadeDB substrings.
     let neo4j = common::engine() == common::Engine::Neo4j;
     let mut expected: Vec<&str> = vec!["Data", "Data literacy", "Statistics"];

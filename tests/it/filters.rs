@@ -79,7 +79,9 @@ async fn seed(app: &TestApp) {
             },
         })
         .collect();
-    writes::upsert_skills(app.graph(), &rows).await.unwrap();
+    writes::upsert_skills(app.graph(), &writes::ImportLog::unrecorded(), &rows)
+        .await
+        .unwrap();
     let occupations: Vec<SkillEdges<OccupationEdge>> = (0..SKILLS)
         .map(|i| {
             let mut codes = vec![];

@@ -76,7 +76,9 @@ async fn a_cursor_keeps_its_place_when_skills_are_added_before_it() {
             )
         })
         .collect();
-    writes::upsert_skills(app.graph(), &rows).await.unwrap();
+    writes::upsert_skills(app.graph(), &writes::ImportLog::unrecorded(), &rows)
+        .await
+        .unwrap();
 
     let first = app.data(PAGE, json!({"first": 10})).await;
     let cursor = first["skillConnection"]["pageInfo"]["endCursor"].clone();
@@ -93,7 +95,9 @@ async fn a_cursor_keeps_its_place_when_skills_are_added_before_it() {
         })
         .chain([skill("urn:new:z", "Skill 15b", "urn:fw:a", "x", "")])
         .collect();
-    writes::upsert_skills(app.graph(), &added).await.unwrap();
+    writes::upsert_skills(app.graph(), &writes::ImportLog::unrecorded(), &added)
+        .await
+        .unwrap();
 
     let next = app.data(PAGE, json!({"first": 10, "after": cursor})).await;
     let names: Vec<&str> = (next["skillConnection"]["nodes"].as_array().unwrap().iter())
@@ -141,7 +145,9 @@ async fn a_deep_page_reached_by_cursor_holds_the_right_skills() {
         })
         .collect();
     for chunk in rows.chunks(500) {
-        writes::upsert_skills(app.graph(), chunk).await.unwrap();
+        writes::upsert_skills(app.graph(), &writes::ImportLog::unrecorded(), chunk)
+            .await
+            .unwrap();
     }
     let (seen, total) = walk(&app, 100, &Value::Null).await;
     assert_eq!(total, 1200);
@@ -171,7 +177,9 @@ async fn seed_varied(app: &TestApp) -> Vec<(String, &'static str, &'static str, 
         let text = format!("{} {}", name.to_lowercase(), description.to_lowercase());
         facts.push((name, fw, source, text));
     }
-    writes::upsert_skills(app.graph(), &rows).await.unwrap();
+    writes::upsert_skills(app.graph(), &writes::ImportLog::unrecorded(), &rows)
+        .await
+        .unwrap();
     facts
 }
 

@@ -342,12 +342,16 @@ async fn neo4j_sets_parents_from_the_child_not_from_every_skill() {
         "UNWIND range(0, 4999) AS i CREATE (:Skill {uri: 'u' + toString(i), uuid: randomUUID()})";
     graph.rows_unchecked(neo4rs::query(seed)).await.unwrap();
     let rows: Vec<Value> = (10..510)
-        .map(|i| json!({"child": format!("u{i}"), "parents": [format!("u{}", i / 10)]}))
+        .map(|i| {
+            let change = json!({"actor": "import", "by": "j", "job": "j", "operation": "import_parents",
+                "fields": "[]", "edges_added": "[]", "edges_removed": "[]"});
+            json!({"child": format!("u{i}"), "parents": [format!("u{}", i / 10)], "changed": true, "change": change})
+        })
         .collect();
     let (plan, text) = common::neo4j_plan(
         &database,
         skillgraph::graph::cypher::UPSERT_CHILD_EDGES.text,
-        json!({ "rows": rows }),
+        json!({ "rows": rows, "now": "2026-01-01T00:00:00.000Z" }),
         true,
     )
     .await;

@@ -60,7 +60,9 @@ async fn seed_flat(app: &TestApp) {
             )
         })
         .collect();
-    writes::upsert_skills(app.graph(), &rows).await.unwrap();
+    writes::upsert_skills(app.graph(), &writes::ImportLog::unrecorded(), &rows)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -177,7 +179,9 @@ async fn seed_tree(app: &TestApp) {
         .unwrap();
     let rows = ["grand", "parent", "child", "sibling"]
         .map(|n| skill(&format!("urn:t:{n}"), n, Some("urn:fw:t"), "test"));
-    writes::upsert_skills(app.graph(), &rows).await.unwrap();
+    writes::upsert_skills(app.graph(), &writes::ImportLog::unrecorded(), &rows)
+        .await
+        .unwrap();
     let edges = [
         ("parent", "grand"),
         ("child", "parent"),
@@ -187,7 +191,9 @@ async fn seed_tree(app: &TestApp) {
         child: format!("urn:t:{c}"),
         parents: vec![format!("urn:t:{p}")],
     });
-    writes::set_parents(app.graph(), &edges).await.unwrap();
+    writes::set_parents(app.graph(), &writes::ImportLog::unrecorded(), &edges)
+        .await
+        .unwrap();
 }
 
 async fn uuid_of(app: &TestApp, name: &str) -> String {
@@ -247,6 +253,7 @@ async fn nested_parents_and_children_two_levels_deep() {
     // Re-parenting replaces the old edge instead of adding a second parent.
     writes::set_parents(
         app.graph(),
+        &writes::ImportLog::unrecorded(),
         &[ChildEdges {
             child: "urn:t:child".into(),
             parents: vec!["urn:t:grand".into()],
@@ -343,7 +350,9 @@ async fn seed_rich(app: &TestApp) {
         )
     }));
     rows.push(skill("urn:other:x", "Other X", None, "onet"));
-    writes::upsert_skills(g, &rows).await.unwrap();
+    writes::upsert_skills(g, &writes::ImportLog::unrecorded(), &rows)
+        .await
+        .unwrap();
     let mut edges: Vec<_> = (0..10)
         .map(|i| ChildEdges {
             child: format!("urn:r:{i}"),
@@ -354,7 +363,9 @@ async fn seed_rich(app: &TestApp) {
         child: "urn:r:mid".into(),
         parents: vec!["urn:r:root".into()],
     });
-    writes::set_parents(g, &edges).await.unwrap();
+    writes::set_parents(g, &writes::ImportLog::unrecorded(), &edges)
+        .await
+        .unwrap();
     let mut alignments: Vec<_> = (0..10)
         .map(|i| AlignmentRow {
             from: format!("urn:r:{i}"),
@@ -383,9 +394,13 @@ async fn seed_rich(app: &TestApp) {
             .filter(|a| a.source == source)
             .cloned()
             .collect();
-        writes::set_alignments(g, &SkillEdges::alignments(&leaves, source, &from_source))
-            .await
-            .unwrap();
+        writes::set_alignments(
+            g,
+            &writes::ImportLog::unrecorded(),
+            &SkillEdges::alignments(&leaves, source, &from_source),
+        )
+        .await
+        .unwrap();
     }
     let occupations: Vec<_> = (0..10)
         .map(|i| OccupationRow {
@@ -547,9 +562,13 @@ async fn health_graphiql_and_migrations_are_idempotent() {
         .unwrap();
     assert!(n >= 8);
     // Uniqueness is enforced by the database, not just by MERGE.
-    writes::upsert_skills(app.graph(), &[skill("urn:u:1", "One", None, "x")])
-        .await
-        .unwrap();
+    writes::upsert_skills(
+        app.graph(),
+        &writes::ImportLog::unrecorded(),
+        &[skill("urn:u:1", "One", None, "x")],
+    )
+    .await
+    .unwrap();
     let dup = app
         .graph()
         .rows_unchecked(neo4rs::query(
@@ -571,7 +590,9 @@ async fn pruning_removes_only_edges_the_source_no_longer_asserts() {
     // Other X and its occupation go, and the embedding source's suggestion stays.
     let leaf0 = [skill("urn:r:0", "Leaf 0", Some("urn:fw:r"), "ce")];
     let keep = SkillEdges::alignments(&leaf0, "credential_engine", &[]);
-    writes::set_alignments(g, &keep).await.unwrap();
+    writes::set_alignments(g, &writes::ImportLog::unrecorded(), &keep)
+        .await
+        .unwrap();
     writes::set_occupations(
         g,
         &SkillEdges::occupations(&leaf0, "credential_engine", &[]),
@@ -615,6 +636,7 @@ async fn pruning_removes_only_edges_the_source_no_longer_asserts() {
     }];
     writes::set_alignments(
         g,
+        &writes::ImportLog::unrecorded(),
         &SkillEdges::alignments(&leaf1, "credential_engine", &still),
     )
     .await

@@ -34,7 +34,9 @@ async fn add_skill(app: &TestApp, name: &str) {
             ..Default::default()
         },
     };
-    writes::upsert_skills(app.graph(), &[row]).await.unwrap();
+    writes::upsert_skills(app.graph(), &writes::ImportLog::unrecorded(), &[row])
+        .await
+        .unwrap();
 }
 
 /// Statements the service sends to answer `QUERY` once, and the answer.

@@ -601,14 +601,18 @@ async fn nested_lists_cost_what_they_can_return() {
         },
     };
     let rows: Vec<SkillRow> = (0..=300).map(skill).collect();
-    writes::upsert_skills(g, &rows).await.unwrap();
+    writes::upsert_skills(g, &writes::ImportLog::unrecorded(), &rows)
+        .await
+        .unwrap();
     let edges: Vec<ChildEdges> = (1..=300)
         .map(|i| ChildEdges {
             child: format!("urn:n:{i}"),
             parents: vec!["urn:n:0".into()],
         })
         .collect();
-    writes::set_parents(g, &edges).await.unwrap();
+    writes::set_parents(g, &writes::ImportLog::unrecorded(), &edges)
+        .await
+        .unwrap();
     let uuid =
         app.data("{ skills(limit: 1) { uuid } }", json!({})).await["skills"][0]["uuid"].clone();
 

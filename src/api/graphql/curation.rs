@@ -1,20 +1,24 @@
 //! Curation mutations: people create, correct, link and align skills. Editors curate; only
 //! admins delete. Each edit names the skill's `version` as the curator read it and is refused
 //! with `CONFLICT` when the skill has changed since; each is recorded in the skill's `history`.
+use std::sync::Arc;
+
 use async_graphql::{
     ComplexObject, Context, ErrorExtensions, InputObject, MaybeUndefined, Object, Result,
-    SimpleObject, ID,
+    SimpleObject, Subscription, ID,
 };
+use futures::{Stream, StreamExt};
 use serde_json::{Map, Value};
 
-use super::context::{require, state};
+use super::context::{caller, require, state};
 use super::errors::{bad_input, coded, db, limited, not_found, ErrorCode};
 use super::pagination::{edges_by, keyset, Edge, PageInfo};
 use crate::api::auth::Role;
+use crate::api::caller_limits::ConnectionSubscriptions;
 use crate::graph::curation::{self, AlignmentKey, CurationError, Edit, NOTE};
 use crate::ingest::credential_engine::ctdl::{is_alignment_type, list_order};
 use crate::ingest::text::is_unsafe;
-use crate::model::{Skill, SkillChange};
+use crate::model::{Progress, Skill, SkillChange};
 
 /// Longest text a curator may set in one field, and most items in one list.
 const MAX_TEXT: usize = 10_000;
@@ -377,4 +381,105 @@ pub(super) async fn history(
         .map_err(db)?;
     let (edges, page_info) = edges_by(rows, &at, |c| (c.version.to_string(), c.id.to_string()));
     Ok(SkillChangeConnection { edges, page_info })
+}
+
+/// How much a job changed the graph: exact, however many changes its history holds.
+#[derive(SimpleObject)]
+pub struct ChangeCounts {
+    pub skills_added: i64,
+    pub skills_changed: i64,
+    pub edges_added: i64,
+    pub edges_changed: i64,
+    pub edges_removed: i64,
+    /// Values and edges the job left as a person had made them.
+    pub changes_kept: i64,
+    /// Changes made but not recorded (the job's history holds at most 100,000).
+    pub unrecorded: i64,
+}
+
+impl From<&Progress> for ChangeCounts {
+    fn from(p: &Progress) -> Self {
+        Self {
+            skills_added: p.skills_added,
+            skills_changed: p.skills_changed,
+            edges_added: p.edges_added,
+            edges_changed: p.edges_changed,
+            edges_removed: p.edges_removed,
+            changes_kept: p.changes_kept,
+            unrecorded: p.changes_unrecorded,
+        }
+    }
+}
+
+/// One page of what a job changed, in the order it wrote, with the job's counts.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct JobChangeConnection {
+    pub counts: ChangeCounts,
+    pub edges: Vec<Edge<SkillChange>>,
+    pub page_info: PageInfo,
+}
+
+#[ComplexObject]
+impl JobChangeConnection {
+    /// The changes of this page, without cursors.
+    async fn nodes(&self) -> Vec<SkillChange> {
+        self.edges.iter().map(|e| e.node.clone()).collect()
+    }
+}
+
+/// The changes job `job` made after the cursor `after`, in the order it wrote.
+pub(super) async fn job_changes(
+    ctx: &Context<'_>,
+    job: &str,
+    progress: &Progress,
+    first: i32,
+    after: Option<&str>,
+) -> Result<JobChangeConnection> {
+    let state = state(ctx)?;
+    let at = keyset(first, after, state.config.limits.max_page_size)?;
+    let rows = curation::job_changes(&state.graph, job, &at)
+        .await
+        .map_err(db)?;
+    let (edges, page_info) = edges_by(rows, &at, |c| (c.at.clone(), c.id.to_string()));
+    Ok(JobChangeConnection {
+        counts: progress.into(),
+        edges,
+        page_info,
+    })
+}
+
+#[derive(Default)]
+pub struct CurationSubscription;
+
+#[Subscription]
+impl CurationSubscription {
+    /// Every change to the graph from now on, a curator's or an import's, as it is recorded:
+    /// of one framework's skills (`framework`, a uuid) or one skill (`skill`), or all. Reaches
+    /// subscribers on every replica within the job watch interval (250 ms by default).
+    async fn graph_changes(
+        &self,
+        ctx: &Context<'_>,
+        framework: Option<ID>,
+        skill: Option<ID>,
+    ) -> Result<impl Stream<Item = Arc<SkillChange>>> {
+        let state = state(ctx)?;
+        let who = caller(ctx)?;
+        // Held while the subscription runs: counted against the caller and the connection.
+        let mut held = vec![state
+            .caller_limits
+            .subscribe(&who.name)
+            .map_err(|e| limited(&e))?];
+        if let Some(connection) = ctx.data_opt::<ConnectionSubscriptions>() {
+            held.push(connection.take().map_err(|e| limited(&e))?);
+        }
+        Ok(state.change_feed.subscribe().filter(move |c| {
+            let _ = &held;
+            let wanted = framework
+                .as_ref()
+                .is_none_or(|f| c.framework.as_ref() == Some(f))
+                && skill.as_ref().is_none_or(|s| &c.skill_uuid == s);
+            std::future::ready(wanted)
+        }))
+    }
 }

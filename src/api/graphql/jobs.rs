@@ -3,6 +3,7 @@ use async_graphql::{ComplexObject, Context, Json, Object, Result, SimpleObject, 
 use futures::{Stream, StreamExt};
 
 use super::context::{caller, require, state};
+use super::curation::{self, JobChangeConnection};
 use super::errors::{bad_input, coded, db, limited, not_found, ErrorCode};
 use super::node;
 use super::pagination::{connection_cost, edges, keyset, Edge, PageInfo, COUNT_COST};
@@ -31,6 +32,18 @@ impl Job {
     /// Whether the job has ended (succeeded, failed or cancelled).
     async fn finished(&self) -> bool {
         self.status.is_terminal()
+    }
+    /// What an import changed in the graph, in the order it wrote: each skill's fields before
+    /// and after, the edges added and removed, and the job's counts (exact; the changes
+    /// themselves are recorded up to 100,000 per job).
+    #[graphql(complexity = "connection_cost(first, child_complexity, __field)")]
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> Result<JobChangeConnection> {
+        curation::job_changes(ctx, &self.name, &self.progress, first, after.as_deref()).await
     }
 }
 

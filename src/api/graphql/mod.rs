@@ -46,7 +46,7 @@ pub struct MutationRoot(
 );
 
 #[derive(MergedSubscription, Default)]
-pub struct SubscriptionRoot(jobs::JobSubscription);
+pub struct SubscriptionRoot(jobs::JobSubscription, curation::CurationSubscription);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 

@@ -13,9 +13,9 @@ use url::Url;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::IngestConfig;
-use crate::graph::writes::{self, SkillEdges};
+use crate::graph::writes::{self, ImportLog, SkillEdges};
 use crate::graph::Graph;
-use crate::ingest::report::checkpoint;
+use crate::ingest::report::{self, checkpoint};
 use crate::ingest::{Counter, Problem, Report, Stop};
 use client::{Budget, FetchError, HostAllowlist, RegistryClient};
 use document::Document;
@@ -136,6 +136,7 @@ impl Importer {
     pub async fn import(
         &self,
         uri: &str,
+        log: &ImportLog,
         report: &dyn Report,
         cancel: &CancellationToken,
     ) -> Result<(), FrameworkError> {
@@ -143,11 +144,11 @@ impl Importer {
         let doc = self.fetch(uri, &budget, report, cancel).await?;
         match credential_node(doc) {
             Ok(credential) => {
-                self.import_credential(uri, credential, report, cancel)
+                self.import_credential(uri, credential, log, report, cancel)
                     .await
             }
             Err(doc) => {
-                self.import_framework(uri, doc, budget, report, cancel)
+                self.import_framework(uri, doc, budget, log, report, cancel)
                     .await
             }
         }
@@ -159,6 +160,7 @@ impl Importer {
         &self,
         uri: &str,
         credential: Value,
+        log: &ImportLog,
         report: &dyn Report,
         cancel: &CancellationToken,
     ) -> Result<(), FrameworkError> {
@@ -176,7 +178,10 @@ impl Importer {
             }
             let budget = Budget::new(self.max_bytes);
             let imported = match self.fetch(fw, &budget, report, cancel).await {
-                Ok(doc) => self.import_framework(fw, doc, budget, report, cancel).await,
+                Ok(doc) => {
+                    self.import_framework(fw, doc, budget, log, report, cancel)
+                        .await
+                }
                 Err(e) => Err(e.into()),
             };
             match imported {
@@ -207,6 +212,7 @@ impl Importer {
         uri: &str,
         doc: Value,
         budget: Budget,
+        log: &ImportLog,
         report: &dyn Report,
         cancel: &CancellationToken,
     ) -> Result<(), FrameworkError> {
@@ -227,24 +233,20 @@ impl Importer {
         writes::upsert_frameworks(g, std::slice::from_ref(&fw)).await?;
         for chunk in mapped.skills.chunks(self.batch) {
             checkpoint(cancel)?;
-            let kept = writes::upsert_skills(g, chunk).await?;
+            report::written(report, writes::upsert_skills(g, log, chunk).await?);
             report.add(Counter::CompetenciesDone, chunk.len() as i64);
-            report.add(Counter::ChangesKept, kept);
         }
         // Edges after all skills exist, so in-framework targets are never stubs.
         for chunk in mapped.parents.chunks(self.batch) {
             checkpoint(cancel)?;
-            report.add(Counter::ChangesKept, writes::set_parents(g, chunk).await?);
+            report::written(report, writes::set_parents(g, log, chunk).await?);
         }
         // Each skill's alignments and occupations are set exactly, so a re-import also drops
         // what the registry no longer asserts.
         let alignments = SkillEdges::alignments(&mapped.skills, ctdl::SOURCE, &mapped.alignments);
         for chunk in alignments.chunks(self.batch) {
             checkpoint(cancel)?;
-            report.add(
-                Counter::ChangesKept,
-                writes::set_alignments(g, chunk).await?,
-            );
+            report::written(report, writes::set_alignments(g, log, chunk).await?);
         }
         let occupations =
             SkillEdges::occupations(&mapped.skills, ctdl::SOURCE, &mapped.occupations);
