@@ -1,16 +1,19 @@
 //! Ingestion benchmark: competencies/s of a 5,000-competency Credential Engine framework through
-//! the whole path (GraphQL mutation, job claim, HTTP fetch, mapping, batched writes, throttled
-//! progress writes), against the raw `UNWIND` write rate of the same rows on the same database
-//! server. Each side runs on a fresh database, alternately, after a warm-up of the server's JIT;
-//! the best of each is reported.
+//! the whole path (GraphQL mutation, job claim, HTTP fetch, mapping, batched writes recording
+//! each skill's change, throttled progress writes), against the raw write rate of the same rows
+//! on the same database server through the service's write functions (history recorded), and
+//! against the statements as they were before the history (`benches/before_history/`: no
+//! read of the stored skills, no change recorded): what recording the history costs. Each side
+//! runs on a fresh database, in turn, after a warm-up of the server's JIT; the best of each is
+//! reported.
 //! Needs the test database (`scripts/test-env`); run with `cargo bench --bench ce_import`.
 extern crate skillgraph_testkit as common;
 
 use std::time::Instant;
 
 use serde_json::json;
-use skillgraph::graph::writes::{self, SkillEdges};
-use skillgraph::ingest::credential_engine::ctdl;
+use skillgraph::graph::writes::{self, FrameworkRow, ImportLog, SkillEdges, CHANGES_PER_JOB};
+use skillgraph::ingest::credential_engine::ctdl::{self, Mapped};
 
 const COMPETENCIES: usize = 5_000;
 const ROUNDS: usize = 3;
@@ -45,34 +48,73 @@ async fn end_to_end(reg: &common::ce_server::Registry) -> f64 {
     secs
 }
 
-/// Seconds to write the same rows with the same statements straight to a fresh database: no
-/// HTTP, no mapping, no job.
-async fn raw(reg: &common::ce_server::Registry) -> f64 {
-    let raw = common::TestApp::start_on(common::test_config(&bench_database().await)).await;
-    let batch = raw.state.config.ingest.write_batch_size;
+/// The framework's rows, as the importer maps them.
+fn mapped(reg: &common::ce_server::Registry) -> (FrameworkRow, Mapped) {
     let doc = common::ce_server::big_framework(&reg.base, COMPETENCIES);
     let graph = doc["@graph"].as_array().unwrap();
     let fw_uri = reg.uri("/resources/ce-fw-big");
     let fw = ctdl::framework_row(&graph[0], &fw_uri, "en-US");
-    let mapped = ctdl::map_competencies(&fw_uri, &[], &graph[1..], "en-US");
+    (
+        fw,
+        ctdl::map_competencies(&fw_uri, &[], &graph[1..], "en-US"),
+    )
+}
+
+/// Seconds to write the same rows with the statements of before the history straight to a
+/// fresh database (skills, parents, alignments as they were; frameworks and occupations as now).
+async fn before_history(reg: &common::ce_server::Registry) -> f64 {
+    let raw = common::TestApp::start_on(common::test_config(&bench_database().await)).await;
+    let batch = raw.state.config.ingest.write_batch_size;
+    let (fw, mapped) = mapped(reg);
+    let g = raw.graph();
+    let send = |text: &'static str, rows: serde_json::Value| async move {
+        let q = neo4rs::query(text)
+            .param("rows", neo4rs::BoltType::try_from(rows).unwrap())
+            .param("now", "2026-01-01T00:00:00.000Z");
+        g.rows_unchecked(q).await.unwrap();
+    };
+    let t = Instant::now();
+    writes::upsert_frameworks(g, &[fw]).await.unwrap();
+    for chunk in mapped.skills.chunks(batch) {
+        send(SKILLS_BEFORE, json!(chunk)).await;
+    }
+    for chunk in mapped.parents.chunks(batch) {
+        send(PARENTS_BEFORE, json!(chunk)).await;
+    }
+    let alignments = SkillEdges::alignments(&mapped.skills, ctdl::SOURCE, &mapped.alignments);
+    for chunk in alignments.chunks(batch) {
+        send(ALIGNMENTS_BEFORE, json!(chunk)).await;
+    }
+    let occupations = SkillEdges::occupations(&mapped.skills, ctdl::SOURCE, &mapped.occupations);
+    for chunk in occupations.chunks(batch) {
+        writes::set_occupations(g, chunk).await.unwrap();
+    }
+    t.elapsed().as_secs_f64()
+}
+
+const SKILLS_BEFORE: &str = include_str!("before_history/upsert_skills.cypher");
+const PARENTS_BEFORE: &str = include_str!("before_history/upsert_child_edges.cypher");
+const ALIGNMENTS_BEFORE: &str = include_str!("before_history/set_alignments.cypher");
+
+/// Seconds to write the same rows with the same statements straight to a fresh database, each
+/// skill's change recorded: no HTTP, no mapping, no job.
+async fn raw(reg: &common::ce_server::Registry) -> f64 {
+    let raw = common::TestApp::start_on(common::test_config(&bench_database().await)).await;
+    let batch = raw.state.config.ingest.write_batch_size;
+    let (fw, mapped) = mapped(reg);
+    let log = ImportLog::new("bench", CHANGES_PER_JOB);
     let g = raw.graph();
     let t = Instant::now();
     writes::upsert_frameworks(g, &[fw]).await.unwrap();
     for chunk in mapped.skills.chunks(batch) {
-        writes::upsert_skills(g, &writes::ImportLog::unrecorded(), chunk)
-            .await
-            .unwrap();
+        writes::upsert_skills(g, &log, chunk).await.unwrap();
     }
     for chunk in mapped.parents.chunks(batch) {
-        writes::set_parents(g, &writes::ImportLog::unrecorded(), chunk)
-            .await
-            .unwrap();
+        writes::set_parents(g, &log, chunk).await.unwrap();
     }
     let alignments = SkillEdges::alignments(&mapped.skills, ctdl::SOURCE, &mapped.alignments);
     for chunk in alignments.chunks(batch) {
-        writes::set_alignments(g, &writes::ImportLog::unrecorded(), chunk)
-            .await
-            .unwrap();
+        writes::set_alignments(g, &log, chunk).await.unwrap();
     }
     let occupations = SkillEdges::occupations(&mapped.skills, ctdl::SOURCE, &mapped.occupations);
     for chunk in occupations.chunks(batch) {
@@ -86,20 +128,29 @@ async fn main() {
     let (_, reg) = common::ce_server::start(COMPETENCIES).await;
     // Warm-up: the database server's JIT, caches and the local HTTP server.
     raw(&reg).await;
+    before_history(&reg).await;
     end_to_end(&reg).await;
-    let (mut best_e2e, mut best_raw) = (f64::MAX, f64::MAX);
+    let (mut best_e2e, mut best_raw, mut best_before) = (f64::MAX, f64::MAX, f64::MAX);
     for round in 1..=ROUNDS {
         let r = raw(&reg).await;
+        let b = before_history(&reg).await;
         let e = end_to_end(&reg).await;
-        println!("round {round}: raw {r:.2}s, end to end {e:.2}s");
+        println!("round {round}: raw {r:.2}s, before the history {b:.2}s, end to end {e:.2}s");
         best_raw = best_raw.min(r);
+        best_before = best_before.min(b);
         best_e2e = best_e2e.min(e);
     }
     let rate = |s: f64| COMPETENCIES as f64 / s;
     println!(
-        "credential engine import: {:.0} competencies/s end to end ({best_e2e:.2}s), raw UNWIND writes of the same rows {:.0} competencies/s ({best_raw:.2}s): ratio {:.2}",
+        "credential engine import: {:.0} competencies/s end to end ({best_e2e:.2}s), raw writes of the same rows with the history {:.0} competencies/s ({best_raw:.2}s): ratio {:.2}",
         rate(best_e2e),
         rate(best_raw),
         best_raw / best_e2e
+    );
+    println!(
+        "history recording: raw writes {:.0} competencies/s with it, {:.0} with the statements of before it ({best_before:.2}s): ratio {:.2}",
+        rate(best_raw),
+        rate(best_before),
+        best_before / best_raw
     );
 }

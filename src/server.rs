@@ -43,6 +43,7 @@ pub async fn prepare_with(
     let mut handlers = Handlers::new(
         Importer::new(graph.clone(), &config.ingest),
         FileLoader::new(graph.clone(), &config.file_load),
+        graph.clone(),
     );
     tweak(&mut handlers);
     let jobs = Jobs::new(graph.clone(), &config.jobs, handlers);

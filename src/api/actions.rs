@@ -1,12 +1,12 @@
 //! The actions both front doors (GraphQL and the REST compatibility routes) start; each is
 //! implemented once, here.
-use super::auth::Identity;
+use super::auth::{Identity, Role};
 use super::caller_limits::Limited;
 use super::state::AppState;
 use crate::graph::GraphError;
 use crate::ingest::credential_engine::{self, ImportInput};
 use crate::ingest::file_load::FileLoadRequest;
-use crate::jobs::model::{Job, JobSpec};
+use crate::jobs::model::{Job, JobSpec, JobType, RevertInput};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -48,5 +48,42 @@ impl AppState {
             .submit(spec, Some(req.credentials), &who.name)
             .await?;
         Ok(job)
+    }
+
+    /// Queues a job undoing what the import `job_name` changed. Editors revert their own
+    /// imports, admins any; only an import (or a revert) that has ended and recorded all its
+    /// changes can be reverted.
+    pub async fn start_revert(&self, who: &Identity, job_name: &str) -> Result<Job, StartError> {
+        let bad = |m: String| Err(StartError::BadInput(m));
+        let Some(target) = self.visible_job(who, job_name).await? else {
+            return bad(format!("no job named {job_name}"));
+        };
+        if who.role != Role::Admin && who.name != target.created_by {
+            return bad(format!("{} may revert its own jobs only", who.name));
+        }
+        if !target.status.is_terminal() {
+            return bad(format!(
+                "{job_name} is still running: cancel it or wait for its end"
+            ));
+        }
+        if !matches!(
+            target.job_type(),
+            JobType::CredentialEngineIngestion | JobType::RevertImport
+        ) {
+            return bad(format!(
+                "{job_name} is a file load: it changes no skills to revert"
+            ));
+        }
+        if target.progress.changes_unrecorded > 0 {
+            return bad(format!(
+                "{job_name} made more changes than it recorded ({} unrecorded): it cannot be reverted",
+                target.progress.changes_unrecorded
+            ));
+        }
+        self.caller_limits.charge_mutation(&who.name)?;
+        let spec = JobSpec::RevertImport(RevertInput {
+            job_name: job_name.to_string(),
+        });
+        Ok(self.jobs.submit(spec, None, &who.name).await?)
     }
 }

@@ -79,7 +79,7 @@ impl ImportLog {
     }
 
     /// The change to record, or None past the job's bound.
-    fn record(
+    pub(super) fn record(
         &self,
         operation: ChangeOperation,
         fields: &[crate::model::FieldChange],
@@ -98,6 +98,7 @@ pub struct Written {
     pub kept: i64,
     pub skills_added: i64,
     pub skills_changed: i64,
+    pub skills_removed: i64,
     pub edges_added: i64,
     pub edges_changed: i64,
     pub edges_removed: i64,
@@ -110,6 +111,7 @@ impl AddAssign for Written {
         self.kept += o.kept;
         self.skills_added += o.skills_added;
         self.skills_changed += o.skills_changed;
+        self.skills_removed += o.skills_removed;
         self.edges_added += o.edges_added;
         self.edges_changed += o.edges_changed;
         self.edges_removed += o.edges_removed;
@@ -164,7 +166,11 @@ pub fn merge(
         } else {
             written.skills_changed += 1;
         }
-        change = log.record(ChangeOperation::ImportSkill, &fields, &[], &[]);
+        let operation = match stored {
+            None => ChangeOperation::CreateSkill,
+            Some(_) => ChangeOperation::ImportSkill,
+        };
+        change = log.record(operation, &fields, &[], &[]);
         written.unrecorded += i64::from(change.is_none());
     }
     let merged = MergedRow {

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod listing;
 pub mod migrate;
 mod outage;
+pub mod revert;
 pub mod skill_filter;
 pub mod skills;
 pub mod writes;

@@ -8,6 +8,7 @@ pub mod handlers;
 mod live;
 pub mod model;
 mod registry;
+mod revert_import;
 mod runner;
 mod watch;
 

@@ -13,6 +13,13 @@ pub use crate::model::{JobStatus, JobType, Progress};
 pub enum JobSpec {
     CredentialEngine(ImportInput),
     FileLoad(LoadInput),
+    RevertImport(RevertInput),
+}
+
+/// What a revert job undoes: the changes one import job recorded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RevertInput {
+    pub job_name: String,
 }
 
 impl JobSpec {
@@ -20,6 +27,7 @@ impl JobSpec {
         match self {
             JobSpec::CredentialEngine(_) => JobType::CredentialEngineIngestion,
             JobSpec::FileLoad(_) => JobType::FileLoad,
+            JobSpec::RevertImport(_) => JobType::RevertImport,
         }
     }
 
@@ -27,6 +35,7 @@ impl JobSpec {
         match self {
             JobSpec::CredentialEngine(i) => serde_json::to_value(i),
             JobSpec::FileLoad(i) => serde_json::to_value(i),
+            JobSpec::RevertImport(i) => serde_json::to_value(i),
         }
         .expect("plain data serialises")
     }
@@ -41,6 +50,7 @@ impl JobSpec {
                 .map(|u| format!("framework:{u}"))
                 .collect(),
             JobSpec::FileLoad(i) => vec![format!("file:{}", i.uri)],
+            JobSpec::RevertImport(i) => vec![format!("revert:{}", i.job_name)],
         }
     }
 
@@ -50,6 +60,7 @@ impl JobSpec {
                 JobSpec::CredentialEngine(serde_json::from_str(input)?)
             }
             JobType::FileLoad => JobSpec::FileLoad(serde_json::from_str(input)?),
+            JobType::RevertImport => JobSpec::RevertImport(serde_json::from_str(input)?),
         })
     }
 }
@@ -67,6 +78,7 @@ pub fn advance(progress: &mut Progress, counter: Counter, n: i64) {
         Counter::ChangesKept => &mut progress.changes_kept,
         Counter::SkillsAdded => &mut progress.skills_added,
         Counter::SkillsChanged => &mut progress.skills_changed,
+        Counter::SkillsRemoved => &mut progress.skills_removed,
         Counter::EdgesAdded => &mut progress.edges_added,
         Counter::EdgesChanged => &mut progress.edges_changed,
         Counter::EdgesRemoved => &mut progress.edges_removed,

@@ -9,6 +9,8 @@ use super::credential_engine_import::CredentialEngineImport;
 use super::file_load::FileLoad;
 use super::handlers::Handler;
 use super::model::JobType;
+use super::revert_import::RevertImport;
+use crate::graph::Graph;
 use crate::ingest::credential_engine::Importer;
 use crate::ingest::file_load::FileLoader;
 
@@ -17,10 +19,11 @@ use crate::ingest::file_load::FileLoader;
 pub struct Handlers(HashMap<JobType, Arc<dyn Handler>>);
 
 impl Handlers {
-    pub fn new(importer: Importer, loader: FileLoader) -> Self {
+    pub fn new(importer: Importer, loader: FileLoader, graph: Graph) -> Self {
         Self::of([
             Arc::new(CredentialEngineImport(importer)) as Arc<dyn Handler>,
             Arc::new(FileLoad(loader)),
+            Arc::new(RevertImport(graph)),
         ])
     }
 

@@ -42,6 +42,8 @@ impl JobStatus {
 pub enum JobType {
     CredentialEngineIngestion,
     FileLoad,
+    /// Undoes what an import changed (`revertJob`).
+    RevertImport,
 }
 
 impl JobType {

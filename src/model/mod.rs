@@ -328,10 +328,11 @@ pub struct Progress {
     /// Values and edges an import left as they were because a person had made them (a
     /// curated field, a removed parent, a rejected or accepted alignment).
     pub changes_kept: i64,
-    /// What an import did to the graph: skills it created and changed, edges (parents and
-    /// alignments) it added, changed and removed.
+    /// What an import (or a revert) did to the graph: skills it created, changed and deleted,
+    /// edges (parents and alignments) it added, changed and removed.
     pub skills_added: i64,
     pub skills_changed: i64,
+    pub skills_removed: i64,
     pub edges_added: i64,
     pub edges_changed: i64,
     pub edges_removed: i64,

@@ -137,7 +137,7 @@ async fn curations_are_versioned_recorded_and_survive_a_reimport() {
         .all(|c| c["actor"] == "IMPORT" && c["by"] == job_name && c["job"] == job_name));
     let created = nodes
         .iter()
-        .filter(|c| c["operation"] == "IMPORT_SKILL")
+        .filter(|c| c["operation"] == "CREATE_SKILL" || c["operation"] == "IMPORT_SKILL")
         .count();
     let listed: usize = nodes
         .iter()
@@ -291,7 +291,7 @@ async fn curations_are_versioned_recorded_and_survive_a_reimport() {
             "ACCEPT_ALIGNMENT",
             "IMPORT_ALIGNMENTS",
             "IMPORT_PARENTS",
-            "IMPORT_SKILL"
+            "CREATE_SKILL"
         ]
     );
     let page = app.data(HISTORY, json!({"u": a11})).await["skill"]["history"].clone();
@@ -359,7 +359,7 @@ async fn curations_are_versioned_recorded_and_survive_a_reimport() {
         .collect();
     assert_eq!(
         ops,
-        ["IMPORT_SKILL", "UPDATE_SKILL", "IMPORT_SKILL"],
+        ["IMPORT_SKILL", "UPDATE_SKILL", "CREATE_SKILL"],
         "{a1_history:#}"
     );
     assert_eq!(
@@ -683,4 +683,125 @@ async fn next_change_or_none(conn: &mut ws::Connection) -> Option<Value> {
 
 async fn skill_version(app: &TestApp, uuid: &str) -> i64 {
     skill(app, uuid).await["version"].as_i64().unwrap()
+}
+
+/// Named skills, parent and alignment edges, and a1's name and description.
+async fn snapshot(app: &TestApp, a1_uri: &str) -> (i64, i64, Value) {
+    let g = app.graph();
+    let named = common::count(
+        g,
+        "MATCH (s:Skill) WHERE s.name IS NOT NULL RETURN count(s) AS n",
+    )
+    .await;
+    let edges = common::count(
+        g,
+        "MATCH (:Skill)-[r:CHILD_OF|ALIGNED_WITH]->(:Skill) RETURN count(r) AS n",
+    )
+    .await;
+    let rows = g
+        .rows_unchecked(
+            neo4rs::query("MATCH (s:Skill {uri: $u}) RETURN s.name AS name, s.description AS d")
+                .param("u", a1_uri),
+        )
+        .await
+        .unwrap();
+    let a1 = json!([
+        rows[0].get::<String>("name").unwrap(),
+        rows[0].get::<String>("d").unwrap()
+    ]);
+    (named, edges, a1)
+}
+
+async fn revert(app: &TestApp, job: &str) -> Value {
+    let d = app
+        .data(
+            "mutation($n: String!) { revertJob(jobName: $n) { name type } }",
+            json!({"n": job}),
+        )
+        .await;
+    assert_eq!(d["revertJob"]["type"], "REVERT_IMPORT");
+    let name = d["revertJob"]["name"].as_str().unwrap();
+    app.job_when_finished(
+        name,
+        "status message errors { target message } progress { skillsChanged skillsRemoved edgesAdded edgesRemoved }",
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_revert_restores_what_an_import_changed_or_changes_nothing_and_lists_conflicts() {
+    let (_, reg) = ce_server::start(0).await;
+    let app = TestApp::start_with(|c| {
+        c.ingest.ce_allowed_hosts = ce_server::allowed();
+        c.ingest.http_backoff_ms = 10;
+    })
+    .await;
+    let (fw_a, fw_b) = (reg.uri("/resources/ce-fw-a"), reg.uri("/resources/ce-fw-b"));
+    let a1_uri = reg.uri("/resources/ce-a1");
+    import(&app, std::slice::from_ref(&fw_a)).await;
+    let before = snapshot(&app, &a1_uri).await;
+
+    // A revised fw-a and a new fw-b: a1 renamed, skills created, a stub completed, edges added.
+    reg.set_revision(" (revised)");
+    let second = import(&app, &[fw_a.clone(), fw_b.clone()]).await;
+    let changed = snapshot(&app, &a1_uri).await;
+    assert!(
+        changed.0 > before.0 && changed.1 > before.1 && changed.2 != before.2,
+        "{changed:?}"
+    );
+
+    let reverted = revert(&app, second["name"].as_str().unwrap()).await;
+    assert_eq!(reverted["status"], "SUCCEEDED", "{reverted:#}");
+    assert_eq!(
+        snapshot(&app, &a1_uri).await,
+        before,
+        "the graph as the first import left it"
+    );
+    let (p, c) = (&reverted["progress"], &second["changes"]["counts"]);
+    assert_eq!(p["skillsRemoved"], c["skillsAdded"], "{p:#} {c:#}");
+    assert_eq!(p["edgesRemoved"], c["edgesAdded"], "{p:#} {c:#}");
+
+    // Imported again, then a curator edits a description the import wrote: the revert of that
+    // import changes nothing and names the conflict.
+    let third = import(&app, &[fw_a, fw_b]).await;
+    let a1 = uuid_of(&app, &a1_uri).await;
+    let v = skill_version(&app, &a1).await;
+    app.data(
+        UPDATE,
+        json!({"u": a1, "v": v, "i": {"description": "A curator's words"}}),
+    )
+    .await;
+    let imported = snapshot(&app, &a1_uri).await;
+    let refused = revert(&app, third["name"].as_str().unwrap()).await;
+    assert_eq!(refused["status"], "FAILED", "{refused:#}");
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was reverted"),
+        "{refused:#}"
+    );
+    assert_eq!(
+        refused["errors"].as_array().unwrap().len(),
+        1,
+        "{refused:#}"
+    );
+    assert_eq!(refused["errors"][0]["target"], a1.as_str());
+    assert!(
+        refused["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("description was changed later by anonymous (update_skill"),
+        "{refused:#}"
+    );
+    assert_eq!(snapshot(&app, &a1_uri).await, imported, "nothing changed");
+
+    // An unknown job: refused at once.
+    let body = app
+        .gql(
+            "mutation { revertJob(jobName: \"no-such-job\") { name } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
 }

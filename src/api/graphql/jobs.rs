@@ -133,6 +133,19 @@ impl JobMutation {
             .map_err(start_error)
     }
 
+    /// Starts a job that undoes what the import `jobName` changed: fields back to their values
+    /// before it, the edges it added removed, those it removed restored, the skills it created
+    /// deleted. If a later change touched the same field or edge, the revert changes nothing
+    /// and fails, its `errors` listing each conflict. Editors revert their own imports; admins
+    /// any.
+    async fn revert_job(&self, ctx: &Context<'_>, job_name: String) -> Result<Job> {
+        let who = require(ctx, Role::Editor)?;
+        state(ctx)?
+            .start_revert(who, &job_name)
+            .await
+            .map_err(start_error)
+    }
+
     /// Asks a queued or active job to stop. Data it already wrote stays. Editors cancel their
     /// own jobs; admins any.
     async fn cancel_job(&self, ctx: &Context<'_>, job_name: String) -> Result<Job> {

@@ -1,0 +1,31 @@
+// Restores what an import changed, skill by skill, each at the version the revert read (a skill
+// changed since is not written; the caller reports it): fields back to their values before, the
+// edges it added removed, those it removed added back; the skills it created deleted. Each
+// skill's version advances and the revert's change is recorded.
+UNWIND $rows AS row
+MATCH (s:Skill {uuid: row.uuid})
+WHERE coalesce(s.version, 0) = row.version
+SET s += row.set, s.version = row.version + 1, s.modified_time = $now
+WITH s, row
+OPTIONAL MATCH (s)-[e:CHILD_OF]->(p:Skill)
+WHERE p.uri IN row.unlink_parents
+DELETE e
+WITH DISTINCT s, row
+OPTIONAL MATCH (s)-[r:ALIGNED_WITH]->(t:Skill)
+WHERE t.uri + '|' + r.source + '|' + r.alignment_type IN row.unalign
+DELETE r
+WITH DISTINCT s, row
+FOREACH (uri IN row.link_parents |
+  MERGE (p:Skill {uri: uri})
+  ON CREATE SET p.uuid = randomUUID()
+  MERGE (s)-[:CHILD_OF]->(p))
+FOREACH (a IN row.align |
+  MERGE (t:Skill {uri: a.uri})
+  ON CREATE SET t.uuid = randomUUID()
+  MERGE (s)-[r:ALIGNED_WITH {source: a.source, alignment_type: a.alignment_type}]->(t)
+  SET r.kind = a.kind, r.score = a.score)
+CREATE (c:Change)
+SET c = row.change, c.id = randomUUID(), c.skill_uuid = s.uuid, c.version = s.version,
+    c.at = $now, c.framework = head([(s)-[:PART_OF]->(f:Framework) | f.uuid])
+FOREACH (x IN CASE WHEN row.delete THEN [1] ELSE [] END | DETACH DELETE s)
+RETURN collect(row.uuid) AS written
