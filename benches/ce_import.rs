@@ -99,10 +99,15 @@ const ALIGNMENTS_BEFORE: &str = include_str!("before_history/set_alignments.cyph
 /// Seconds to write the same rows with the same statements straight to a fresh database, each
 /// skill's change recorded: no HTTP, no mapping, no job.
 async fn raw(reg: &common::ce_server::Registry) -> f64 {
+    raw_with(reg, true).await
+}
+
+/// [`raw`], the changes recorded or not (the stored skills are read either way).
+async fn raw_with(reg: &common::ce_server::Registry, record: bool) -> f64 {
     let raw = common::TestApp::start_on(common::test_config(&bench_database().await)).await;
     let batch = raw.state.config.ingest.write_batch_size;
     let (fw, mapped) = mapped(reg);
-    let log = ImportLog::new("bench", CHANGES_PER_JOB);
+    let log = ImportLog::new("bench", if record { CHANGES_PER_JOB } else { 0 });
     let g = raw.graph();
     let t = Instant::now();
     writes::upsert_frameworks(g, &[fw]).await.unwrap();
@@ -134,6 +139,8 @@ async fn main() {
     for round in 1..=ROUNDS {
         let r = raw(&reg).await;
         let b = before_history(&reg).await;
+        let n = raw_with(&reg, false).await;
+        println!("round {round}: reads without recording {n:.2}s");
         let e = end_to_end(&reg).await;
         println!("round {round}: raw {r:.2}s, before the history {b:.2}s, end to end {e:.2}s");
         best_raw = best_raw.min(r);

@@ -11,7 +11,7 @@ WHERE old.curated_by IS NULL
   AND NOT (t.uri + '|' + old.alignment_type) IN [e IN row.edges | e.to + '|' + e.alignment_type]
 DELETE old
 WITH DISTINCT s, row
-SET s.version = coalesce(s.version, 0) + CASE WHEN row.changed THEN 1 ELSE 0 END
+FOREACH (x IN CASE WHEN row.changed THEN [1] ELSE [] END | SET s.version = coalesce(s.version, 0) + 1)
 FOREACH (x IN CASE WHEN row.change IS NULL THEN [] ELSE [1] END |
   CREATE (ch:Change)
   SET ch = row.change, ch.id = randomUUID(), ch.skill_uuid = s.uuid, ch.version = s.version,

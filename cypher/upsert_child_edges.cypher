@@ -12,7 +12,7 @@ OPTIONAL MATCH (c)-[old:CHILD_OF]->(p)
 WHERE old.curated_by IS NULL AND NOT p.uri IN row.parents
 DELETE old
 WITH DISTINCT c, row
-SET c.version = coalesce(c.version, 0) + CASE WHEN row.changed THEN 1 ELSE 0 END
+FOREACH (x IN CASE WHEN row.changed THEN [1] ELSE [] END | SET c.version = coalesce(c.version, 0) + 1)
 FOREACH (x IN CASE WHEN row.change IS NULL THEN [] ELSE [1] END |
   CREATE (ch:Change)
   SET ch = row.change, ch.id = randomUUID(), ch.skill_uuid = c.uuid, ch.version = c.version,

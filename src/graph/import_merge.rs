@@ -43,15 +43,39 @@ pub fn curated_of(props: &Stored) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Bytes of URIs one read of a batch sends at most. neo4rs writes a request through an 8 KiB
+/// buffer without `TCP_NODELAY`: a larger one leaves a partial segment that Nagle's algorithm
+/// holds until the server's delayed acknowledgement, about 40 ms later (measured: 500 URIs,
+/// 35 KB, took 44 ms; 100 URIs 1.4 ms). Reads are cut to stay under it.
+const READ_BYTES: usize = 6 * 1024;
+
+/// `uris` in pieces of at most [`READ_BYTES`].
+fn pieces(uris: Vec<String>) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = vec![];
+    let mut size = READ_BYTES;
+    for uri in uris {
+        if size + uri.len() > READ_BYTES {
+            out.push(vec![]);
+            size = 0;
+        }
+        size += uri.len() + 8;
+        if let Some(last) = out.last_mut() {
+            last.push(uri);
+        }
+    }
+    out
+}
+
 /// The skills among `uris` that exist, as stored.
 pub async fn as_stored(graph: &Graph, uris: Vec<String>) -> GraphResult<HashMap<String, Stored>> {
-    let q = cypher::SKILLS_AS_STORED.bind().param("uris", uris);
-    graph
-        .rows(q)
-        .await?
-        .iter()
-        .map(|r| Ok((r.get("uri")?, r.get("skill")?)))
-        .collect()
+    let mut found = HashMap::new();
+    for piece in pieces(uris) {
+        let q = cypher::SKILLS_AS_STORED.bind().param("uris", piece);
+        for r in graph.rows(q).await? {
+            found.insert(r.get("uri")?, r.get("skill")?);
+        }
+    }
+    Ok(found)
 }
 
 /// Who an import's changes are recorded as, and how many more it may record (a job's history
@@ -370,21 +394,20 @@ pub async fn edges_as_stored(
     graph: &Graph,
     uris: Vec<String>,
 ) -> GraphResult<HashMap<String, StoredEdges>> {
-    let q = cypher::SKILLS_EDGES_AS_STORED.bind().param("uris", uris);
-    graph
-        .rows(q)
-        .await?
-        .iter()
-        .map(|r| {
+    let mut found = HashMap::new();
+    for piece in pieces(uris) {
+        let q = cypher::SKILLS_EDGES_AS_STORED.bind().param("uris", piece);
+        for r in graph.rows(q).await? {
             let edges = StoredEdges {
                 parents: r.get("parents")?,
                 removed_parents: r.get("removed_parents")?,
                 alignments: r.get("alignments")?,
                 rejected: r.get("rejected")?,
             };
-            Ok((r.get("uri")?, edges))
-        })
-        .collect()
+            found.insert(r.get("uri")?, edges);
+        }
+    }
+    Ok(found)
 }
 
 /// Drops the changes of the skills among `uris` older than their last [`HISTORY_PER_SKILL`].
@@ -394,4 +417,23 @@ pub async fn prune(graph: &Graph, uris: Vec<String>) -> GraphResult<()> {
         .param("uris", uris)
         .param("keep", HISTORY_PER_SKILL);
     graph.run_idempotent(q).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_are_cut_into_pieces_under_the_buffer() {
+        let uris: Vec<String> = (0..500)
+            .map(|i| format!("https://registry.test/resources/ce-{i:06}"))
+            .collect();
+        let cut = pieces(uris.clone());
+        assert!(cut.len() > 1);
+        assert!(cut
+            .iter()
+            .all(|p| p.iter().map(|u| u.len() + 8).sum::<usize>() <= READ_BYTES));
+        assert_eq!(cut.concat(), uris, "every URI once, in order");
+        assert!(pieces(vec![]).is_empty());
+    }
 }

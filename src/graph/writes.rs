@@ -171,6 +171,8 @@ pub async fn set_alignments(
             written += w;
             row
         })
+        // A skill whose alignments stay as they are is not sent (nor its batch, if none change).
+        .filter(|row| row.changed)
         .collect();
     unwind(graph, &cypher::SET_ALIGNMENTS, &logged).await?;
     Ok(written)
@@ -275,6 +277,8 @@ pub async fn set_parents(
             written += w;
             row
         })
+        // A child whose parents stay as they are is not sent (nor its batch, if none change).
+        .filter(|row| row.changed)
         .collect();
     unwind(graph, &cypher::UPSERT_CHILD_EDGES, &logged).await?;
     Ok(written)
