@@ -535,6 +535,24 @@ async fn editors_curate_and_only_admins_delete() {
         "five edits and the creation, each by its caller"
     );
 
+    // Accepting and rejecting: readers are refused; editors reach the edit (here refused as
+    // there is no suggestion); so is reverting a job.
+    let v = version_as(&app, READER, &a).await;
+    for field in ["acceptSkillAlignment", "rejectSkillAlignment"] {
+        let q = format!(
+            "mutation($u: ID!, $v: Int!) {{ {field}(uuid: $u, version: $v, targetUuid: \"{b}\", alignmentType: \"exact\", source: \"curation\") {{ version }} }}"
+        );
+        let body = as_caller(&app, READER, &q, json!({"u": a, "v": v})).await;
+        assert_eq!(error_code(&body), "FORBIDDEN", "{field}: {body:#}");
+        let body = as_caller(&app, EDITOR, &q, json!({"u": a, "v": v})).await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{field}: {body:#}");
+    }
+    let revert = "mutation { revertJob(jobName: \"no-such-job\") { name } }";
+    let body = as_caller(&app, READER, revert, json!({})).await;
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body:#}");
+    let body = as_caller(&app, EDITOR, revert, json!({})).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
+
     let delete = "mutation($u: ID!, $v: Int!) { deleteSkill(uuid: $u, version: $v) }";
     let v = version_as(&app, READER, &a).await;
     for key in [READER, EDITOR] {

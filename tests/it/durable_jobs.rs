@@ -9,8 +9,10 @@ use common::process::Service;
 use common::{ce_server, s3, ws};
 use serde_json::{json, Value};
 
+/// Every field of the job a subscriber sees change (each update differs in one of them).
 const FIELDS: &str = "name status message finished attempts runner cancelRequested
-    progress { frameworksTotal frameworksDone competenciesTotal competenciesDone rowsRead rowsLoaded rowsRejected }";
+    progress { frameworksTotal frameworksDone competenciesTotal competenciesDone rowsRead rowsLoaded rowsRejected
+      changesKept skillsAdded skillsChanged skillsRemoved edgesAdded edgesChanged edgesRemoved changesUnrecorded }";
 
 /// Competencies per generated framework: 50 top-level, 70 children (CHILD_OF), one occupation
 /// each.
