@@ -258,6 +258,17 @@ impl Graph {
         .await
     }
 
+    /// The keys a write statement says it wrote (its one row's list column `written`; none if
+    /// it answered no row).
+    pub(super) async fn written(&self, q: Bound) -> GraphResult<std::collections::HashSet<String>> {
+        let answer = self.rows_idempotent(q).await?;
+        let keys: Vec<String> = match answer.first() {
+            Some(r) => r.get("written")?,
+            None => vec![],
+        };
+        Ok(keys.into_iter().collect())
+    }
+
     /// Runs a statement and decodes column `col` of every row.
     pub async fn column<T: DeserializeOwned>(&self, q: Bound, col: &str) -> GraphResult<Vec<T>> {
         self.rows(q).await?.iter().map(|r| r.get(col)).collect()

@@ -3,7 +3,7 @@
 //! unless a later change touched the same field or edge: then nothing is changed and the
 //! conflicts are listed. Read from the job's recorded changes; the revert records its own, so a
 //! revert can be reverted too.
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -208,16 +208,11 @@ pub async fn revert(graph: &Graph, job: &str, log: &ImportLog) -> GraphResult<Re
             .bind()
             .param("rows", param(&chunk)?)
             .param("now", now());
-        let answer = graph.rows_idempotent(q).await?;
-        let done: Vec<String> = match answer.first() {
-            Some(r) => r.get("written")?,
-            None => vec![],
-        };
-        let done: HashSet<&str> = done.iter().map(String::as_str).collect();
+        let done = graph.written(q).await?;
         let missed: Vec<&str> = chunk
             .iter()
             .map(|r| r.uuid.as_str())
-            .filter(|u| !done.contains(u))
+            .filter(|u| !done.contains(*u))
             .collect();
         if !missed.is_empty() {
             return Err(GraphError::Contended(format!(

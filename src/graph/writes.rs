@@ -1,5 +1,4 @@
 //! Batched, idempotent writes of the skill graph (`UNWIND $rows` + `MERGE` keyed by URI/code).
-use std::collections::HashSet;
 
 use serde::Serialize;
 
@@ -227,18 +226,13 @@ pub async fn upsert_skills(
             .bind()
             .param("rows", param(&batch)?)
             .param("now", now());
-        let answer = graph.rows_idempotent(q).await?;
-        let done: Vec<String> = match answer.first() {
-            Some(r) => r.get("written")?,
-            None => vec![],
-        };
-        let done: HashSet<&str> = done.iter().map(String::as_str).collect();
+        let done = graph.written(q).await?;
         for (m, w) in &merged {
-            if done.contains(m.uri.as_str()) {
+            if done.contains(&m.uri) {
                 written += *w;
             }
         }
-        pending.retain(|r| !done.contains(r.uri.as_str()));
+        pending.retain(|r| !done.contains(&r.uri));
     }
     if !rows.is_empty() {
         generation::bump(graph).await?;

@@ -3,9 +3,12 @@
 //! for it.
 use async_graphql::{Context, Result};
 
-use super::errors::{coded, ErrorCode};
+use tokio::sync::OwnedSemaphorePermit;
+
+use super::errors::{coded, limited, ErrorCode};
 use super::loaders::Loaders;
 use crate::api::auth::{Identity, Role};
+use crate::api::caller_limits::ConnectionSubscriptions;
 use crate::api::state::AppState;
 
 pub(super) fn state<'a>(ctx: &Context<'a>) -> Result<&'a AppState> {
@@ -34,4 +37,19 @@ pub fn require<'a>(ctx: &Context<'a>, role: Role) -> Result<&'a Identity> {
         ));
     }
     Ok(who)
+}
+
+/// The slots a subscription holds while it runs: one of the caller's, and one of the
+/// connection's (on WebSocket); refused with the caller limit's code when none is free.
+pub(super) fn subscription_slots(ctx: &Context<'_>) -> Result<Vec<OwnedSemaphorePermit>> {
+    let state = state(ctx)?;
+    let who = caller(ctx)?;
+    let mut held = vec![state
+        .caller_limits
+        .subscribe(&who.name)
+        .map_err(|e| limited(&e))?];
+    if let Some(connection) = ctx.data_opt::<ConnectionSubscriptions>() {
+        held.push(connection.take().map_err(|e| limited(&e))?);
+    }
+    Ok(held)
 }

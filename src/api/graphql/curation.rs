@@ -10,11 +10,10 @@ use async_graphql::{
 use futures::{Stream, StreamExt};
 use serde_json::{Map, Value};
 
-use super::context::{caller, require, state};
+use super::context::{require, state, subscription_slots};
 use super::errors::{bad_input, coded, db, limited, not_found, ErrorCode};
 use super::pagination::{edges_by, keyset, Edge, PageInfo};
 use crate::api::auth::Role;
-use crate::api::caller_limits::ConnectionSubscriptions;
 use crate::graph::curation::{self, AlignmentKey, CurationError, Edit, NOTE};
 use crate::ingest::credential_engine::ctdl::{is_alignment_type, list_order};
 use crate::ingest::text::is_unsafe;
@@ -463,17 +462,9 @@ impl CurationSubscription {
         framework: Option<ID>,
         skill: Option<ID>,
     ) -> Result<impl Stream<Item = Arc<SkillChange>>> {
-        let state = state(ctx)?;
-        let who = caller(ctx)?;
         // Held while the subscription runs: counted against the caller and the connection.
-        let mut held = vec![state
-            .caller_limits
-            .subscribe(&who.name)
-            .map_err(|e| limited(&e))?];
-        if let Some(connection) = ctx.data_opt::<ConnectionSubscriptions>() {
-            held.push(connection.take().map_err(|e| limited(&e))?);
-        }
-        Ok(state.change_feed.subscribe().filter(move |c| {
+        let held = subscription_slots(ctx)?;
+        Ok(state(ctx)?.change_feed.subscribe().filter(move |c| {
             let _ = &held;
             let wanted = framework
                 .as_ref()

@@ -2,14 +2,13 @@
 use async_graphql::{ComplexObject, Context, Json, Object, Result, SimpleObject, Subscription, ID};
 use futures::{Stream, StreamExt};
 
-use super::context::{caller, require, state};
+use super::context::{caller, require, state, subscription_slots};
 use super::curation::{self, JobChangeConnection};
 use super::errors::{bad_input, coded, db, limited, not_found, ErrorCode};
 use super::node;
 use super::pagination::{connection_cost, edges, keyset, Edge, PageInfo, COUNT_COST};
 use crate::api::actions::StartError;
 use crate::api::auth::Role;
-use crate::api::caller_limits::ConnectionSubscriptions;
 use crate::jobs::model::{Job, JobStatus, JobType};
 use crate::jobs::{CancelError, JobListing};
 
@@ -202,15 +201,8 @@ impl JobSubscription {
         job_name: String,
     ) -> Result<impl Stream<Item = std::sync::Arc<Job>>> {
         let state = state(ctx)?;
-        let who = caller(ctx)?;
         // Held while the subscription runs: counted against the caller and the connection.
-        let mut held = vec![state
-            .caller_limits
-            .subscribe(&who.name)
-            .map_err(|e| limited(&e))?];
-        if let Some(connection) = ctx.data_opt::<ConnectionSubscriptions>() {
-            held.push(connection.take().map_err(|e| limited(&e))?);
-        }
+        let held = subscription_slots(ctx)?;
         let current = visible(ctx, &job_name)
             .await?
             .ok_or_else(|| not_found(format!("no job named {job_name}")))?;
