@@ -2,8 +2,8 @@
 // from that source (another target or alignment type) are removed, and targets in frameworks
 // not imported yet become stubs (uri and uuid only). One statement per batch does both.
 // What curators decided stays: an alignment they added or accepted (curated_by) is neither
-// changed nor removed, one they rejected is not asserted again. A row that changes the
-// alignments advances the skill's version and records the import's change.
+// changed nor removed, one they rejected is not asserted again. Only skills whose alignments
+// change are sent: each advances its version and records the change.
 UNWIND $rows AS row
 MATCH (s:Skill {uri: row.from})
 OPTIONAL MATCH (s)-[old:ALIGNED_WITH {source: row.source}]->(t:Skill)
@@ -11,7 +11,7 @@ WHERE old.curated_by IS NULL
   AND NOT (t.uri + '|' + old.alignment_type) IN [e IN row.edges | e.to + '|' + e.alignment_type]
 DELETE old
 WITH DISTINCT s, row
-FOREACH (x IN CASE WHEN row.changed THEN [1] ELSE [] END | SET s.version = coalesce(s.version, 0) + 1)
+SET s.version = coalesce(s.version, 0) + 1
 FOREACH (x IN CASE WHEN row.change IS NULL THEN [] ELSE [1] END |
   CREATE (ch:Change)
   SET ch = row.change, ch.id = randomUUID(), ch.skill_uuid = s.uuid, ch.version = s.version,

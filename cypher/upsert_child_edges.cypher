@@ -1,7 +1,7 @@
 // Set the parents of each child to exactly row.parents: stale CHILD_OF edges are removed,
 // parents not imported yet are created as stubs (uri and uuid only). A parent a curator linked
-// (curated_by) stays, one a curator removed (REMOVED_PARENT) is not linked again. A row that
-// changes the parents advances the child's version and records the import's change.
+// (curated_by) stays, one a curator removed (REMOVED_PARENT) is not linked again. Only
+// children whose parents change are sent: each advances its version and records the change.
 // No label on the old parent: with `(p:Skill)` Neo4j planned `NOT p.uri IN row.parents` as a
 // scan of every skill's uri index entry for each row (10,000,000 db hits for 500 rows against
 // 5,000 skills, seen with PROFILE on statistics of a store still filling); without it the only
@@ -12,7 +12,7 @@ OPTIONAL MATCH (c)-[old:CHILD_OF]->(p)
 WHERE old.curated_by IS NULL AND NOT p.uri IN row.parents
 DELETE old
 WITH DISTINCT c, row
-FOREACH (x IN CASE WHEN row.changed THEN [1] ELSE [] END | SET c.version = coalesce(c.version, 0) + 1)
+SET c.version = coalesce(c.version, 0) + 1
 FOREACH (x IN CASE WHEN row.change IS NULL THEN [] ELSE [1] END |
   CREATE (ch:Change)
   SET ch = row.change, ch.id = randomUUID(), ch.skill_uuid = c.uuid, ch.version = c.version,

@@ -99,9 +99,17 @@ async fn stored(graph: &Graph, uuid: &str) -> GraphResult<Option<Map<String, Val
         .await
 }
 
-/// The fields a curator may set: an import's, and the note.
-fn writable(field: &str) -> bool {
-    field == NOTE || SkillProps::FIELDS.contains(&field)
+/// Refuses a field a curator may not set: only an import's, and the note.
+fn check_writable(set: &Map<String, Value>) -> CurationResult<()> {
+    match set
+        .keys()
+        .find(|k| k.as_str() != NOTE && !SkillProps::FIELDS.contains(&k.as_str()))
+    {
+        Some(bad) => Err(CurationError::Invalid(format!(
+            "{bad} is not a skill field"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Creates a skill with the given fields (stored names), in the framework with uuid
@@ -112,11 +120,7 @@ pub async fn create(
     set: Map<String, Value>,
     framework: Option<&str>,
 ) -> CurationResult<Skill> {
-    if let Some(bad) = set.keys().find(|k| !writable(k)) {
-        return Err(CurationError::Invalid(format!(
-            "{bad} is not a skill field"
-        )));
-    }
+    check_writable(&set)?;
     if let Some(f) = framework {
         if skills::framework_by_uuid(graph, f).await?.is_none() {
             return Err(CurationError::NotFound(format!("framework {f}")));
@@ -272,11 +276,7 @@ async fn plan(
     };
     Ok(match edit {
         Edit::Update(set) => {
-            if let Some(bad) = set.keys().find(|k| !writable(k)) {
-                return Err(CurationError::Invalid(format!(
-                    "{bad} is not a skill field"
-                )));
-            }
+            check_writable(set)?;
             let fields = field_changes(&keys(set), before, set);
             let curated = curated_fields(&curated_of(before), set);
             let extra = vec![("set", param(set)?), ("curated", param(&curated)?)];
@@ -357,14 +357,7 @@ async fn plan(
             let suggested = edge.kind == Some(AlignmentKind::Suggested);
             let was = alignment(k, edge.kind, edge.score);
             match edit {
-                Edit::RemoveAlignment(_) => (
-                    &cypher::CURATE_REMOVE_ALIGNMENT,
-                    vec![],
-                    vec![],
-                    vec![was],
-                    key_params(k),
-                ),
-                _ if !suggested => {
+                Edit::AcceptAlignment(_) | Edit::RejectAlignment(_) if !suggested => {
                     return Err(CurationError::Invalid(
                         "only a suggested alignment is accepted or rejected".into(),
                     ))
@@ -376,6 +369,7 @@ async fn plan(
                     let s = &cypher::CURATE_ACCEPT_ALIGNMENT;
                     (s, vec![], vec![now], vec![was], params)
                 }
+                // Remove and reject: the edge goes, the statement keeps an import's from coming back.
                 _ => (
                     &cypher::CURATE_REMOVE_ALIGNMENT,
                     vec![],
@@ -388,18 +382,8 @@ async fn plan(
     })
 }
 
-/// A page of the changes of skill `uuid`, newest first, those before version `before`.
-pub async fn history(
-    graph: &Graph,
-    uuid: &str,
-    before: i64,
-    limit: i64,
-) -> GraphResult<Vec<SkillChange>> {
-    let q: Bound = cypher::SKILL_HISTORY
-        .bind()
-        .param("uuid", uuid)
-        .param("before", before)
-        .param("limit", limit);
+/// The changes a statement returns (column `change`), decoded.
+pub(super) async fn changes(graph: &Graph, q: Bound) -> GraphResult<Vec<SkillChange>> {
     let stored: Vec<StoredChange> = graph.column(q, "change").await?;
     stored
         .into_iter()
@@ -407,15 +391,25 @@ pub async fn history(
         .collect()
 }
 
+/// A page of the changes of skill `uuid`, newest first, those before version `before`.
+pub async fn history(
+    graph: &Graph,
+    uuid: &str,
+    before: i64,
+    limit: i64,
+) -> GraphResult<Vec<SkillChange>> {
+    let q = cypher::SKILL_HISTORY
+        .bind()
+        .param("uuid", uuid)
+        .param("before", before)
+        .param("limit", limit);
+    changes(graph, q).await
+}
+
 /// A page of what job `job` changed, in the order it wrote.
 pub async fn job_changes(graph: &Graph, job: &str, at: &PageAt) -> GraphResult<Vec<SkillChange>> {
     let q = cypher::JOB_CHANGES.bind().param("job", job);
-    let q = at.bind(q, Order::Ascending, "after_at", "after_id");
-    let stored: Vec<StoredChange> = graph.column(q, "change").await?;
-    stored
-        .into_iter()
-        .map(|c| SkillChange::try_from(c).map_err(GraphError::Decode))
-        .collect()
+    changes(graph, at.bind(q, Order::Ascending, "after_at", "after_id")).await
 }
 
 /// The changes recorded at or after `since` (RFC 3339), oldest first, at most `limit`.
@@ -428,9 +422,5 @@ pub async fn changes_since(
         .bind()
         .param("since", since)
         .param("limit", limit);
-    let stored: Vec<StoredChange> = graph.column(q, "change").await?;
-    stored
-        .into_iter()
-        .map(|c| SkillChange::try_from(c).map_err(GraphError::Decode))
-        .collect()
+    changes(graph, q).await
 }

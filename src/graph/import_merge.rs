@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::cypher;
+use super::cypher::{self, Record, Statement};
 use super::{Graph, GraphResult};
 use crate::model::{
     field_changes, same, Actor, AlignmentKind, ChangeOperation, EdgeChange, EdgeKind, NewChange,
@@ -54,11 +54,13 @@ fn pieces(uris: Vec<String>) -> Vec<Vec<String>> {
     let mut out: Vec<Vec<String>> = vec![];
     let mut size = READ_BYTES;
     for uri in uris {
-        if size + uri.len() > READ_BYTES {
+        // A URI's bytes and its list entry's framing.
+        let cost = uri.len() + 8;
+        if size + cost > READ_BYTES {
             out.push(vec![]);
             size = 0;
         }
-        size += uri.len() + 8;
+        size += cost;
         if let Some(last) = out.last_mut() {
             last.push(uri);
         }
@@ -66,16 +68,26 @@ fn pieces(uris: Vec<String>) -> Vec<Vec<String>> {
     out
 }
 
+/// The rows `statement` answers for `uris` (its `$uris`), read in pieces (see [`pieces`]).
+async fn read_by_uris(
+    graph: &Graph,
+    statement: &'static Statement,
+    uris: Vec<String>,
+) -> GraphResult<Vec<Record>> {
+    let mut rows = vec![];
+    for piece in pieces(uris) {
+        rows.extend(graph.rows(statement.bind().param("uris", piece)).await?);
+    }
+    Ok(rows)
+}
+
 /// The skills among `uris` that exist, as stored.
 pub async fn as_stored(graph: &Graph, uris: Vec<String>) -> GraphResult<HashMap<String, Stored>> {
-    let mut found = HashMap::new();
-    for piece in pieces(uris) {
-        let q = cypher::SKILLS_AS_STORED.bind().param("uris", piece);
-        for r in graph.rows(q).await? {
-            found.insert(r.get("uri")?, r.get("skill")?);
-        }
-    }
-    Ok(found)
+    read_by_uris(graph, &cypher::SKILLS_AS_STORED, uris)
+        .await?
+        .iter()
+        .map(|r| Ok((r.get("uri")?, r.get("skill")?)))
+        .collect()
 }
 
 /// Who an import's changes are recorded as, and how many more it may record (a job's history
@@ -182,21 +194,20 @@ pub fn merge(
     }
     let keys: Vec<&str> = props.keys().map(String::as_str).collect();
     let fields = field_changes(&keys, before, &props);
-    let changed = stored.is_none() || !fields.is_empty();
-    let mut change = None;
-    if changed {
-        if stored.is_none() {
+    let operation = match stored {
+        None => {
             written.skills_added += 1;
-        } else {
-            written.skills_changed += 1;
+            Some(ChangeOperation::CreateSkill)
         }
-        let operation = match stored {
-            None => ChangeOperation::CreateSkill,
-            Some(_) => ChangeOperation::ImportSkill,
-        };
-        change = log.record(operation, &fields, &[], &[]);
-        written.unrecorded += i64::from(change.is_none());
-    }
+        Some(_) if !fields.is_empty() => {
+            written.skills_changed += 1;
+            Some(ChangeOperation::ImportSkill)
+        }
+        Some(_) => None,
+    };
+    let changed = operation.is_some();
+    let change = operation.and_then(|op| log.record(op, &fields, &[], &[]));
+    written.unrecorded += i64::from(changed && change.is_none());
     let merged = MergedRow {
         uri: uri.to_string(),
         framework_uri: framework_uri.map(String::from),
@@ -261,37 +272,29 @@ pub struct EdgeDiff {
 }
 
 impl EdgeDiff {
-    fn changed(&self) -> bool {
-        !self.added.is_empty() || !self.removed.is_empty()
-    }
-
-    /// The row to write, carrying whether the skill's version advances and its change.
+    /// The row to write with the change it records, if the edges change (a row whose edges
+    /// stay as they are is not sent), and what it does.
     pub fn row<'a, T: Serialize>(
         mut self,
         log: &ImportLog,
         operation: ChangeOperation,
         row: &'a T,
-    ) -> (LoggedRow<'a, T>, Written) {
-        let changed = self.changed();
-        let change = changed
-            .then(|| log.record(operation, &[], &self.added, &self.removed))
-            .flatten();
-        self.written.unrecorded += i64::from(changed && change.is_none());
-        let logged = LoggedRow {
-            row,
-            changed,
-            change,
-        };
-        (logged, self.written)
+    ) -> (Option<LoggedRow<'a, T>>, Written) {
+        if self.added.is_empty() && self.removed.is_empty() {
+            return (None, self.written);
+        }
+        let change = log.record(operation, &[], &self.added, &self.removed);
+        self.written.unrecorded += i64::from(change.is_none());
+        (Some(LoggedRow { row, change }), self.written)
     }
 }
 
-/// A row of an edge-setting statement with what the writer records of it.
+/// A row of an edge-setting statement that changes the skill's edges, with the change the
+/// writer records of it.
 #[derive(Debug, Serialize)]
 pub struct LoggedRow<'a, T> {
     #[serde(flatten)]
     pub row: &'a T,
-    pub changed: bool,
     pub change: Option<NewChange>,
 }
 
@@ -394,20 +397,19 @@ pub async fn edges_as_stored(
     graph: &Graph,
     uris: Vec<String>,
 ) -> GraphResult<HashMap<String, StoredEdges>> {
-    let mut found = HashMap::new();
-    for piece in pieces(uris) {
-        let q = cypher::SKILLS_EDGES_AS_STORED.bind().param("uris", piece);
-        for r in graph.rows(q).await? {
+    read_by_uris(graph, &cypher::SKILLS_EDGES_AS_STORED, uris)
+        .await?
+        .iter()
+        .map(|r| {
             let edges = StoredEdges {
                 parents: r.get("parents")?,
                 removed_parents: r.get("removed_parents")?,
                 alignments: r.get("alignments")?,
                 rejected: r.get("rejected")?,
             };
-            found.insert(r.get("uri")?, edges);
-        }
-    }
-    Ok(found)
+            Ok((r.get("uri")?, edges))
+        })
+        .collect()
 }
 
 /// Drops the changes of the skills among `uris` older than their last [`HISTORY_PER_SKILL`].

@@ -31,16 +31,21 @@ pub enum Reverted {
     Conflicts(Vec<Conflict>),
 }
 
+/// An alignment's identity as `revert_skills.cypher` matches it: target URI, source, type.
+fn alignment_id(e: &EdgeChange) -> String {
+    format!(
+        "{}|{}|{}",
+        e.target_uri.as_deref().unwrap_or_default(),
+        e.source.as_deref().unwrap_or_default(),
+        e.alignment_type.as_deref().unwrap_or_default()
+    )
+}
+
 /// An edge's identity: kind, target URI, and an alignment's source and type.
 fn key(e: &EdgeChange) -> String {
-    let uri = e.target_uri.as_deref().unwrap_or_default();
     match e.kind {
-        EdgeKind::Parent => format!("parent|{uri}"),
-        EdgeKind::Alignment => format!(
-            "alignment|{uri}|{}|{}",
-            e.source.as_deref().unwrap_or_default(),
-            e.alignment_type.as_deref().unwrap_or_default()
-        ),
+        EdgeKind::Parent => format!("parent|{}", e.target_uri.as_deref().unwrap_or_default()),
+        EdgeKind::Alignment => format!("alignment|{}", alignment_id(e)),
     }
 }
 
@@ -175,10 +180,8 @@ pub async fn revert(graph: &Graph, job: &str, log: &ImportLog) -> GraphResult<Re
         let q = cypher::CHANGES_OF_SKILLS
             .bind()
             .param("uuids", chunk.to_vec());
-        let all: Vec<crate::model::StoredChange> = graph.column(q, "change").await?;
         let mut history: HashMap<String, Vec<SkillChange>> = HashMap::new();
-        for c in all {
-            let c = SkillChange::try_from(c).map_err(GraphError::Decode)?;
+        for c in curation::changes(graph, q).await? {
             history.entry(c.skill_uuid.to_string()).or_default().push(c);
         }
         for uuid in chunk {
@@ -241,14 +244,6 @@ fn restore(uuid: &str, version: i64, done: &Done, log: &ImportLog, written: &mut
     let back: Vec<EdgeChange> = done.removed.values().cloned().collect();
     let gone: Vec<EdgeChange> = done.added.values().cloned().collect();
     let uri = |e: &EdgeChange| e.target_uri.clone().unwrap_or_default();
-    let alignment_key = |e: &EdgeChange| {
-        format!(
-            "{}|{}|{}",
-            uri(e),
-            e.source.as_deref().unwrap_or_default(),
-            e.alignment_type.as_deref().unwrap_or_default()
-        )
-    };
     let operation = if done.created {
         written.skills_removed += 1;
         ChangeOperation::DeleteSkill
@@ -273,7 +268,7 @@ fn restore(uuid: &str, version: i64, done: &Done, log: &ImportLog, written: &mut
         unalign: gone
             .iter()
             .filter(is(EdgeKind::Alignment))
-            .map(alignment_key)
+            .map(alignment_id)
             .collect(),
         link_parents: back.iter().filter(is(EdgeKind::Parent)).map(uri).collect(),
         align: back

@@ -153,25 +153,24 @@ pub async fn set_alignments(
 ) -> GraphResult<Written> {
     let uris = rows.iter().map(|r| r.from.clone()).collect();
     let stored = import_merge::edges_as_stored(graph, uris).await?;
-    let mut written = Written::default();
+    let (none, mut written) = (StoredEdges::default(), Written::default());
+    // A skill whose alignments stay as they are is not sent (nor its batch, if none change).
     let logged: Vec<_> = rows
         .iter()
-        .map(|r| {
+        .filter_map(|r| {
             let wanted: Vec<_> = r
                 .edges
                 .iter()
                 .map(|e| (e.to.as_str(), e.alignment_type.as_str(), e.kind, e.score))
                 .collect();
-            let diff = stored.get(&r.from).map_or_else(
-                || StoredEdges::default().alignments(&r.source, &wanted),
-                |s| s.alignments(&r.source, &wanted),
-            );
+            let diff = stored
+                .get(&r.from)
+                .unwrap_or(&none)
+                .alignments(&r.source, &wanted);
             let (row, w) = diff.row(log, ChangeOperation::ImportAlignments, r);
             written += w;
             row
         })
-        // A skill whose alignments stay as they are is not sent (nor its batch, if none change).
-        .filter(|row| row.changed)
         .collect();
     unwind(graph, &cypher::SET_ALIGNMENTS, &logged).await?;
     Ok(written)
@@ -259,20 +258,16 @@ pub async fn set_parents(
 ) -> GraphResult<Written> {
     let uris = rows.iter().map(|r| r.child.clone()).collect();
     let stored = import_merge::edges_as_stored(graph, uris).await?;
-    let mut written = Written::default();
+    let (none, mut written) = (StoredEdges::default(), Written::default());
+    // A child whose parents stay as they are is not sent (nor its batch, if none change).
     let logged: Vec<_> = rows
         .iter()
-        .map(|r| {
-            let diff = stored.get(&r.child).map_or_else(
-                || StoredEdges::default().parents(&r.parents),
-                |s| s.parents(&r.parents),
-            );
+        .filter_map(|r| {
+            let diff = stored.get(&r.child).unwrap_or(&none).parents(&r.parents);
             let (row, w) = diff.row(log, ChangeOperation::ImportParents, r);
             written += w;
             row
         })
-        // A child whose parents stay as they are is not sent (nor its batch, if none change).
-        .filter(|row| row.changed)
         .collect();
     unwind(graph, &cypher::UPSERT_CHILD_EDGES, &logged).await?;
     Ok(written)

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use super::context::{require, state, subscription_slots};
 use super::errors::{bad_input, coded, db, limited, not_found, ErrorCode};
 use super::pagination::{edges_by, keyset, Edge, PageInfo};
-use crate::api::auth::Role;
+use crate::api::auth::{Identity, Role};
 use crate::graph::curation::{self, AlignmentKey, CurationError, Edit, NOTE};
 use crate::ingest::credential_engine::ctdl::{is_alignment_type, list_order};
 use crate::ingest::text::is_unsafe;
@@ -168,27 +168,39 @@ fn curation_error(e: CurationError) -> async_graphql::Error {
 #[derive(Default)]
 pub struct CurationMutation;
 
+/// The caller, if it has `role`, charged one mutation: checked before the input is, so a
+/// caller without the role learns nothing of what the input would have done.
+fn curator<'a>(ctx: &Context<'a>, role: Role) -> Result<&'a Identity> {
+    let who = require(ctx, role)?;
+    state(ctx)?
+        .caller_limits
+        .charge_mutation(&who.name)
+        .map_err(|e| limited(&e))?;
+    Ok(who)
+}
+
 impl CurationMutation {
-    /// Applies `edit` as the caller, who needs `role`.
+    /// Applies `edit` (the input as the resolver read it, or why it is wrong) as the caller,
+    /// who needs `role`.
     async fn apply(
         ctx: &Context<'_>,
         role: Role,
         uuid: &ID,
         version: i64,
-        edit: Edit,
+        edit: Result<Edit>,
     ) -> Result<Option<Skill>> {
-        let who = require(ctx, role)?;
-        let state = state(ctx)?;
-        state
-            .caller_limits
-            .charge_mutation(&who.name)
-            .map_err(|e| limited(&e))?;
-        curation::edit(&state.graph, &who.name, uuid.as_str(), version, edit)
+        let who = curator(ctx, role)?;
+        curation::edit(&state(ctx)?.graph, &who.name, uuid.as_str(), version, edit?)
             .await
             .map_err(curation_error)
     }
 
-    async fn skill(ctx: &Context<'_>, uuid: &ID, version: i64, edit: Edit) -> Result<Skill> {
+    async fn skill(
+        ctx: &Context<'_>,
+        uuid: &ID,
+        version: i64,
+        edit: Result<Edit>,
+    ) -> Result<Skill> {
         Self::apply(ctx, Role::Editor, uuid, version, edit)
             .await?
             .ok_or_else(|| not_found(format!("there is no skill {}", uuid.as_str())))
@@ -205,18 +217,13 @@ impl CurationMutation {
         input: SkillFieldsInput,
         framework_uuid: Option<ID>,
     ) -> Result<Skill> {
-        let who = require(ctx, Role::Editor)?;
+        let who = curator(ctx, Role::Editor)?;
         let set = input.to_set()?;
         if !set.get("name").is_some_and(Value::is_string) {
             return Err(bad_input("a new skill needs a name"));
         }
-        let state = state(ctx)?;
-        state
-            .caller_limits
-            .charge_mutation(&who.name)
-            .map_err(|e| limited(&e))?;
         let framework = framework_uuid.as_ref().map(|f| f.as_str());
-        curation::create(&state.graph, &who.name, set, framework)
+        curation::create(&state(ctx)?.graph, &who.name, set, framework)
             .await
             .map_err(curation_error)
     }
@@ -230,17 +237,20 @@ impl CurationMutation {
         version: i64,
         input: SkillFieldsInput,
     ) -> Result<Skill> {
-        let set = input.to_set()?;
-        if set.is_empty() {
-            return Err(bad_input("no field to set"));
-        }
-        Self::skill(ctx, &uuid, version, Edit::Update(set)).await
+        let edit = input.to_set().and_then(|set| {
+            if set.is_empty() {
+                Err(bad_input("no field to set"))
+            } else {
+                Ok(Edit::Update(set))
+            }
+        });
+        Self::skill(ctx, &uuid, version, edit).await
     }
 
     /// Deletes the skill at `version` and its edges; its history stays. Admins only. Answers
     /// the uuid deleted.
     async fn delete_skill(&self, ctx: &Context<'_>, uuid: ID, version: i64) -> Result<ID> {
-        Self::apply(ctx, Role::Admin, &uuid, version, Edit::Delete).await?;
+        Self::apply(ctx, Role::Admin, &uuid, version, Ok(Edit::Delete)).await?;
         Ok(uuid)
     }
 
@@ -252,7 +262,7 @@ impl CurationMutation {
         version: i64,
         parent_uuid: ID,
     ) -> Result<Skill> {
-        let edit = Edit::AddParent(parent_uuid.to_string());
+        let edit = Ok(Edit::AddParent(parent_uuid.to_string()));
         Self::skill(ctx, &uuid, version, edit).await
     }
 
@@ -264,7 +274,7 @@ impl CurationMutation {
         version: i64,
         parent_uuid: ID,
     ) -> Result<Skill> {
-        let edit = Edit::RemoveParent(parent_uuid.to_string());
+        let edit = Ok(Edit::RemoveParent(parent_uuid.to_string()));
         Self::skill(ctx, &uuid, version, edit).await
     }
 
@@ -279,13 +289,14 @@ impl CurationMutation {
         alignment_type: String,
         score: Option<f64>,
     ) -> Result<Skill> {
-        if score.is_some_and(|s| !s.is_finite()) {
-            return Err(bad_input("score must be a finite number"));
-        }
-        let edit = Edit::AddAlignment {
-            target: target_uuid.to_string(),
-            alignment_type: checked_alignment_type(&alignment_type)?,
-            score,
+        let edit = if score.is_some_and(|s| !s.is_finite()) {
+            Err(bad_input("score must be a finite number"))
+        } else {
+            checked_alignment_type(&alignment_type).map(|alignment_type| Edit::AddAlignment {
+                target: target_uuid.to_string(),
+                alignment_type,
+                score,
+            })
         };
         Self::skill(ctx, &uuid, version, edit).await
     }
@@ -301,8 +312,8 @@ impl CurationMutation {
         alignment_type: String,
         source: String,
     ) -> Result<Skill> {
-        let key = key(target_uuid, &alignment_type, source)?;
-        Self::skill(ctx, &uuid, version, Edit::RemoveAlignment(key)).await
+        let edit = key(target_uuid, &alignment_type, source).map(Edit::RemoveAlignment);
+        Self::skill(ctx, &uuid, version, edit).await
     }
 
     /// A suggested alignment becomes aligned, the curator's: imports neither change nor
@@ -316,8 +327,8 @@ impl CurationMutation {
         alignment_type: String,
         source: String,
     ) -> Result<Skill> {
-        let key = key(target_uuid, &alignment_type, source)?;
-        Self::skill(ctx, &uuid, version, Edit::AcceptAlignment(key)).await
+        let edit = key(target_uuid, &alignment_type, source).map(Edit::AcceptAlignment);
+        Self::skill(ctx, &uuid, version, edit).await
     }
 
     /// Removes a suggested alignment; imports do not suggest it again.
@@ -330,8 +341,8 @@ impl CurationMutation {
         alignment_type: String,
         source: String,
     ) -> Result<Skill> {
-        let key = key(target_uuid, &alignment_type, source)?;
-        Self::skill(ctx, &uuid, version, Edit::RejectAlignment(key)).await
+        let edit = key(target_uuid, &alignment_type, source).map(Edit::RejectAlignment);
+        Self::skill(ctx, &uuid, version, edit).await
     }
 }
 
