@@ -151,11 +151,20 @@ async fn curations_are_versioned_recorded_and_survive_a_reimport() {
 
     // A cached read of a1, then a curator renames it: the next read shows the new name.
     let before = skill(&app, &a1).await;
-    let sent = app.statements_sent().await;
+    // Counted as a cache hit (statements sent would count the job runner's polls too).
+    let hits = || async {
+        let text = app.metrics().await;
+        common::metric(
+            &text,
+            "skillgraph_read_cache_requests_total{result=\"hit\"}",
+        )
+        .unwrap_or(0.0)
+    };
+    let hits_before = hits().await;
     assert_eq!(skill(&app, &a1).await, before);
     assert_eq!(
-        app.statements_sent().await,
-        sent,
+        hits().await,
+        hits_before + 1.0,
         "served again from the cache"
     );
     let v = before["version"].as_i64().unwrap();
