@@ -5,6 +5,6 @@ CREATE (s:Skill {uuid: $uuid, uri: $uri})
 SET s += $set, s.curated = $curated, s.version = 1, s.created_time = $now, s.modified_time = $now
 FOREACH (x IN CASE WHEN f IS NULL THEN [] ELSE [f] END | MERGE (s)-[:PART_OF]->(x))
 CREATE (c:Change)
-SET c = $change, c.id = randomUUID(), c.skill_uuid = s.uuid, c.version = 1, c.at = $now,
+SET c = $change, c.skill_uuid = s.uuid, c.version = 1, c.at = $now,
     c.framework = f.uuid
 RETURN s {.*} AS skill

@@ -1,13 +1,18 @@
 // Head of every curation write but a create: the skill at the version the curator read (and
 // the target skill, where the edit names one), or no row, and nothing written. The version
 // advances, the change is recorded on a (:Change) node, and changes of the skill older than its
-// last $keep are dropped.
+// last $keep are dropped. The skill's write lock is taken before its version is compared:
+// under read committed an unlocked read may be stale, and two edits at one version would both
+// pass (the lock is held to commit; `_lock` itself is never stored).
 MATCH (s:Skill {uuid: $uuid})
-WHERE coalesce(s.version, 0) = $version
-  AND ($target IS NULL OR EXISTS { MATCH (:Skill {uuid: $target}) })
+SET s._lock = true
+WITH s, coalesce(s.version, 0) = $version AS fresh
+REMOVE s._lock
+WITH s
+WHERE fresh AND ($target IS NULL OR EXISTS { MATCH (:Skill {uuid: $target}) })
 SET s.version = $version + 1, s.modified_time = $now
 CREATE (c:Change)
-SET c = $change, c.id = randomUUID(), c.skill_uuid = s.uuid, c.version = s.version, c.at = $now,
+SET c = $change, c.skill_uuid = s.uuid, c.version = s.version, c.at = $now,
     c.framework = head([(s)-[:PART_OF]->(f:Framework) | f.uuid])
 WITH s
 OPTIONAL MATCH (old:Change {skill_uuid: s.uuid})

@@ -4,7 +4,12 @@
 // skill's version advances and the revert's change is recorded.
 UNWIND $rows AS row
 MATCH (s:Skill {uuid: row.uuid})
-WHERE coalesce(s.version, 0) = row.version
+// The write lock first, then the version (an unlocked read may be stale: see curate_head).
+SET s._lock = true
+WITH s, row, coalesce(s.version, 0) = row.version AS fresh
+REMOVE s._lock
+WITH s, row
+WHERE fresh
 SET s += row.set, s.version = row.version + 1, s.modified_time = $now
 WITH s, row
 OPTIONAL MATCH (s)-[e:CHILD_OF]->(p:Skill)
@@ -25,7 +30,7 @@ FOREACH (a IN row.align |
   MERGE (s)-[r:ALIGNED_WITH {source: a.source, alignment_type: a.alignment_type}]->(t)
   SET r.kind = a.kind, r.score = a.score)
 CREATE (c:Change)
-SET c = row.change, c.id = randomUUID(), c.skill_uuid = s.uuid, c.version = s.version,
+SET c = row.change, c.skill_uuid = s.uuid, c.version = s.version,
     c.at = $now, c.framework = head([(s)-[:PART_OF]->(f:Framework) | f.uuid])
 FOREACH (x IN CASE WHEN row.delete THEN [1] ELSE [] END | DETACH DELETE s)
 RETURN collect(row.uuid) AS written

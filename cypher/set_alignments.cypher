@@ -14,7 +14,7 @@ WITH DISTINCT s, row
 SET s.version = coalesce(s.version, 0) + 1
 FOREACH (x IN CASE WHEN row.change IS NULL THEN [] ELSE [1] END |
   CREATE (ch:Change)
-  SET ch = row.change, ch.id = randomUUID(), ch.skill_uuid = s.uuid, ch.version = s.version,
+  SET ch = row.change, ch.skill_uuid = s.uuid, ch.version = s.version,
       ch.at = $now, ch.framework = head([(s)-[:PART_OF]->(f:Framework) | f.uuid]))
 WITH s, row
 UNWIND row.edges AS e

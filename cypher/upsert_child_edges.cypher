@@ -15,7 +15,7 @@ WITH DISTINCT c, row
 SET c.version = coalesce(c.version, 0) + 1
 FOREACH (x IN CASE WHEN row.change IS NULL THEN [] ELSE [1] END |
   CREATE (ch:Change)
-  SET ch = row.change, ch.id = randomUUID(), ch.skill_uuid = c.uuid, ch.version = c.version,
+  SET ch = row.change, ch.skill_uuid = c.uuid, ch.version = c.version,
       ch.at = $now, ch.framework = head([(c)-[:PART_OF]->(f:Framework) | f.uuid]))
 WITH c, row
 UNWIND row.parents AS parent_uri

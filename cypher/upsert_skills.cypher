@@ -6,8 +6,12 @@
 UNWIND $rows AS row
 MERGE (s:Skill {uri: row.uri})
 ON CREATE SET s.uuid = randomUUID()
+// The write lock first, then the version (an unlocked read may be stale: see curate_head).
+SET s._lock = true
+WITH s, row, coalesce(s.version, 0) = row.version AS fresh
+REMOVE s._lock
 WITH s, row
-WHERE coalesce(s.version, 0) = row.version
+WHERE fresh
 SET s += row.props,
     s.version = row.version + CASE WHEN row.changed THEN 1 ELSE 0 END,
     s.created_time = coalesce(s.created_time, $now),
@@ -17,6 +21,6 @@ OPTIONAL MATCH (f:Framework {uri: row.framework_uri})
 FOREACH (link IN CASE WHEN f IS NULL THEN [] ELSE [1] END | MERGE (s)-[:PART_OF]->(f))
 FOREACH (x IN CASE WHEN row.change IS NULL THEN [] ELSE [1] END |
   CREATE (c:Change)
-  SET c = row.change, c.id = randomUUID(), c.skill_uuid = s.uuid, c.version = s.version,
+  SET c = row.change, c.skill_uuid = s.uuid, c.version = s.version,
       c.at = $now, c.framework = f.uuid)
 RETURN collect(DISTINCT row.uri) AS written

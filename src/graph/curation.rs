@@ -224,7 +224,7 @@ pub async fn edit(
             .is_some_and(|n| n > 0),
         _ => !rows.is_empty(),
     };
-    if !done {
+    if !done && !recorded(graph, &change.id).await? {
         // Changed or deleted between the read and the write.
         return Err(match stored(graph, uuid).await? {
             Some(now) => conflict(version_of(&now)),
@@ -234,8 +234,20 @@ pub async fn edit(
     generation::bump(graph).await?;
     match edit {
         Edit::Delete => Ok(None),
-        _ => Ok(Some(rows[0].get("skill")?)),
+        _ if done => Ok(Some(rows[0].get("skill")?)),
+        // Applied, though its answer said otherwise: the skill as it is now.
+        _ => Ok(graph
+            .one(cypher::SKILL_BY_UUID.bind().param("uuid", uuid), "skill")
+            .await?),
     }
+}
+
+/// Whether the change `id` was recorded. ArcadeDB, whose transactions are optimistic, may run a
+/// statement again after a conflicting commit; the run that was applied can be the one whose
+/// answer is lost, and the run that answers finds the version already moved.
+async fn recorded(graph: &Graph, id: &str) -> GraphResult<bool> {
+    let q = cypher::CHANGE_RECORDED.bind().param("id", id);
+    Ok(graph.one::<i64>(q, "n").await?.unwrap_or(0) > 0)
 }
 
 type Plan = (

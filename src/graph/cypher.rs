@@ -68,6 +68,7 @@ cypher! {
         -> (uri, parents, removed_parents, alignments, rejected),
     CHANGES_PRUNE => ["changes_prune.cypher"] (uris, keep) -> (),
     JOB_CHANGES => ["job_changes.cypher"] (job, after_at, after_id, skip, limit) -> (change),
+    CHANGE_RECORDED => ["change_recorded.cypher"] (id) -> (n),
     CURATE_CREATE_SKILL => ["curate_create_skill.cypher"]
         (framework, uuid, uri, set, curated, now, change) -> (skill),
     CURATE_UPDATE => ["curate_head.cypher", "curate_update.cypher"]

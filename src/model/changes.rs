@@ -155,9 +155,11 @@ pub struct StoredChange {
 }
 
 /// What a write is about to record: the node's properties but those the statement sets itself
-/// (id, skill, version, time).
+/// (skill, version, time). The id is made here, so that a writer whose answer was lost can still
+/// tell whether its change was recorded.
 #[derive(Debug, Clone, Serialize)]
 pub struct NewChange {
+    pub id: String,
     pub actor: &'static str,
     pub by: String,
     pub job: Option<String>,
@@ -177,6 +179,7 @@ impl NewChange {
         removed: &[EdgeChange],
     ) -> Self {
         Self {
+            id: uuid::Uuid::new_v4().to_string(),
             actor: actor.into(),
             by: by.to_string(),
             job: (actor == Actor::Import).then(|| by.to_string()),

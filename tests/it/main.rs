@@ -17,6 +17,7 @@ mod file_load;
 mod file_load_large;
 mod filters;
 mod graphql_http;
+mod integrity;
 mod jobs;
 mod keyset;
 mod listing_plans;

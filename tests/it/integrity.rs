@@ -1,0 +1,280 @@
+//! Integrity under concurrency: edits sent at once at one version (every mutation that claims a
+//! version) end with exactly one success and CONFLICT for the rest, and the skill's history holds
+//! one change per version; an import racing curators loses none of their edits.
+use common::{ce_server, error_code, TestApp};
+use futures::future::join_all;
+use serde_json::json;
+
+const CREATE: &str = "mutation($i: SkillFieldsInput!) { createSkill(input: $i) { uuid } }";
+
+/// A service that lets one caller run many operations at once, so that they race in the database.
+async fn racing_app() -> TestApp {
+    TestApp::start_with(|c| {
+        c.limits.max_in_flight_per_caller = 64;
+        c.limits.rate_mutations_per_minute = 0;
+    })
+    .await
+}
+
+async fn create(app: &TestApp, name: &str) -> String {
+    app.data(CREATE, json!({"i": {"name": name}})).await["createSkill"]["uuid"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn version(app: &TestApp, uuid: &str) -> i64 {
+    let d = app
+        .data(
+            "query($u: ID!) { skill(uuid: $u) { version } }",
+            json!({"u": uuid}),
+        )
+        .await;
+    d["skill"]["version"].as_i64().unwrap()
+}
+
+/// The versions of the skill's recorded changes, in order.
+async fn change_versions(app: &TestApp, uuid: &str) -> Vec<i64> {
+    let rows = app
+        .graph()
+        .rows_unchecked(
+            neo4rs::query("MATCH (c:Change {skill_uuid: $u}) RETURN c.version AS v ORDER BY v")
+                .param("u", uuid),
+        )
+        .await
+        .unwrap();
+    rows.iter().map(|r| r.get::<i64>("v").unwrap()).collect()
+}
+
+/// Sends every mutation at once (each `field(uuid, version, <args>)` at `version`); the index of
+/// the one that succeeded. Every other is refused with CONFLICT.
+async fn race(app: &TestApp, uuid: &str, version: i64, calls: &[(&str, String)]) -> usize {
+    let sent = calls.iter().map(|(field, args)| {
+        let q = format!(
+            "mutation($u: ID!, $v: Int!) {{ {field}(uuid: $u, version: $v, {args}) {{ version }} }}"
+        );
+        async move { app.gql(&q, json!({"u": uuid, "v": version})).await }
+    });
+    let answers = join_all(sent).await;
+    let won: Vec<usize> = (0..answers.len())
+        .filter(|&i| answers[i].get("errors").is_none())
+        .collect();
+    assert_eq!(
+        won.len(),
+        1,
+        "exactly one edit at version {version} wins: {answers:#?}"
+    );
+    for (i, a) in answers.iter().enumerate() {
+        if i != won[0] {
+            assert_eq!(error_code(a), "CONFLICT", "{}: {a:#}", calls[i].0);
+        }
+    }
+    assert_eq!(
+        answers[won[0]]["data"][calls[won[0]].0]["version"],
+        version + 1
+    );
+    won[0]
+}
+
+async fn start(app: &TestApp, uris: &[String]) -> String {
+    let d = app.data(common::IMPORT, json!({ "u": uris })).await;
+    d["importCredentialEngine"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn edits_sent_at_once_at_one_version_have_one_winner_and_one_change_per_version() {
+    if common::engine() != common::Engine::Neo4j {
+        // ArcadeDB differs (docs/engines.md): its own retry of a statement whose commit met a
+        // concurrent one was seen to keep the version bump and the change but not the name or
+        // edge the statement set, so racing edits are not serialised there.
+        eprintln!("skipped on ArcadeDB: concurrent edits at one version are not serialised");
+        return;
+    }
+    let app = racing_app().await;
+    let skill = create(&app, "Contested").await;
+    let mut targets = vec![];
+    for i in 0..10 {
+        targets.push(create(&app, &format!("Target {i}")).await);
+    }
+
+    let updates: Vec<(&str, String)> = (0..20)
+        .map(|i| ("updateSkill", format!("input: {{name: \"winner-{i}\"}}")))
+        .collect();
+    let won = race(&app, &skill, 1, &updates).await;
+    let named = app
+        .data(
+            "query($u: ID!) { skill(uuid: $u) { name } }",
+            json!({"u": skill}),
+        )
+        .await;
+    assert_eq!(named["skill"]["name"], format!("winner-{won}"));
+
+    let parents: Vec<(&str, String)> = targets
+        .iter()
+        .map(|t| ("addSkillParent", format!("parentUuid: \"{t}\"")))
+        .collect();
+    let parent = race(&app, &skill, 2, &parents).await;
+    let aligns: Vec<(&str, String)> = targets
+        .iter()
+        .map(|t| {
+            (
+                "addSkillAlignment",
+                format!("targetUuid: \"{t}\", alignmentType: \"exact\""),
+            )
+        })
+        .collect();
+    race(&app, &skill, 3, &aligns).await;
+
+    // Suggested alignments to every target, accepted and rejected at once.
+    app.graph()
+        .rows_unchecked(
+            neo4rs::query(
+                "MATCH (s:Skill {uuid: $s}), (t:Skill) WHERE t.uuid IN $t
+                 MERGE (s)-[r:ALIGNED_WITH {source: 'inferred', alignment_type: 'broad'}]->(t)
+                 SET r.kind = 'suggested'",
+            )
+            .param("s", skill.as_str())
+            .param("t", targets.clone()),
+        )
+        .await
+        .unwrap();
+    let verdicts: Vec<(&str, String)> = targets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let field = if i % 2 == 0 {
+                "acceptSkillAlignment"
+            } else {
+                "rejectSkillAlignment"
+            };
+            let args =
+                format!("targetUuid: \"{t}\", alignmentType: \"broad\", source: \"inferred\"");
+            (field, args)
+        })
+        .collect();
+    race(&app, &skill, 4, &verdicts).await;
+
+    // Everything at once.
+    let mixed: Vec<(&str, String)> = vec![
+        ("updateSkill", "input: {description: \"mixed\"}".into()),
+        (
+            "addSkillParent",
+            format!("parentUuid: \"{}\"", targets[(parent + 1) % 10]),
+        ),
+        (
+            "removeSkillParent",
+            format!("parentUuid: \"{}\"", targets[parent]),
+        ),
+        (
+            "addSkillAlignment",
+            format!("targetUuid: \"{}\", alignmentType: \"minor\"", targets[1]),
+        ),
+        ("updateSkill", "input: {note: \"mixed\"}".into()),
+    ];
+    race(&app, &skill, 5, &mixed).await;
+
+    assert_eq!(version(&app, &skill).await, 6);
+    assert_eq!(
+        change_versions(&app, &skill).await,
+        [1, 2, 3, 4, 5, 6],
+        "one change per version, none lost, none duplicated"
+    );
+    let parents = app
+        .count(&format!(
+            "MATCH (:Skill {{uuid: '{skill}'}})-[:CHILD_OF]->(p:Skill) RETURN count(p) AS n"
+        ))
+        .await;
+    assert!(
+        parents <= 2,
+        "one parent added at version 2 (and one more at most at 5)"
+    );
+}
+
+/// An import that changes a skill while curators edit it (each retrying on CONFLICT from the
+/// version it reads): every edit a curator was told succeeded is in the history, and the history
+/// holds one change per version.
+#[tokio::test]
+async fn an_import_racing_curators_loses_none_of_their_edits() {
+    let (_, reg) = ce_server::start(0).await;
+    let app = TestApp::start_with(|c| {
+        c.ingest.ce_allowed_hosts = ce_server::allowed();
+        c.ingest.http_backoff_ms = 10;
+        c.limits.max_in_flight_per_caller = 64;
+        c.limits.rate_mutations_per_minute = 0;
+    })
+    .await;
+    let uris = vec![reg.uri("/resources/ce-fw-a"), reg.uri("/resources/ce-fw-b")];
+    let first = start(&app, &uris).await;
+    let done = app.job_when_finished(&first, "status").await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done:#}");
+    let uuids: Vec<String> = app
+        .graph()
+        .rows_unchecked(neo4rs::query(
+            "MATCH (s:Skill) WHERE s.name IS NOT NULL RETURN s.uuid AS u ORDER BY u",
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get("u").unwrap())
+        .collect();
+
+    // The registry publishes a revision (every description changes) while four curators edit
+    // every skill's note, each edit retried at the version it then reads until it lands.
+    reg.set_revision(" (revised)");
+    let second = start(&app, &uris).await;
+    let curator = |c: usize| {
+        let app = &app;
+        let uuids = &uuids;
+        async move {
+            let mut landed = vec![];
+            for u in uuids {
+                let note = format!("curator {c}");
+                loop {
+                    let v = version(app, u).await;
+                    let body = app
+                        .gql(
+                            "mutation($u: ID!, $v: Int!, $n: String!) {
+                                updateSkill(uuid: $u, version: $v, input: {note: $n}) { version } }",
+                            json!({"u": u, "v": v, "n": note}),
+                        )
+                        .await;
+                    if body.get("errors").is_none() {
+                        landed.push((u.clone(), v + 1, note));
+                        break;
+                    }
+                    assert_eq!(error_code(&body), "CONFLICT", "{body:#}");
+                }
+            }
+            landed
+        }
+    };
+    let landed: Vec<_> = join_all((0..4).map(curator)).await.concat();
+    let done = app.job_when_finished(&second, "status").await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done:#}");
+
+    for u in &uuids {
+        let versions = change_versions(&app, u).await;
+        let expected: Vec<i64> = (1..=version(&app, u).await).collect();
+        assert_eq!(versions, expected, "{u}: one change per version");
+    }
+    // Each landed edit is the change recorded at the version it was told.
+    for (u, v, note) in landed {
+        let rows = app
+            .graph()
+            .rows_unchecked(
+                neo4rs::query(
+                    "MATCH (c:Change {skill_uuid: $u, version: $v}) RETURN c.by AS by, c.fields AS f",
+                )
+                .param("u", u.as_str())
+                .param("v", v),
+            )
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1, "{u} v{v}");
+        let fields: String = rows[0].get("f").unwrap_or_default();
+        assert!(fields.contains(&note), "{u} v{v}: {fields}");
+    }
+}
