@@ -10,6 +10,8 @@ WITH s, coalesce(s.version, 0) = $version AS fresh
 REMOVE s._lock
 WITH s
 WHERE fresh AND ($target IS NULL OR EXISTS { MATCH (:Skill {uuid: $target}) })
+  // A parent being linked ($parent) must not descend from the skill: that would be a cycle.
+  AND ($parent IS NULL OR NOT EXISTS { MATCH (:Skill {uuid: $parent})-[:CHILD_OF*]->(s) })
 SET s.version = $version + 1, s.modified_time = $now
 CREATE (c:Change)
 SET c = $change, c.skill_uuid = s.uuid, c.version = s.version, c.at = $now,

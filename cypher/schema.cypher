@@ -18,6 +18,7 @@ CREATE INDEX skill_event_employee IF NOT EXISTS FOR (ev:SkillEvent) ON (ev.emplo
 CREATE INDEX skill_event_time_id IF NOT EXISTS FOR (ev:SkillEvent) ON (ev.timestamp, ev.external_id);
 CREATE INDEX job_status IF NOT EXISTS FOR (j:Job) ON (j.status);
 CREATE CONSTRAINT job_queue_name IF NOT EXISTS FOR (q:JobQueue) REQUIRE q.name IS UNIQUE;
+CREATE CONSTRAINT hierarchy_name IF NOT EXISTS FOR (h:Hierarchy) REQUIRE h.name IS UNIQUE;
 CREATE CONSTRAINT generation_name IF NOT EXISTS FOR (g:Generation) REQUIRE g.name IS UNIQUE;
 // A skill's history, newest first, one seek per page.
 // A change by its id: a writer checks whether its change was recorded; feeds resume after one.

@@ -2,26 +2,35 @@
 // parents not imported yet are created as stubs (uri and uuid only). A parent a curator linked
 // (curated_by) stays, one a curator removed (REMOVED_PARENT) is not linked again. Only
 // children whose parents change are sent: each advances its version and records the change.
+// A row one of whose parents descends from the child (as stored, under the hierarchy's lock)
+// writes nothing and is returned with those parents (`closing`): linking them would close a
+// cycle. Cycles among the rows themselves are broken before they are sent.
 // No label on the old parent: with `(p:Skill)` Neo4j planned `NOT p.uri IN row.parents` as a
 // scan of every skill's uri index entry for each row (10,000,000 db hits for 500 rows against
 // 5,000 skills, seen with PROFILE on statistics of a store still filling); without it the only
 // way is to expand from the child (4,900). CHILD_OF joins skills only.
 UNWIND $rows AS row
 MATCH (c:Skill {uri: row.child})
+WITH c, row,
+     [p IN row.parents WHERE EXISTS { MATCH (:Skill {uri: p})-[:CHILD_OF*]->(c) }] AS closing
 OPTIONAL MATCH (c)-[old:CHILD_OF]->(p)
-WHERE old.curated_by IS NULL AND NOT p.uri IN row.parents
+WHERE closing = [] AND old.curated_by IS NULL AND NOT p.uri IN row.parents
 DELETE old
-WITH DISTINCT c, row
-SET c.version = coalesce(c.version, 0) + 1
-FOREACH (x IN CASE WHEN row.change IS NULL THEN [] ELSE [1] END |
+WITH DISTINCT c, row, closing, CASE WHEN closing = [] THEN [1] ELSE [] END AS write
+FOREACH (x IN write | SET c.version = coalesce(c.version, 0) + 1)
+FOREACH (x IN CASE WHEN row.change IS NULL THEN [] ELSE write END |
   CREATE (ch:Change)
   SET ch = row.change, ch.skill_uuid = c.uuid, ch.version = c.version,
       ch.at = $now, ch.framework = head([(c)-[:PART_OF]->(f:Framework) | f.uuid]))
-WITH c, row
-UNWIND row.parents AS parent_uri
-MERGE (p:Skill {uri: parent_uri})
-ON CREATE SET p.uuid = randomUUID()
-WITH c, p
+FOREACH (parent_uri IN CASE WHEN write = [] THEN [] ELSE row.parents END |
+  MERGE (p:Skill {uri: parent_uri})
+  ON CREATE SET p.uuid = randomUUID())
+// One more (null) parent keeps every row to the end.
+WITH c, row, closing
+UNWIND CASE WHEN closing = [] THEN row.parents ELSE [] END + [null] AS parent_uri
+OPTIONAL MATCH (p:Skill {uri: parent_uri})
 WHERE NOT EXISTS { (c)-[:REMOVED_PARENT]->(p) }
-MERGE (c)-[:CHILD_OF]->(p)
-RETURN count(*) AS n
+FOREACH (x IN CASE WHEN p IS NULL THEN [] ELSE [1] END | MERGE (c)-[:CHILD_OF]->(p))
+WITH DISTINCT row.child AS child, closing
+WHERE closing <> []
+RETURN child, closing

@@ -194,6 +194,13 @@ pub async fn edit(
         target_uri = target.get("uri").and_then(Value::as_str).map(String::from);
     }
     let target_uri = target_uri.as_deref();
+    let parent = match &edit {
+        Edit::AddParent(t) => Some(t.as_str()),
+        _ => None,
+    };
+    if let Some(p) = parent {
+        refuse_cycle(graph, uuid, p).await?;
+    }
     let (statement, fields, added, removed, extra) =
         plan(graph, by, uuid, &before, &edit, target_uri).await?;
     let change = NewChange::new(
@@ -209,6 +216,7 @@ pub async fn edit(
         .param("uuid", uuid)
         .param("version", version)
         .param("target", edit.target())
+        .param("parent", parent)
         .param("now", now())
         .param("change", param(&change)?)
         .param("keep", HISTORY_PER_SKILL);
@@ -225,9 +233,15 @@ pub async fn edit(
         _ => !rows.is_empty(),
     };
     if !done && !recorded(graph, &change.id).await? {
-        // Changed or deleted between the read and the write.
+        // Changed or deleted between the read and the write, or a parent linked meanwhile
+        // that makes this one close a cycle.
         return Err(match stored(graph, uuid).await? {
-            Some(now) => conflict(version_of(&now)),
+            Some(now) => {
+                if let (true, Some(p)) = (version_of(&now) == version, parent) {
+                    refuse_cycle(graph, uuid, p).await?;
+                }
+                conflict(version_of(&now))
+            }
             None => CurationError::NotFound(uuid.to_string()),
         });
     }
@@ -239,6 +253,23 @@ pub async fn edit(
         _ => Ok(graph
             .one(cypher::SKILL_BY_UUID.bind().param("uuid", uuid), "skill")
             .await?),
+    }
+}
+
+/// Refuses linking `parent` as a parent of `uuid` where `uuid` is among its ancestors, naming
+/// the cycle the link would close.
+async fn refuse_cycle(graph: &Graph, uuid: &str, parent: &str) -> CurationResult<()> {
+    let q = cypher::SKILL_PARENT_CYCLE
+        .bind()
+        .param("parent", parent)
+        .param("uuid", uuid);
+    match graph.one::<Vec<String>>(q, "path").await? {
+        Some(path) => Err(CurationError::Invalid(format!(
+            "{parent} descends from {uuid}; linking it as a parent would close the cycle {} → {}",
+            path.last().map(String::as_str).unwrap_or_default(),
+            path.join(" → ")
+        ))),
+        None => Ok(()),
     }
 }
 

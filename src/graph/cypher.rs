@@ -68,29 +68,30 @@ cypher! {
         -> (uri, parents, removed_parents, alignments, rejected),
     CHANGES_PRUNE => ["changes_prune.cypher"] (uris, keep) -> (),
     JOB_CHANGES => ["job_changes.cypher"] (job, after_at, after_id, skip, limit) -> (change),
+    SKILL_PARENT_CYCLE => ["skill_parent_cycle.cypher"] (parent, uuid) -> (path),
     CHANGE_RECORDED => ["change_recorded.cypher"] (id) -> (n),
     CURATE_CREATE_SKILL => ["curate_create_skill.cypher"]
         (framework, uuid, uri, set, curated, now, change) -> (skill),
     CURATE_UPDATE => ["curate_head.cypher", "curate_update.cypher"]
-        (uuid, version, target, now, change, keep, set, curated) -> (skill),
+        (uuid, version, target, parent, now, change, keep, set, curated) -> (skill),
     CURATE_DELETE => ["curate_head.cypher", "curate_delete.cypher"]
-        (uuid, version, target, now, change, keep) -> (deleted),
-    CURATE_ADD_PARENT => ["curate_head.cypher", "curate_add_parent.cypher"]
-        (uuid, version, target, now, change, keep, by) -> (skill),
+        (uuid, version, target, parent, now, change, keep) -> (deleted),
+    CURATE_ADD_PARENT => ["hierarchy_lock.cypher", "curate_head.cypher", "curate_add_parent.cypher"]
+        (uuid, version, target, parent, now, change, keep, by) -> (skill),
     CURATE_REMOVE_PARENT => ["curate_head.cypher", "curate_remove_parent.cypher"]
-        (uuid, version, target, now, change, keep) -> (skill),
+        (uuid, version, target, parent, now, change, keep) -> (skill),
     CURATE_ADD_ALIGNMENT => ["curate_head.cypher", "curate_add_alignment.cypher"]
-        (uuid, version, target, now, change, keep, source, alignment_type, score, by) -> (skill),
+        (uuid, version, target, parent, now, change, keep, source, alignment_type, score, by) -> (skill),
     CURATE_REMOVE_ALIGNMENT => ["curate_head.cypher", "curate_remove_alignment.cypher"]
-        (uuid, version, target, now, change, keep, source, alignment_type) -> (skill),
+        (uuid, version, target, parent, now, change, keep, source, alignment_type) -> (skill),
     CURATE_ACCEPT_ALIGNMENT => ["curate_head.cypher", "curate_accept_alignment.cypher"]
-        (uuid, version, target, now, change, keep, source, alignment_type, by) -> (skill),
+        (uuid, version, target, parent, now, change, keep, source, alignment_type, by) -> (skill),
     SKILL_HISTORY => ["skill_history.cypher"] (uuid, before, limit) -> (change),
     CHANGES_SINCE => ["changes_since.cypher"] (since, limit) -> (change),
     CHANGES_OF_SKILLS => ["changes_of_skills.cypher"] (uuids) -> (change),
     SKILLS_VERSIONS => ["skills_versions.cypher"] (uuids) -> (uuid, version),
     REVERT_SKILLS => ["revert_skills.cypher"] (rows, now) -> (written),
-    UPSERT_CHILD_EDGES => ["upsert_child_edges.cypher"] (rows, now) -> (n),
+    UPSERT_CHILD_EDGES => ["hierarchy_lock.cypher", "upsert_child_edges.cypher"] (rows, now) -> (child, closing),
     SET_ALIGNMENTS => ["set_alignments.cypher"] (rows, now) -> (n),
     SET_OCCUPATIONS => ["set_occupations.cypher"] (rows) -> (n),
     SET_CREDENTIAL_REQUIREMENTS => ["set_credential_requirements.cypher"]

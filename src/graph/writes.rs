@@ -1,6 +1,6 @@
 //! Batched, idempotent writes of the skill graph (`UNWIND $rows` + `MERGE` keyed by URI/code).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::cypher::{self, Statement};
 use super::import_merge::{self, MergedRow, StoredEdges, HISTORY_PER_SKILL};
@@ -249,28 +249,60 @@ pub async fn upsert_skills(
     Ok(written)
 }
 
+/// A child whose parents were left as they were: each of `closing` descends from it, so
+/// linking it would close a cycle.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Cycle {
+    pub child: String,
+    pub closing: Vec<String>,
+}
+
 /// Sets each child's parents to exactly the given ones, but for what curators decided (see
-/// `import_merge`), recording each child's change as `log`'s job.
+/// `import_merge`), recording each child's change as `log`'s job. A child one of whose new
+/// parents descends from it keeps the parents it had, and is returned.
 pub async fn set_parents(
     graph: &Graph,
     log: &ImportLog,
     rows: &[ChildEdges],
-) -> GraphResult<Written> {
+) -> GraphResult<(Written, Vec<Cycle>)> {
     let uris = rows.iter().map(|r| r.child.clone()).collect();
     let stored = import_merge::edges_as_stored(graph, uris).await?;
-    let (none, mut written) = (StoredEdges::default(), Written::default());
+    let none = StoredEdges::default();
     // A child whose parents stay as they are is not sent (nor its batch, if none change).
-    let logged: Vec<_> = rows
-        .iter()
-        .filter_map(|r| {
-            let diff = stored.get(&r.child).unwrap_or(&none).parents(&r.parents);
-            let (row, w) = diff.row(log, ChangeOperation::ImportParents, r);
+    let (mut logged, mut counts) = (vec![], vec![]);
+    for r in rows {
+        let diff = stored.get(&r.child).unwrap_or(&none).parents(&r.parents);
+        let (row, w) = diff.row(log, ChangeOperation::ImportParents, r);
+        counts.push((r.child.as_str(), w));
+        logged.extend(row);
+    }
+    let cycles: Vec<Cycle> = if logged.is_empty() {
+        vec![]
+    } else {
+        let q = cypher::UPSERT_CHILD_EDGES
+            .bind()
+            .param("rows", param(&logged)?)
+            .param("now", now());
+        let rows = graph.rows_idempotent(q).await?;
+        generation::bump(graph).await?;
+        let decoded: GraphResult<Vec<Cycle>> = rows
+            .iter()
+            .map(|r| {
+                Ok(Cycle {
+                    child: r.get("child")?,
+                    closing: r.get("closing")?,
+                })
+            })
+            .collect();
+        decoded?
+    };
+    let mut written = Written::default();
+    for (child, w) in counts {
+        if !cycles.iter().any(|c| c.child == child) {
             written += w;
-            row
-        })
-        .collect();
-    unwind(graph, &cypher::UPSERT_CHILD_EDGES, &logged).await?;
-    Ok(written)
+        }
+    }
+    Ok((written, cycles))
 }
 
 async fn unwind<T: Serialize>(

@@ -2,6 +2,7 @@
 //! stop when their cancellation token fires; they know nothing of the job runner or GraphQL.
 pub mod credential_engine;
 pub mod file_load;
+pub mod hierarchy;
 pub mod report;
 pub mod text;
 

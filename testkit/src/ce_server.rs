@@ -35,6 +35,8 @@ pub struct Registry {
     pub keywords: Mutex<(usize, Bytes)>,
     /// The `ceasn:hasTopChild` list of `/resources/ce-fw-repeat`.
     pub repeat: Mutex<Bytes>,
+    /// Whether `/resources/ce-fw-cycle` also puts its competency 1 under its competency 3.
+    pub cycle_back: std::sync::atomic::AtomicBool,
 }
 
 /// A JSON list of `bytes` of short strings cycling through `distinct` values.
@@ -242,6 +244,20 @@ async fn serve(State(reg): State<Arc<Registry>>, uri: Uri) -> Response {
             let mut doc = generated(&reg.base, "ce-fw-controls", "ce-ctl", "Controls", 2);
             doc["@id"] = json!(reg.uri(&path));
             doc["@graph"][1]["ceasn:competencyText"] = json!({"en-US": "Spoofed\u{0}\u{7} na\u{202E}me"});
+            return json_ld(doc.to_string());
+        }
+        // A publisher's hierarchy that loops: 0 under 2, 1 under 0, 2 under 1; 3 at the top
+        // (and, once `cycle_back` is set, a parent of 1 too).
+        "/resources/ce-fw-cycle" => {
+            let mut doc = generated(&reg.base, "ce-fw-cycle", "ce-cyc", "Cycle", 4);
+            let comp = |i: usize| reg.uri(&format!("/resources/ce-cyc-{i}"));
+            doc["@id"] = json!(reg.uri(&path));
+            doc["@graph"][1]["ceasn:isChildOf"] = json!([comp(2)]);
+            doc["@graph"][2]["ceasn:isChildOf"] = json!([comp(0)]);
+            doc["@graph"][3]["ceasn:isChildOf"] = json!([comp(1)]);
+            if reg.cycle_back.load(Ordering::SeqCst) {
+                doc["@graph"][2]["ceasn:isChildOf"] = json!([comp(0), comp(3)]);
+            }
             return json_ld(doc.to_string());
         }
         "/resources/ce-redirect" => {

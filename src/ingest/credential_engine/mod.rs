@@ -16,7 +16,7 @@ use crate::config::IngestConfig;
 use crate::graph::writes::{self, ImportLog, SkillEdges};
 use crate::graph::Graph;
 use crate::ingest::report::{self, checkpoint};
-use crate::ingest::{Counter, Problem, Report, Stop};
+use crate::ingest::{hierarchy, Counter, Problem, Report, Stop};
 use client::{Budget, FetchError, HostAllowlist, RegistryClient};
 use document::Document;
 
@@ -222,7 +222,13 @@ impl Importer {
         let competencies = ctdl::distinct(competencies);
         let fw = ctdl::framework_row(&framework, uri, &self.language);
         let publishers = ctdl::uris(framework.get("ceasn:publisher"));
-        let mapped = ctdl::map_competencies(&fw.uri, &publishers, &competencies, &self.language);
+        let mut mapped =
+            ctdl::map_competencies(&fw.uri, &publishers, &competencies, &self.language);
+        // The publisher's own cycles are broken here; those it closes with what the graph
+        // holds, by the statement.
+        for (child, why) in hierarchy::break_cycles(&mut mapped.parents) {
+            report.problem(Problem::about(child, why));
+        }
         report.add(Counter::CompetenciesTotal, competencies.len() as i64);
         report.add(Counter::CompetenciesDone, mapped.rejected.len() as i64);
         for (what, why) in &mapped.rejected {
@@ -239,7 +245,15 @@ impl Importer {
         // Edges after all skills exist, so in-framework targets are never stubs.
         for chunk in mapped.parents.chunks(self.batch) {
             checkpoint(cancel)?;
-            report::written(report, writes::set_parents(g, log, chunk).await?);
+            let (written, cycles) = writes::set_parents(g, log, chunk).await?;
+            report::written(report, written);
+            for c in cycles {
+                let why = format!(
+                    "parents not updated: {} descends from it, and linking it would close a cycle",
+                    c.closing.join(", ")
+                );
+                report.problem(Problem::about(c.child, why));
+            }
         }
         // Each skill's alignments and occupations are set exactly, so a re-import also drops
         // what the registry no longer asserts.
