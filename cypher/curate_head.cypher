@@ -13,8 +13,11 @@ WHERE fresh AND ($target IS NULL OR EXISTS { MATCH (:Skill {uuid: $target}) })
   // A parent being linked ($parent) must not descend from the skill: that would be a cycle.
   AND ($parent IS NULL OR NOT EXISTS { MATCH (:Skill {uuid: $parent})-[:CHILD_OF*]->(s) })
 SET s.version = $version + 1, s.modified_time = $now
+WITH s
+MATCH (log:ChangeLog {name: 'graph'})
+SET log.seq = coalesce(log.seq, 0) + 1
 CREATE (c:Change)
-SET c = $change, c.skill_uuid = s.uuid, c.version = s.version, c.at = $now,
+SET c = $change, c.skill_uuid = s.uuid, c.version = s.version, c.at = $now, c.seq = log.seq,
     c.framework = head([(s)-[:PART_OF]->(f:Framework) | f.uuid])
 WITH s
 OPTIONAL MATCH (old:Change {skill_uuid: s.uuid})

@@ -29,8 +29,14 @@ FOREACH (a IN row.align |
   ON CREATE SET t.uuid = randomUUID()
   MERGE (s)-[r:ALIGNED_WITH {source: a.source, alignment_type: a.alignment_type}]->(t)
   SET r.kind = a.kind, r.score = a.score)
-CREATE (c:Change)
-SET c = row.change, c.skill_uuid = s.uuid, c.version = s.version,
-    c.at = $now, c.framework = head([(s)-[:PART_OF]->(f:Framework) | f.uuid])
+WITH s, row
+MATCH (log:ChangeLog {name: 'graph'})
+// Numbered inside FOREACH, which runs its clauses row by row: outside it the planner may read
+// log.seq for every row before it sets it for any (Eager), and number them all alike.
+FOREACH (x IN [1] |
+  SET log.seq = coalesce(log.seq, 0) + 1
+  CREATE (c:Change)
+  SET c = row.change, c.skill_uuid = s.uuid, c.version = s.version, c.seq = log.seq,
+      c.at = $now, c.framework = head([(s)-[:PART_OF]->(f:Framework) | f.uuid]))
 FOREACH (x IN CASE WHEN row.delete THEN [1] ELSE [] END | DETACH DELETE s)
 RETURN collect(row.uuid) AS written

@@ -23,6 +23,8 @@ CREATE CONSTRAINT generation_name IF NOT EXISTS FOR (g:Generation) REQUIRE g.nam
 // A skill's history, newest first, one seek per page.
 // A change by its id: a writer checks whether its change was recorded; feeds resume after one.
 CREATE CONSTRAINT change_id IF NOT EXISTS FOR (c:Change) REQUIRE c.id IS UNIQUE;
+CREATE CONSTRAINT change_seq IF NOT EXISTS FOR (c:Change) REQUIRE c.seq IS UNIQUE;
+CREATE CONSTRAINT change_log_name IF NOT EXISTS FOR (l:ChangeLog) REQUIRE l.name IS UNIQUE;
 CREATE INDEX change_skill_version IF NOT EXISTS FOR (c:Change) ON (c.skill_uuid, c.version);
 // What a job changed, in the order it wrote; and every change since a time (graphChanges).
 CREATE INDEX change_job_at_id IF NOT EXISTS FOR (c:Change) ON (c.job, c.at, c.id);

@@ -12,9 +12,12 @@ WHERE old.curated_by IS NULL
 DELETE old
 WITH DISTINCT s, row
 SET s.version = coalesce(s.version, 0) + 1
+WITH s, row
+MATCH (log:ChangeLog {name: 'graph'})
 FOREACH (x IN CASE WHEN row.change IS NULL THEN [] ELSE [1] END |
+  SET log.seq = coalesce(log.seq, 0) + 1
   CREATE (ch:Change)
-  SET ch = row.change, ch.skill_uuid = s.uuid, ch.version = s.version,
+  SET ch = row.change, ch.skill_uuid = s.uuid, ch.version = s.version, ch.seq = log.seq,
       ch.at = $now, ch.framework = head([(s)-[:PART_OF]->(f:Framework) | f.uuid]))
 WITH s, row
 UNWIND row.edges AS e

@@ -11,16 +11,21 @@
 // way is to expand from the child (4,900). CHILD_OF joins skills only.
 UNWIND $rows AS row
 MATCH (c:Skill {uri: row.child})
-WITH c, row,
-     [p IN row.parents WHERE EXISTS { MATCH (:Skill {uri: p})-[:CHILD_OF*]->(c) }] AS closing
+// Up from each new parent (a seek of the uri index; a pattern in a list predicate was planned
+// as a scan of every skill per row): the parents the child is an ancestor of.
+OPTIONAL MATCH (closer:Skill)
+WHERE closer.uri IN row.parents AND EXISTS { (closer)-[:CHILD_OF*]->(c) }
+WITH c, row, collect(closer.uri) AS closing
 OPTIONAL MATCH (c)-[old:CHILD_OF]->(p)
 WHERE closing = [] AND old.curated_by IS NULL AND NOT p.uri IN row.parents
 DELETE old
 WITH DISTINCT c, row, closing, CASE WHEN closing = [] THEN [1] ELSE [] END AS write
+MATCH (log:ChangeLog {name: 'graph'})
 FOREACH (x IN write | SET c.version = coalesce(c.version, 0) + 1)
 FOREACH (x IN CASE WHEN row.change IS NULL THEN [] ELSE write END |
+  SET log.seq = coalesce(log.seq, 0) + 1
   CREATE (ch:Change)
-  SET ch = row.change, ch.skill_uuid = c.uuid, ch.version = c.version,
+  SET ch = row.change, ch.skill_uuid = c.uuid, ch.version = c.version, ch.seq = log.seq,
       ch.at = $now, ch.framework = head([(c)-[:PART_OF]->(f:Framework) | f.uuid]))
 FOREACH (parent_uri IN CASE WHEN write = [] THEN [] ELSE row.parents END |
   MERGE (p:Skill {uri: parent_uri})

@@ -19,8 +19,11 @@ SET s += row.props,
 WITH s, row
 OPTIONAL MATCH (f:Framework {uri: row.framework_uri})
 FOREACH (link IN CASE WHEN f IS NULL THEN [] ELSE [1] END | MERGE (s)-[:PART_OF]->(f))
+WITH s, row, f
+MATCH (log:ChangeLog {name: 'graph'})
 FOREACH (x IN CASE WHEN row.change IS NULL THEN [] ELSE [1] END |
+  SET log.seq = coalesce(log.seq, 0) + 1
   CREATE (c:Change)
   SET c = row.change, c.skill_uuid = s.uuid, c.version = s.version,
-      c.at = $now, c.framework = f.uuid)
+      c.at = $now, c.framework = f.uuid, c.seq = log.seq)
 RETURN collect(DISTINCT row.uri) AS written

@@ -148,6 +148,10 @@ pub struct Limits {
         default_value_t = 100
     )]
     pub max_subscriptions_per_connection: usize,
+    /// Graph changes a `graphChanges` subscriber may fall behind by; further behind, it gets an
+    /// error naming the change to resume after, and completes.
+    #[arg(long, env = "SKILLGRAPH_CHANGE_FEED_BUFFER", default_value_t = 8_192)]
+    pub change_feed_buffer: usize,
 }
 
 #[derive(Args, Clone, Debug)]

@@ -44,6 +44,7 @@ pub async fn prepare_with(
         Importer::new(graph.clone(), &config.ingest),
         FileLoader::new(graph.clone(), &config.file_load),
         graph.clone(),
+        config.ingest.write_batch_size,
     );
     tweak(&mut handlers);
     let jobs = Jobs::new(graph.clone(), &config.jobs, handlers);
@@ -62,6 +63,7 @@ pub async fn prepare_with(
         change_feed: crate::api::change_feed::ChangeFeed::new(
             graph.clone(),
             std::time::Duration::from_millis(config.jobs.watch_ms),
+            config.limits.change_feed_buffer,
         ),
         jobs,
         graph,

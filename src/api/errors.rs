@@ -53,6 +53,9 @@ pub enum ErrorCode {
     /// A curation named a version of the skill that is no longer current; `extensions.currentVersion`
     /// says which is.
     Conflict,
+    /// A `graphChanges` subscriber fell further behind than its buffer; `extensions.resumeAfter`
+    /// names the last change it received, to subscribe again after.
+    SubscriberLagged,
 }
 
 impl ErrorCode {
@@ -75,7 +78,9 @@ impl ErrorCode {
             C::Forbidden | C::ForbiddenHost => StatusCode::FORBIDDEN,
             C::NotFound | C::PersistedQueryNotFound => StatusCode::NOT_FOUND,
             C::Unauthenticated => StatusCode::UNAUTHORIZED,
-            C::RateLimited | C::TooManySubscriptions => StatusCode::TOO_MANY_REQUESTS,
+            C::RateLimited | C::TooManySubscriptions | C::SubscriberLagged => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             C::JobAlreadyEnded | C::Conflict => StatusCode::CONFLICT,
             C::ResponseTooLarge | C::DatabaseError | C::InternalServerError => {
                 StatusCode::INTERNAL_SERVER_ERROR

@@ -455,15 +455,26 @@ pub async fn job_changes(graph: &Graph, job: &str, at: &PageAt) -> GraphResult<V
     changes(graph, at.bind(q, Order::Ascending, "after_at", "after_id")).await
 }
 
-/// The changes recorded at or after `since` (RFC 3339), oldest first, at most `limit`.
-pub async fn changes_since(
-    graph: &Graph,
-    since: &str,
-    limit: i64,
-) -> GraphResult<Vec<SkillChange>> {
-    let q = cypher::CHANGES_SINCE
+/// The changes numbered after `after` in the change log, in order, at most `limit`.
+pub async fn changes_after(graph: &Graph, after: i64, limit: i64) -> GraphResult<Vec<SkillChange>> {
+    let q = cypher::CHANGES_AFTER
         .bind()
-        .param("since", since)
+        .param("after", after)
         .param("limit", limit);
     changes(graph, q).await
+}
+
+/// The number and id of the last change committed (0 and None before any).
+pub async fn change_log_position(graph: &Graph) -> GraphResult<(i64, Option<String>)> {
+    let rows = graph.rows(cypher::CHANGE_LOG_POSITION.bind()).await?;
+    match rows.first() {
+        Some(r) => Ok((r.get("seq")?, r.get("id")?)),
+        None => Ok((0, None)),
+    }
+}
+
+/// The number of change `id`, if it is recorded (changes recorded before numbering have none).
+pub async fn change_position(graph: &Graph, id: &str) -> GraphResult<Option<i64>> {
+    let q = cypher::CHANGE_POSITION.bind().param("id", id);
+    Ok(graph.one::<Option<i64>>(q, "seq").await?.flatten())
 }

@@ -62,7 +62,7 @@ cypher! {
     FRAMEWORK_BY_ID => ["framework_by_id.cypher"] (id) -> (framework),
     CREDENTIAL_BY_URI => ["credential_by_uri.cypher"] (uri) -> (credential),
     UPSERT_FRAMEWORKS => ["upsert_frameworks.cypher"] (rows, now) -> (n),
-    UPSERT_SKILLS => ["upsert_skills.cypher"] (rows, now) -> (written),
+    UPSERT_SKILLS => ["change_log_lock.cypher", "upsert_skills.cypher"] (rows, now) -> (written),
     SKILLS_AS_STORED => ["skills_as_stored.cypher"] (uris) -> (uri, skill),
     SKILLS_EDGES_AS_STORED => ["skills_edges_as_stored.cypher"] (uris)
         -> (uri, parents, removed_parents, alignments, rejected),
@@ -70,29 +70,31 @@ cypher! {
     JOB_CHANGES => ["job_changes.cypher"] (job, after_at, after_id, skip, limit) -> (change),
     SKILL_PARENT_CYCLE => ["skill_parent_cycle.cypher"] (parent, uuid) -> (path),
     CHANGE_RECORDED => ["change_recorded.cypher"] (id) -> (n),
-    CURATE_CREATE_SKILL => ["curate_create_skill.cypher"]
+    CURATE_CREATE_SKILL => ["change_log_lock.cypher", "curate_create_skill.cypher"]
         (framework, uuid, uri, set, curated, now, change) -> (skill),
-    CURATE_UPDATE => ["curate_head.cypher", "curate_update.cypher"]
+    CURATE_UPDATE => ["change_log_lock.cypher", "curate_head.cypher", "curate_update.cypher"]
         (uuid, version, target, parent, now, change, keep, set, curated) -> (skill),
-    CURATE_DELETE => ["curate_head.cypher", "curate_delete.cypher"]
+    CURATE_DELETE => ["change_log_lock.cypher", "curate_head.cypher", "curate_delete.cypher"]
         (uuid, version, target, parent, now, change, keep) -> (deleted),
-    CURATE_ADD_PARENT => ["hierarchy_lock.cypher", "curate_head.cypher", "curate_add_parent.cypher"]
+    CURATE_ADD_PARENT => ["hierarchy_lock.cypher", "change_log_lock.cypher", "curate_head.cypher", "curate_add_parent.cypher"]
         (uuid, version, target, parent, now, change, keep, by) -> (skill),
-    CURATE_REMOVE_PARENT => ["curate_head.cypher", "curate_remove_parent.cypher"]
+    CURATE_REMOVE_PARENT => ["change_log_lock.cypher", "curate_head.cypher", "curate_remove_parent.cypher"]
         (uuid, version, target, parent, now, change, keep) -> (skill),
-    CURATE_ADD_ALIGNMENT => ["curate_head.cypher", "curate_add_alignment.cypher"]
+    CURATE_ADD_ALIGNMENT => ["change_log_lock.cypher", "curate_head.cypher", "curate_add_alignment.cypher"]
         (uuid, version, target, parent, now, change, keep, source, alignment_type, score, by) -> (skill),
-    CURATE_REMOVE_ALIGNMENT => ["curate_head.cypher", "curate_remove_alignment.cypher"]
+    CURATE_REMOVE_ALIGNMENT => ["change_log_lock.cypher", "curate_head.cypher", "curate_remove_alignment.cypher"]
         (uuid, version, target, parent, now, change, keep, source, alignment_type) -> (skill),
-    CURATE_ACCEPT_ALIGNMENT => ["curate_head.cypher", "curate_accept_alignment.cypher"]
+    CURATE_ACCEPT_ALIGNMENT => ["change_log_lock.cypher", "curate_head.cypher", "curate_accept_alignment.cypher"]
         (uuid, version, target, parent, now, change, keep, source, alignment_type, by) -> (skill),
     SKILL_HISTORY => ["skill_history.cypher"] (uuid, before, limit) -> (change),
-    CHANGES_SINCE => ["changes_since.cypher"] (since, limit) -> (change),
+    CHANGES_AFTER => ["changes_after.cypher"] (after, limit) -> (change),
+    CHANGE_LOG_POSITION => ["change_log_position.cypher"] () -> (seq, id),
+    CHANGE_POSITION => ["change_position.cypher"] (id) -> (seq),
     CHANGES_OF_SKILLS => ["changes_of_skills.cypher"] (uuids) -> (change),
     SKILLS_VERSIONS => ["skills_versions.cypher"] (uuids) -> (uuid, version),
-    REVERT_SKILLS => ["revert_skills.cypher"] (rows, now) -> (written),
-    UPSERT_CHILD_EDGES => ["hierarchy_lock.cypher", "upsert_child_edges.cypher"] (rows, now) -> (child, closing),
-    SET_ALIGNMENTS => ["set_alignments.cypher"] (rows, now) -> (n),
+    REVERT_SKILLS => ["change_log_lock.cypher", "revert_skills.cypher"] (rows, now) -> (written),
+    UPSERT_CHILD_EDGES => ["hierarchy_lock.cypher", "change_log_lock.cypher", "upsert_child_edges.cypher"] (rows, now) -> (child, closing),
+    SET_ALIGNMENTS => ["change_log_lock.cypher", "set_alignments.cypher"] (rows, now) -> (n),
     SET_OCCUPATIONS => ["set_occupations.cypher"] (rows) -> (n),
     SET_CREDENTIAL_REQUIREMENTS => ["set_credential_requirements.cypher"]
         (uri, props, source, skills, frameworks) -> (missing),

@@ -114,6 +114,11 @@ impl ImportLog {
         }
     }
 
+    /// The job the changes are recorded as.
+    pub fn job(&self) -> &str {
+        &self.job
+    }
+
     /// The change to record, or None past the job's bound.
     pub(super) fn record(
         &self,

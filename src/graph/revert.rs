@@ -1,8 +1,9 @@
 //! Undoing an import: what one job changed is restored skill by skill (fields to their values
 //! before, edges it added removed, edges it removed added back, skills it created deleted),
-//! unless a later change touched the same field or edge: then nothing is changed and the
-//! conflicts are listed. Read from the job's recorded changes; the revert records its own, so a
-//! revert can be reverted too.
+//! unless a later change touched the same field or edge: that skill is left as it is and the
+//! conflict listed. If a conflict is found before any skill is restored, nothing is. Read from
+//! the job's recorded changes; the revert records its own (marked with the import it reverts),
+//! so a revert run again after a crash skips what it restored, and a revert can be reverted too.
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
@@ -14,8 +15,10 @@ use super::listing::PageAt;
 use super::{curation, generation, now, param, Graph, GraphError, GraphResult};
 use crate::model::{ChangeOperation, EdgeChange, EdgeKind, FieldChange, NewChange, SkillChange};
 
-/// Skills restored per statement.
+/// Skills planned (and at most restored) per statement.
 const BATCH: usize = 500;
+/// Rounds of planning again the skills changed elsewhere while the revert wrote them.
+const ATTEMPTS: usize = 5;
 
 /// A later change that keeps a revert from restoring a skill.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,11 +27,15 @@ pub struct Conflict {
     pub message: String,
 }
 
+/// What a revert did, over every attempt of its job.
 #[derive(Debug)]
-pub enum Reverted {
-    Done(Written),
-    /// Nothing was changed.
-    Conflicts(Vec<Conflict>),
+pub struct Reverted {
+    /// What the revert job restored, as its recorded changes say.
+    pub written: Written,
+    /// Later changes that kept skills from being restored; those skills are as they were.
+    pub conflicts: Vec<Conflict>,
+    /// Whether the conflicts were found before anything was restored: then nothing was.
+    pub untouched: bool,
 }
 
 /// An alignment's identity as `revert_skills.cypher` matches it: target URI, source, type.
@@ -152,9 +159,83 @@ async fn changes_of_job(graph: &Graph, job: &str) -> GraphResult<Vec<SkillChange
     }
 }
 
-/// Restores what job `job` changed, as the revert job `log` names; nothing if any later change
-/// touched the same field or edge.
-pub async fn revert(graph: &Graph, job: &str, log: &ImportLog) -> GraphResult<Reverted> {
+/// What stands for each skill of the import: rows to restore, conflicts, and how many were
+/// restored already by an earlier run of a revert of it.
+#[derive(Default)]
+struct Plan {
+    rows: Vec<Row>,
+    conflicts: Vec<Conflict>,
+    restored: usize,
+}
+
+/// Plans restoring `uuids`, from the import's changes `by_skill`, the skills' versions now and
+/// their histories.
+async fn plan(
+    graph: &Graph,
+    job: &str,
+    log: &ImportLog,
+    uuids: &[String],
+    by_skill: &BTreeMap<String, Vec<&SkillChange>>,
+) -> GraphResult<Plan> {
+    let mut plan = Plan::default();
+    let q = cypher::SKILLS_VERSIONS
+        .bind()
+        .param("uuids", uuids.to_vec());
+    let versions: HashMap<String, i64> = graph
+        .rows(q)
+        .await?
+        .iter()
+        .map(|r| Ok((r.get("uuid")?, r.get("version")?)))
+        .collect::<GraphResult<_>>()?;
+    let q = cypher::CHANGES_OF_SKILLS
+        .bind()
+        .param("uuids", uuids.to_vec());
+    let mut history: HashMap<String, Vec<SkillChange>> = HashMap::new();
+    for c in curation::changes(graph, q).await? {
+        history.entry(c.skill_uuid.to_string()).or_default().push(c);
+    }
+    let none = vec![];
+    for uuid in uuids {
+        let later = history.get(uuid).unwrap_or(&none);
+        // Restored by a revert of this import already (this job before a crash, or one before).
+        if later.iter().any(|c| c.reverts.as_deref() == Some(job)) {
+            plan.restored += 1;
+            continue;
+        }
+        let mut ours = by_skill[uuid].clone();
+        ours.sort_by_key(|c| c.version);
+        let done = Done::fold(&ours);
+        let Some(&version) = versions.get(uuid) else {
+            plan.conflicts.push(Conflict {
+                skill: uuid.clone(),
+                message: "the skill was deleted later".into(),
+            });
+            continue;
+        };
+        let found: Vec<Conflict> = later
+            .iter()
+            .filter(|c| c.version > done.first_version && c.job.as_deref() != Some(job))
+            .flat_map(|c| done.conflicts(uuid, c))
+            .collect();
+        if found.is_empty() {
+            plan.rows.push(restore(uuid, version, &done, job, log));
+        } else {
+            plan.conflicts.extend(found);
+        }
+    }
+    Ok(plan)
+}
+
+/// Restores what job `job` changed, as the revert job `log` names, `batch` skills a statement.
+/// A skill a later change touched in the same field or edge is left as it is; if any is found
+/// before anything is restored, nothing is. A skill changed elsewhere while the revert runs is
+/// planned again at its new version.
+pub async fn revert(
+    graph: &Graph,
+    job: &str,
+    log: &ImportLog,
+    batch: usize,
+) -> GraphResult<Reverted> {
     let changes = changes_of_job(graph, job).await?;
     let mut by_skill: BTreeMap<String, Vec<&SkillChange>> = BTreeMap::new();
     for c in &changes {
@@ -163,75 +244,79 @@ pub async fn revert(graph: &Graph, job: &str, log: &ImportLog) -> GraphResult<Re
             .or_default()
             .push(c);
     }
-    let mut rows = vec![];
-    let mut conflicts = vec![];
-    let mut written = Written::default();
+    let batch = batch.clamp(1, BATCH);
     let uuids: Vec<String> = by_skill.keys().cloned().collect();
+    let mut all = Plan::default();
     for chunk in uuids.chunks(BATCH) {
-        let q = cypher::SKILLS_VERSIONS
-            .bind()
-            .param("uuids", chunk.to_vec());
-        let versions: HashMap<String, i64> = graph
-            .rows(q)
-            .await?
-            .iter()
-            .map(|r| Ok((r.get("uuid")?, r.get("version")?)))
-            .collect::<GraphResult<_>>()?;
-        let q = cypher::CHANGES_OF_SKILLS
-            .bind()
-            .param("uuids", chunk.to_vec());
-        let mut history: HashMap<String, Vec<SkillChange>> = HashMap::new();
-        for c in curation::changes(graph, q).await? {
-            history.entry(c.skill_uuid.to_string()).or_default().push(c);
+        let p = plan(graph, job, log, chunk, &by_skill).await?;
+        all.rows.extend(p.rows);
+        all.conflicts.extend(p.conflicts);
+        all.restored += p.restored;
+    }
+    let mut conflicts = all.conflicts;
+    if !conflicts.is_empty() && all.restored == 0 {
+        return Ok(Reverted {
+            written: Written::default(),
+            conflicts,
+            untouched: true,
+        });
+    }
+    let mut pending = all.rows;
+    for _ in 0..ATTEMPTS {
+        if pending.is_empty() {
+            break;
         }
-        for uuid in chunk {
-            let mut ours = by_skill[uuid].clone();
-            ours.sort_by_key(|c| c.version);
-            let done = Done::fold(&ours);
-            let Some(&version) = versions.get(uuid) else {
-                conflicts.push(Conflict {
-                    skill: uuid.clone(),
-                    message: "the skill was deleted later".into(),
-                });
-                continue;
-            };
-            for later in history.get(uuid).into_iter().flatten() {
-                if later.version > done.first_version && later.job.as_deref() != Some(job) {
-                    conflicts.extend(done.conflicts(uuid, later));
-                }
-            }
-            rows.push(restore(uuid, version, &done, log, &mut written));
+        let mut missed = vec![];
+        for chunk in pending.chunks(batch) {
+            let q = cypher::REVERT_SKILLS
+                .bind()
+                .param("rows", param(&chunk)?)
+                .param("now", now());
+            let done = graph.written(q).await?;
+            generation::bump(graph).await?;
+            missed.extend(
+                chunk
+                    .iter()
+                    .filter(|r| !done.contains(&r.uuid))
+                    .map(|r| r.uuid.clone()),
+            );
         }
+        // Changed while the revert ran: planned again as they are now.
+        let again = plan(graph, job, log, &missed, &by_skill).await?;
+        conflicts.extend(again.conflicts);
+        pending = again.rows;
     }
-    if !conflicts.is_empty() {
-        return Ok(Reverted::Conflicts(conflicts));
+    if let Some(first) = pending.first() {
+        return Err(GraphError::Contended(format!(
+            "{} skills kept changing while the revert ran, {} first",
+            pending.len(),
+            first.uuid
+        )));
     }
-    for chunk in rows.chunks(BATCH) {
-        let q = cypher::REVERT_SKILLS
-            .bind()
-            .param("rows", param(&chunk)?)
-            .param("now", now());
-        let done = graph.written(q).await?;
-        let missed: Vec<&str> = chunk
-            .iter()
-            .map(|r| r.uuid.as_str())
-            .filter(|u| !done.contains(*u))
-            .collect();
-        if !missed.is_empty() {
-            return Err(GraphError::Contended(format!(
-                "skills changed while the revert ran: {}",
-                missed.join(", ")
-            )));
-        }
-    }
-    if !rows.is_empty() {
-        generation::bump(graph).await?;
-    }
-    Ok(Reverted::Done(written))
+    Ok(Reverted {
+        written: recorded(graph, log.job()).await?,
+        conflicts,
+        untouched: false,
+    })
 }
 
-/// The row that undoes `done` on skill `uuid` at `version`, counted into `written`.
-fn restore(uuid: &str, version: i64, done: &Done, log: &ImportLog, written: &mut Written) -> Row {
+/// What revert job `revert_job` restored, from the changes it recorded (over all its attempts,
+/// so a run resumed after a crash counts what the first run did too).
+async fn recorded(graph: &Graph, revert_job: &str) -> GraphResult<Written> {
+    let mut w = Written::default();
+    for c in changes_of_job(graph, revert_job).await? {
+        match c.operation {
+            ChangeOperation::DeleteSkill => w.skills_removed += 1,
+            _ => w.skills_changed += 1,
+        }
+        w.edges_added += c.edges_added.len() as i64;
+        w.edges_removed += c.edges_removed.len() as i64;
+    }
+    Ok(w)
+}
+
+/// The row that undoes `done` (of import `job`) on skill `uuid` at `version`.
+fn restore(uuid: &str, version: i64, done: &Done, job: &str, log: &ImportLog) -> Row {
     let fields: Vec<FieldChange> = done
         .fields
         .iter()
@@ -245,16 +330,21 @@ fn restore(uuid: &str, version: i64, done: &Done, log: &ImportLog, written: &mut
     let gone: Vec<EdgeChange> = done.added.values().cloned().collect();
     let uri = |e: &EdgeChange| e.target_uri.clone().unwrap_or_default();
     let operation = if done.created {
-        written.skills_removed += 1;
         ChangeOperation::DeleteSkill
     } else {
-        written.skills_changed += 1;
         ChangeOperation::RevertImport
     };
-    written.edges_added += back.len() as i64;
-    written.edges_removed += gone.len() as i64;
-    let change = log.record(operation, &fields, &back, &gone);
-    written.unrecorded += i64::from(change.is_none());
+    // Always recorded: a revert run again finds what it restored by it.
+    let mut change = NewChange::new(
+        crate::model::Actor::Import,
+        log.job(),
+        operation,
+        &fields,
+        &back,
+        &gone,
+    );
+    change.reverts = Some(job.to_string());
+    let change = Some(change);
     let is = |k: EdgeKind| move |e: &&EdgeChange| e.kind == k;
     Row {
         uuid: uuid.to_string(),

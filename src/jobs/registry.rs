@@ -19,11 +19,11 @@ use crate::ingest::file_load::FileLoader;
 pub struct Handlers(HashMap<JobType, Arc<dyn Handler>>);
 
 impl Handlers {
-    pub fn new(importer: Importer, loader: FileLoader, graph: Graph) -> Self {
+    pub fn new(importer: Importer, loader: FileLoader, graph: Graph, batch: usize) -> Self {
         Self::of([
             Arc::new(CredentialEngineImport(importer)) as Arc<dyn Handler>,
             Arc::new(FileLoad(loader)),
-            Arc::new(RevertImport(graph)),
+            Arc::new(RevertImport { graph, batch }),
         ])
     }
 

@@ -1,15 +1,32 @@
-//! The revert job: undoes what one import changed (see `graph/revert.rs`), or changes nothing
-//! and lists the later changes that stand in the way. Not resumable: a revert interrupted
-//! halfway is run again as a new job, which reverts the rest (what is restored already has the
-//! revert's own change after it, and counts as a conflict only for the same field or edge).
+//! The revert job: undoes what one import changed (see `graph/revert.rs`). It resumes: run
+//! again after a crash (on any replica), it skips the skills it restored and restores the rest;
+//! its counters are recounted from the changes it recorded, so they are exact however often it
+//! ran. If a later change stands in the way before anything is restored, nothing is; one met
+//! later leaves that skill as it is, listed in the errors, and the job fails saying so.
 use super::handlers::{Handler, JobFailure, RunContext};
 use super::model::{JobSpec, JobType};
-use crate::graph::revert::{self, Reverted};
-use crate::graph::writes::{ImportLog, CHANGES_PER_JOB};
+use crate::graph::revert;
+use crate::graph::writes::{ImportLog, Written, CHANGES_PER_JOB};
 use crate::graph::Graph;
 use crate::ingest::{report, Problem};
+use crate::model::Progress;
 
-pub struct RevertImport(pub Graph);
+pub struct RevertImport {
+    pub graph: Graph,
+    /// Skills restored per statement.
+    pub batch: usize,
+}
+
+/// The counters a revert reports, as they stand in `p`.
+fn reported(p: &Progress) -> Written {
+    Written {
+        skills_changed: p.skills_changed,
+        skills_removed: p.skills_removed,
+        edges_added: p.edges_added,
+        edges_removed: p.edges_removed,
+        ..Written::default()
+    }
+}
 
 #[async_trait::async_trait]
 impl Handler for RevertImport {
@@ -21,22 +38,40 @@ impl Handler for RevertImport {
         let JobSpec::RevertImport(input) = ctx.spec() else {
             return Err(JobFailure::Failed("not a revert".into()));
         };
+        let import = &input.job_name;
         let log = ImportLog::new(ctx.job_name(), CHANGES_PER_JOB);
-        match revert::revert(&self.0, &input.job_name, &log).await? {
-            Reverted::Done(written) => {
-                report::written(ctx.report(), written);
-                Ok(())
-            }
-            Reverted::Conflicts(conflicts) => {
-                let n = conflicts.len();
-                for c in conflicts {
-                    ctx.report().problem(Problem::about(c.skill, c.message));
-                }
-                Err(JobFailure::Failed(format!(
-                    "nothing was reverted: {n} later changes touch what {} changed (see errors)",
-                    input.job_name
-                )))
-            }
+        let out = revert::revert(&self.graph, import, &log, self.batch).await?;
+        // Recounted: what an earlier run reported before it died is replaced, not added to.
+        let had = reported(&ctx.progress());
+        let w = out.written;
+        report::written(
+            ctx.report(),
+            Written {
+                skills_changed: w.skills_changed - had.skills_changed,
+                skills_removed: w.skills_removed - had.skills_removed,
+                edges_added: w.edges_added - had.edges_added,
+                edges_removed: w.edges_removed - had.edges_removed,
+                ..Written::default()
+            },
+        );
+        let n = out.conflicts.len();
+        for c in out.conflicts {
+            ctx.report().problem(Problem::about(c.skill, c.message));
         }
+        match (n, out.untouched) {
+            (0, _) => Ok(()),
+            (_, true) => Err(JobFailure::Failed(format!(
+                "nothing was reverted: {n} later changes touch what {import} changed (see errors)"
+            ))),
+            (_, false) => Err(JobFailure::Failed(format!(
+                "reverted {} skills and removed {}; {n} later changes kept others of {import} \
+                 as they are (see errors)",
+                w.skills_changed, w.skills_removed
+            ))),
+        }
+    }
+
+    fn resumes(&self) -> bool {
+        true
     }
 }

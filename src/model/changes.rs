@@ -134,6 +134,12 @@ pub struct SkillChange {
     pub fields: Vec<FieldChange>,
     pub edges_added: Vec<EdgeChange>,
     pub edges_removed: Vec<EdgeChange>,
+    /// Its number in the graph's change log (none on changes recorded before numbering).
+    #[graphql(skip)]
+    pub seq: Option<i64>,
+    /// The import this change undoes, if a revert made it.
+    #[graphql(skip)]
+    pub reverts: Option<String>,
 }
 
 /// A change as a `(:Change)` node stores it (the lists as JSON text).
@@ -152,6 +158,8 @@ pub struct StoredChange {
     pub fields: String,
     pub edges_added: String,
     pub edges_removed: String,
+    pub seq: Option<i64>,
+    pub reverts: Option<String>,
 }
 
 /// What a write is about to record: the node's properties but those the statement sets itself
@@ -167,6 +175,8 @@ pub struct NewChange {
     pub fields: String,
     pub edges_added: String,
     pub edges_removed: String,
+    /// The import a revert's change undoes (so a revert run again knows its own).
+    pub reverts: Option<String>,
 }
 
 impl NewChange {
@@ -187,6 +197,7 @@ impl NewChange {
             fields: json_text(fields),
             edges_added: json_text(added),
             edges_removed: json_text(removed),
+            reverts: None,
         }
     }
 }
@@ -222,6 +233,8 @@ impl TryFrom<StoredChange> for SkillChange {
             fields: list(&c.id, &c.fields)?,
             edges_added: list(&c.id, &c.edges_added)?,
             edges_removed: list(&c.id, &c.edges_removed)?,
+            seq: c.seq,
+            reverts: c.reverts.clone(),
         })
     }
 }
@@ -306,6 +319,8 @@ mod tests {
             fields: new.fields,
             edges_added: new.edges_added,
             edges_removed: new.edges_removed,
+            seq: Some(7),
+            reverts: None,
         };
         let change = SkillChange::try_from(stored).unwrap();
         assert_eq!(change.operation, ChangeOperation::AddParent);

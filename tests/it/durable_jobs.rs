@@ -355,3 +355,74 @@ async fn a_job_whose_process_keeps_dying_ends_failed_at_the_attempt_cap() {
     );
     assert_eq!(reg.hits("/resources/ce-hang"), 2, "C never fetched");
 }
+
+/// A revert of a 3,000-competency import killed once part of it is written: another process
+/// takes the same job over, skips what the first restored (its own changes are no conflict),
+/// restores the rest, and counts every skill once.
+#[tokio::test]
+async fn a_revert_killed_halfway_is_finished_by_another_process_with_exact_counts() {
+    const N: usize = 3_000;
+    let (_, reg) = ce_server::start(0).await;
+    reg.generate(N, Duration::ZERO);
+    let db = common::fresh_database().await;
+    // Small write batches, so the revert is still running when it is killed.
+    let small = [("SKILLGRAPH_WRITE_BATCH_SIZE", "20")];
+    let mut a = Service::start(&db, &small).await;
+    let imported = import(&a, &[reg.gen_uri(0)]).await;
+    let done = a
+        .wait_for(&imported, FIELDS, Duration::from_secs(300), |j| {
+            j["finished"] == true
+        })
+        .await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done:#}");
+    let g = common::connect(&db).await;
+    let skills = common::count(&g, "MATCH (s:Skill) RETURN count(s) AS n").await;
+    assert_eq!(skills, N as i64);
+
+    let d = a
+        .data(
+            "mutation($n: String!) { revertJob(jobName: $n) { name } }",
+            json!({"n": imported}),
+        )
+        .await;
+    let revert = d["revertJob"]["name"].as_str().unwrap().to_string();
+    let restored = format!("MATCH (c:Change {{job: '{revert}'}}) RETURN count(c) AS n");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let at_kill = loop {
+        let n = common::count(&g, &restored).await;
+        if n >= 200 {
+            break n;
+        }
+        assert!(Instant::now() < deadline, "the revert wrote nothing");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    a.kill();
+    let at_kill = at_kill.max(common::count(&g, &restored).await);
+    assert!(
+        at_kill < N as i64,
+        "killed halfway: {at_kill} of {N} restored"
+    );
+
+    let b = Service::start(&db, &small).await;
+    let end = b
+        .wait_for(&revert, FIELDS, Duration::from_secs(300), |j| {
+            j["finished"] == true
+        })
+        .await;
+    assert_eq!(end["status"], "SUCCEEDED", "{end:#}");
+    assert_eq!(end["attempts"], 2, "{end:#}");
+    assert_eq!(
+        end["progress"]["skillsRemoved"], N,
+        "each skill counted once"
+    );
+    assert_eq!(
+        common::count(&g, &restored).await,
+        N as i64,
+        "one change per skill"
+    );
+    assert_eq!(
+        common::count(&g, "MATCH (s:Skill) RETURN count(s) AS n").await,
+        0,
+        "the graph as before the import"
+    );
+}

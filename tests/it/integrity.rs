@@ -415,3 +415,215 @@ async fn an_import_records_a_cycle_as_the_competencys_error_instead_of_writing_i
     assert!(closing.is_some(), "{job:#}");
     assert_eq!(skills_in_a_cycle(&app).await, 0);
 }
+
+/// The ids of the changes numbered after that of change `after`, in order.
+async fn changes_after(app: &TestApp, after: &str) -> Vec<String> {
+    let q = neo4rs::query(
+        "MATCH (a:Change {id: $a}) MATCH (c:Change) WHERE c.seq > a.seq
+         RETURN c.id AS id ORDER BY c.seq",
+    )
+    .param("a", after);
+    let rows = app.graph().rows_unchecked(q).await.unwrap();
+    rows.iter()
+        .map(|r| r.get::<String>("id").unwrap())
+        .collect()
+}
+
+/// The id of the last change of skill `uuid`.
+async fn last_change(app: &TestApp, uuid: &str) -> String {
+    let q = neo4rs::query(
+        "MATCH (c:Change {skill_uuid: $u}) RETURN c.id AS id ORDER BY c.version DESC LIMIT 1",
+    )
+    .param("u", uuid);
+    let rows = app.graph().rows_unchecked(q).await.unwrap();
+    rows[0].get::<String>("id").unwrap()
+}
+
+/// An import of 10,050 competencies records over 20,000 changes in seconds (more than 2,000
+/// share every 2 s, which stalled the feed that read by time); a subscriber receives each once,
+/// in the order committed, then a curator's edit made after it.
+#[tokio::test]
+async fn a_subscriber_receives_every_change_of_a_burst_and_the_edit_after_it() {
+    let (_, reg) = ce_server::start(0).await;
+    reg.generate(10_050, std::time::Duration::ZERO);
+    let app = TestApp::start_with(|c| c.ingest.ce_allowed_hosts = ce_server::allowed()).await;
+    let skill = create(&app, "Edited after the burst").await;
+    let start = last_change(&app, &skill).await;
+
+    // Subscribed after a known change, so no change is missed however long subscribing takes.
+    let mut conn = common::ws::Connection::open(app.addr, json!({})).await;
+    conn.subscribe(
+        "all",
+        &format!("subscription {{ graphChanges(after: \"{start}\") {{ id skillUuid }} }}"),
+    )
+    .await;
+    let job = start_import(&app, &[reg.gen_uri(0)]).await;
+    let mut received = vec![];
+    let mut edited = false;
+    let edit = loop {
+        let m = conn.next_message(std::time::Duration::from_secs(60)).await;
+        assert_eq!(m["type"], "next", "{m:#}");
+        let change = &m["payload"]["data"]["graphChanges"];
+        if change["skillUuid"] == skill.as_str() {
+            break change["id"].as_str().unwrap().to_string();
+        }
+        received.push(change["id"].as_str().unwrap().to_string());
+        if !edited && received.len() >= 20_000 {
+            let done = app.job_when_finished(&job, "status").await;
+            assert_eq!(done["status"], "SUCCEEDED", "{done:#}");
+            app.data(
+                "mutation($u: ID!) { updateSkill(uuid: $u, version: 1, input: {note: \"after\"}) { version } }",
+                json!({"u": skill}),
+            )
+            .await;
+            edited = true;
+        }
+    };
+    assert!(received.len() >= 20_000, "{}", received.len());
+    let mut recorded = changes_after(&app, &start).await;
+    assert_eq!(
+        recorded.pop().as_deref(),
+        Some(edit.as_str()),
+        "the edit comes last"
+    );
+    assert_eq!(received.len(), recorded.len(), "none lost, none twice");
+    assert!(received == recorded, "in the order committed");
+}
+
+async fn start_import(app: &TestApp, uris: &[String]) -> String {
+    start(app, uris).await
+}
+
+/// A subscriber that falls further behind than its buffer gets an error naming the change to
+/// resume after; resuming after it brings every change it missed, in order.
+#[tokio::test]
+async fn a_subscriber_behind_its_buffer_is_told_where_to_resume_and_misses_nothing() {
+    use futures::StreamExt;
+    use skillgraph::api::change_feed::FeedError;
+    let app = TestApp::start_with(|c| {
+        c.limits.change_feed_buffer = 16;
+        c.limits.rate_mutations_per_minute = 0;
+    })
+    .await;
+    let skill = create(&app, "Busy").await;
+    let start = last_change(&app, &skill).await;
+    let feed = app.state.change_feed.clone();
+    let mut behind = Box::pin(feed.subscribe(None).await.unwrap());
+    for v in 1..=40 {
+        app.data(
+            "mutation($u: ID!, $v: Int!, $n: String!) { updateSkill(uuid: $u, version: $v, input: {note: $n}) { version } }",
+            json!({"u": skill, "v": v, "n": format!("note {v}")}),
+        )
+        .await;
+    }
+    // Not read meanwhile: wait until the poller has handed all 40 out.
+    let last = last_change(&app, &skill).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while feed.broadcast_position() < feed_position_of(&app, &last).await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the poller did not catch up"
+        );
+        tokio::task::yield_now().await;
+    }
+    let resume_after = match behind.next().await {
+        Some(Err(FeedError::Lagged {
+            missed,
+            resume_after,
+            ..
+        })) => {
+            assert!(missed >= 24, "{missed}");
+            resume_after
+        }
+        other => panic!("expected a lag error, got {other:?}"),
+    };
+    assert_eq!(
+        resume_after, start,
+        "it had received nothing after the start"
+    );
+    assert!(behind.next().await.is_none(), "then the stream ends");
+
+    let mut resumed = Box::pin(feed.subscribe(Some(&resume_after)).await.unwrap());
+    let mut got = vec![];
+    while got.len() < 40 {
+        let c = tokio::time::timeout(std::time::Duration::from_secs(30), resumed.next())
+            .await
+            .expect("a change in time")
+            .unwrap()
+            .unwrap();
+        got.push(c.id.to_string());
+    }
+    assert_eq!(got, changes_after(&app, &start).await);
+}
+
+async fn feed_position_of(app: &TestApp, id: &str) -> i64 {
+    let q = neo4rs::query("MATCH (c:Change {id: $id}) RETURN c.seq AS s").param("id", id);
+    let rows = app.graph().rows_unchecked(q).await.unwrap();
+    rows[0].get::<i64>("s").unwrap()
+}
+
+/// A curator edits a skill a running revert has not reached yet: that skill stays as the
+/// curator left it, the revert restores all the others, and its counts and message say exactly
+/// that.
+#[tokio::test]
+async fn a_revert_racing_a_curator_counts_what_it_restored() {
+    const N: usize = 1_500;
+    let (_, reg) = ce_server::start(0).await;
+    reg.generate(N, std::time::Duration::ZERO);
+    let app = TestApp::start_with(|c| {
+        c.ingest.ce_allowed_hosts = ce_server::allowed();
+        c.ingest.write_batch_size = 20;
+    })
+    .await;
+    let imported = start(&app, &[reg.gen_uri(0)]).await;
+    let done = app.job_when_finished(&imported, "status").await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done:#}");
+    // Skills are restored in uuid order: the last is reached last.
+    let rows = app
+        .graph()
+        .rows_unchecked(neo4rs::query(
+            "MATCH (s:Skill) RETURN s.uuid AS u ORDER BY u DESC LIMIT 1",
+        ))
+        .await
+        .unwrap();
+    let last: String = rows[0].get("u").unwrap();
+
+    let d = app
+        .data(
+            "mutation($n: String!) { revertJob(jobName: $n) { name } }",
+            json!({"n": imported}),
+        )
+        .await;
+    let revert = d["revertJob"]["name"].as_str().unwrap().to_string();
+    let restored = format!("MATCH (c:Change {{job: '{revert}'}}) RETURN count(c) AS n");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while app.count(&restored).await < 100 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the revert wrote nothing"
+        );
+        tokio::task::yield_now().await;
+    }
+    let v = version(&app, &last).await;
+    let edited = app
+        .gql(
+            "mutation($u: ID!, $v: Int!) { updateSkill(uuid: $u, version: $v, input: {description: \"mine\"}) { version } }",
+            json!({"u": last, "v": v}),
+        )
+        .await;
+    assert!(edited.get("errors").is_none(), "{edited:#}");
+
+    let end = app
+        .job_when_finished(&revert, "status message progress { skillsRemoved }")
+        .await;
+    assert_eq!(end["status"], "FAILED", "{end:#}");
+    assert_eq!(end["progress"]["skillsRemoved"], N - 1, "{end:#}");
+    let message = end["message"].as_str().unwrap();
+    assert!(message.contains(&format!("removed {}", N - 1)), "{message}");
+    assert_eq!(app.count(&restored).await, N as i64 - 1);
+    assert_eq!(
+        app.count("MATCH (s:Skill) RETURN count(s) AS n").await,
+        1,
+        "the curator's skill stays"
+    );
+}

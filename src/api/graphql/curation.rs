@@ -14,6 +14,7 @@ use super::context::{require, state, subscription_slots};
 use super::errors::{bad_input, coded, db, limited, not_found, ErrorCode};
 use super::pagination::{edges_by, keyset, Edge, PageInfo};
 use crate::api::auth::{Identity, Role};
+use crate::api::change_feed::FeedError;
 use crate::graph::curation::{self, AlignmentKey, CurationError, Edit, NOTE};
 use crate::ingest::credential_engine::ctdl::{is_alignment_type, list_order};
 use crate::ingest::text::is_unsafe;
@@ -464,24 +465,53 @@ pub struct CurationSubscription;
 
 #[Subscription]
 impl CurationSubscription {
-    /// Every change to the graph from now on, a curator's or an import's, as it is recorded:
-    /// of one framework's skills (`framework`, a uuid) or one skill (`skill`), or all. Reaches
-    /// subscribers on every replica within the job watch interval (250 ms by default).
+    /// Every change to the graph, a curator's or an import's, as it is committed, each once and
+    /// in order: from now on, or after change `after` (an id: the last one a subscriber had,
+    /// to resume). Of one framework's skills (`framework`, a uuid) or one skill (`skill`), or
+    /// all. Reaches subscribers on every replica within the job watch interval (250 ms by
+    /// default). A subscriber that falls further behind than its buffer gets
+    /// `SUBSCRIBER_LAGGED` (with `extensions.resumeAfter`), then the subscription completes.
     async fn graph_changes(
         &self,
         ctx: &Context<'_>,
         framework: Option<ID>,
         skill: Option<ID>,
-    ) -> Result<impl Stream<Item = Arc<SkillChange>>> {
+        after: Option<ID>,
+    ) -> Result<impl Stream<Item = Result<Arc<SkillChange>>>> {
         // Held while the subscription runs: counted against the caller and the connection.
         let held = subscription_slots(ctx)?;
-        Ok(state(ctx)?.change_feed.subscribe().filter(move |c| {
+        let feed = state(ctx)?.change_feed.clone();
+        let changes = feed
+            .subscribe(after.as_ref().map(|a| a.as_str()))
+            .await
+            .map_err(feed_error)?;
+        Ok(changes.filter_map(move |c| {
             let _ = &held;
-            let wanted = framework
-                .as_ref()
-                .is_none_or(|f| c.framework.as_ref() == Some(f))
-                && skill.as_ref().is_none_or(|s| &c.skill_uuid == s);
-            std::future::ready(wanted)
+            let item = match c {
+                Ok(c) => {
+                    let wanted = framework
+                        .as_ref()
+                        .is_none_or(|f| c.framework.as_ref() == Some(f))
+                        && skill.as_ref().is_none_or(|s| &c.skill_uuid == s);
+                    wanted.then_some(Ok(c))
+                }
+                Err(e) => Some(Err(feed_error(e))),
+            };
+            std::future::ready(item)
         }))
+    }
+}
+
+fn feed_error(e: FeedError) -> async_graphql::Error {
+    match e {
+        FeedError::Lagged {
+            ref resume_after, ..
+        } => {
+            let resume = resume_after.clone();
+            coded(ErrorCode::SubscriberLagged, e.to_string())
+                .extend_with(|_, x| x.set("resumeAfter", resume.clone()))
+        }
+        FeedError::UnknownChange(_) => bad_input(e.to_string()),
+        FeedError::Graph(g) => db(g),
     }
 }
