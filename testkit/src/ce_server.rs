@@ -260,6 +260,13 @@ async fn serve(State(reg): State<Arc<Registry>>, uri: Uri) -> Response {
             }
             return json_ld(doc.to_string());
         }
+        // A competency whose label is 9 KB, between two ordinary ones.
+        "/resources/ce-fw-long" => {
+            let mut doc = generated(&reg.base, "ce-fw-long", "ce-long", "Long", 3);
+            doc["@id"] = json!(reg.uri(&path));
+            doc["@graph"][2]["ceasn:competencyLabel"] = json!({"en-US": "n".repeat(9_000)});
+            return json_ld(doc.to_string());
+        }
         "/resources/ce-redirect" => {
             let port = reg.base.rsplit(':').next().unwrap();
             let to = format!("http://127.0.0.2:{port}/resources/ce-fw-b");

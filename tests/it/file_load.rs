@@ -523,3 +523,34 @@ async fn job_through_outages(app: &TestApp, name: &str, reached: impl Fn(&Value)
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// The length limit of every entry path: a learning description of exactly 10,000 bytes loads,
+/// one of 10,001 bytes is that row's error (with its line), and the rows around it load.
+#[tokio::test]
+async fn a_field_over_the_length_limit_is_its_rows_error_at_the_boundary() {
+    let app = TestApp::start().await;
+    let bucket = s3::bucket().await;
+    let at = "é".repeat(5_000); // 10,000 bytes, 5,000 characters
+    let over = format!("{at}x");
+    let csv = format!(
+        "employee_external_id,language,external_id,timestamp,learning_title,learning_description\n\
+         emp-1,en,ev-1,2024-05-01T10:00:00Z,At the limit,{at}\n\
+         emp-1,en,ev-2,2024-05-01T10:00:00Z,Over the limit,{over}\n\
+         emp-1,en,ev-3,2024-05-01T10:00:00Z,Short,short\n"
+    );
+    s3::put(&bucket, "long.csv", csv).await;
+    let uri = format!("s3://{bucket}/long.csv");
+    let job = run_task(&app, &uri, &s3::access_key(), &s3::secret_key()).await;
+    assert_eq!(job["status"], "SUCCEEDED", "{job:#}");
+    assert_eq!(
+        job["progress"],
+        json!({"rowsRead": 3, "rowsLoaded": 2, "rowsRejected": 1})
+    );
+    let e = &job["errors"][0];
+    assert_eq!(e["line"], 3, "{job:#}");
+    let message = e["message"].as_str().unwrap();
+    assert!(
+        message.contains("learning_description: 10001 bytes, over the limit of 10000 bytes"),
+        "{message}"
+    );
+}

@@ -627,3 +627,84 @@ async fn a_revert_racing_a_curator_counts_what_it_restored() {
         "the curator's skill stays"
     );
 }
+
+const UPDATE: &str = "mutation($u: ID!, $v: Int!, $i: SkillFieldsInput!) {
+    updateSkill(uuid: $u, version: $v, input: $i) { version } }";
+
+/// Text limits in bytes, the same rule on every field: at the limit a value is stored (the
+/// name in its index too), one byte over it is refused naming the limit, and nothing changes.
+#[tokio::test]
+async fn curation_text_is_held_to_byte_limits_at_the_boundary() {
+    let app = racing_app().await;
+    let skill = create(&app, "Bounded").await;
+    // Three-byte characters: 1,333 of them are 3,999 bytes, 1,334 are 4,002.
+    let at_limit = json!({
+        "name": format!("{}a", "€".repeat(1_333)),
+        "description": "d".repeat(10_000),
+        "note": "n".repeat(10_000),
+        "sourceName": "s".repeat(4_000),
+    });
+    let stored = app
+        .gql(UPDATE, json!({"u": skill, "v": 1, "i": at_limit}))
+        .await;
+    assert!(stored.get("errors").is_none(), "{stored:#}");
+    let over = [
+        (
+            "name",
+            json!("€".repeat(1_334)),
+            "name: 4002 bytes, over the limit of 4000 bytes",
+        ),
+        (
+            "name",
+            json!("n".repeat(9_000)),
+            "name: 9000 bytes, over the limit of 4000 bytes",
+        ),
+        (
+            "description",
+            json!("d".repeat(10_001)),
+            "description: 10001 bytes, over the limit of 10000 bytes",
+        ),
+        (
+            "note",
+            json!("n".repeat(10_001)),
+            "note: 10001 bytes, over the limit of 10000 bytes",
+        ),
+        ("name", json!("\u{200B}"), "cannot be blank"),
+        ("name", json!("a\u{2067}b\u{2069}"), "U+2067 is not allowed"),
+    ];
+    for (field, value, says) in over {
+        let body = app
+            .gql(UPDATE, json!({"u": skill, "v": 2, "i": {field: value}}))
+            .await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{field}: {body:#}");
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{message}");
+    }
+    assert_eq!(version(&app, &skill).await, 2, "nothing written");
+}
+
+/// A registry competency with a 9 KB name is that competency's error; its framework's other
+/// competencies are imported.
+#[tokio::test]
+async fn a_competency_over_the_length_limit_is_its_own_error() {
+    let (_, reg) = ce_server::start(0).await;
+    let app = TestApp::start_with(|c| c.ingest.ce_allowed_hosts = ce_server::allowed()).await;
+    let job = start(&app, &[reg.uri("/resources/ce-fw-long")]).await;
+    let done = app
+        .job_when_finished(&job, "status errors { target message }")
+        .await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done:#}");
+    let errors = done["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{done:#}");
+    assert_eq!(errors[0]["target"], reg.uri("/resources/ce-long-1"));
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("name: 9000 bytes, over the limit of 4000 bytes"),
+        "{message}"
+    );
+    assert_eq!(
+        app.count("MATCH (s:Skill) WHERE s.name IS NOT NULL RETURN count(s) AS n")
+            .await,
+        2
+    );
+}

@@ -17,11 +17,10 @@ use crate::api::auth::{Identity, Role};
 use crate::api::change_feed::FeedError;
 use crate::graph::curation::{self, AlignmentKey, CurationError, Edit, NOTE};
 use crate::ingest::credential_engine::ctdl::{is_alignment_type, list_order};
-use crate::ingest::text::is_unsafe;
+use crate::ingest::text;
 use crate::model::{Progress, Skill, SkillChange};
 
-/// Longest text a curator may set in one field, and most items in one list.
-const MAX_TEXT: usize = 10_000;
+/// Most items a curator may set in one list.
 const MAX_ITEMS: usize = 200;
 
 /// The fields of a skill a curator sets: those imports write, and a note. On `updateSkill` an
@@ -120,7 +119,7 @@ impl SkillFieldsInput {
             }
         }
         if let Some(name) = set.get("name") {
-            if name.as_str().is_none_or(str::is_empty) {
+            if name.as_str().is_none_or(text::is_blank) {
                 return Err(bad_input("a skill's name cannot be blank"));
             }
         }
@@ -133,16 +132,9 @@ impl SkillFieldsInput {
     }
 }
 
+/// The text rule every entry path applies (`ingest/text.rs`), as GraphQL errors.
 fn check_text(field: &str, s: &str) -> Result<()> {
-    if s.chars().count() > MAX_TEXT {
-        return Err(bad_input(format!("{field}: at most {MAX_TEXT} characters")));
-    }
-    if s.chars().any(is_unsafe) {
-        return Err(bad_input(format!(
-            "{field}: control characters and direction overrides are not allowed"
-        )));
-    }
-    Ok(())
+    text::check(field, s).map_err(|e| bad_input(e.to_string()))
 }
 
 fn checked_alignment_type(t: &str) -> Result<String> {

@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::graph::writes::{
     AlignmentRow, ChildEdges, CredentialRow, FrameworkRow, OccupationRow, SkillRow,
 };
+use crate::ingest::text;
 use crate::model::{AlignmentKind, CredentialProps, FrameworkProps, SkillProps};
 
 pub const SOURCE: &str = "credential_engine";
@@ -427,7 +428,7 @@ fn competency(
         own if !own.is_empty() => own,
         _ => publishers.to_vec(),
     };
-    Ok(SkillRow {
+    let row = SkillRow {
         uri: uri.into(),
         framework_uri: Some(framework_uri.into()),
         props: SkillProps {
@@ -453,7 +454,27 @@ fn competency(
             comments: texts(c.get("ceasn:comment"), lang),
             industries: terms(c.get("ceterms:industryType"), lang),
         },
-    })
+    };
+    within_limits(&row).map_err(|e| (uri.to_string(), e.to_string()))?;
+    Ok(row)
+}
+
+/// The length limits every entry path applies (`ingest/text.rs`), to each text of a row: one
+/// over them is that competency's error, never its framework's batch's.
+fn within_limits(row: &SkillRow) -> Result<(), text::TextError> {
+    text::check("uri", &row.uri)?;
+    let props = serde_json::to_value(&row.props).unwrap_or_default();
+    for (field, value) in props.as_object().into_iter().flatten() {
+        let texts: Vec<&str> = match value {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        for t in texts {
+            text::check(field, t)?;
+        }
+    }
+    Ok(())
 }
 
 /// The competency's alignments to other competencies, asserted by the registry.

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::graph::events::EventRow;
+use crate::ingest::text;
 
 /// A kind of skill event; a file holds one kind, named by the task.
 #[derive(
@@ -235,6 +236,8 @@ pub enum RowError {
     Content(String),
     #[error("control character U+{code:04X} in column {column}")]
     Control { column: String, code: u32 },
+    #[error(transparent)]
+    Text(text::TextError),
     #[error("duplicate external_id {0:?} in the file (first at line {1})")]
     Duplicate(String, i64),
 }
@@ -298,6 +301,13 @@ impl Validator {
         if let Some((i, code)) = control_character(fields) {
             let column = c.name_of(i).unwrap_or_else(|| format!("{}", i + 1));
             return Err(RowError::Control { column, code });
+        }
+        // The length limits of every entry path (`ingest/text.rs`).
+        for (i, f) in fields.iter().enumerate() {
+            let column = c.name_of(i).unwrap_or_else(|| format!("{}", i + 1));
+            if let Err(e @ text::TextError::TooLong { .. }) = text::check(&column, f) {
+                return Err(RowError::Text(e));
+            }
         }
         let get = |i: usize| fields.get(i).map(|v| v.trim()).filter(|v| !v.is_empty());
         let [employee, external_id, language, timestamp] = {
@@ -384,7 +394,7 @@ impl Columns {
 fn control_character(fields: &[String]) -> Option<(usize, u32)> {
     fields.iter().enumerate().find_map(|(i, f)| {
         f.chars()
-            .find(|ch| crate::ingest::text::is_unsafe(*ch))
+            .find(|ch| text::is_unsafe(*ch))
             .map(|ch| (i, ch as u32))
     })
 }
