@@ -407,8 +407,11 @@ async fn a_created_skill_is_the_curators_and_bad_input_changes_nothing() {
 
     for (input, needle) in [
         (json!({"name": ""}), "blank"),
-        (json!({"name": "a\u{202E}b"}), "direction overrides"),
-        (json!({"description": "x".repeat(10_001)}), "at most 10000"),
+        (json!({"name": "a\u{202E}b"}), "U+202E is not allowed"),
+        (
+            json!({"description": "x".repeat(10_001)}),
+            "over the limit of 10000 bytes",
+        ),
         (json!({"weight": null, "name": null}), "blank"),
     ] {
         let body = app

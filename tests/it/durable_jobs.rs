@@ -361,6 +361,11 @@ async fn a_job_whose_process_keeps_dying_ends_failed_at_the_attempt_cap() {
 /// restores the rest, and counts every skill once.
 #[tokio::test]
 async fn a_revert_killed_halfway_is_finished_by_another_process_with_exact_counts() {
+    if common::engine() != common::Engine::Neo4j {
+        // ArcadeDB differs (docs/engines.md): see integrity::a_revert_racing_a_curator.
+        eprintln!("skipped on ArcadeDB: reverts of more than 1,000 changes");
+        return;
+    }
     const N: usize = 3_000;
     let (_, reg) = ce_server::start(0).await;
     reg.generate(N, Duration::ZERO);
