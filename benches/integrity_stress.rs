@@ -60,6 +60,16 @@ async fn main() {
     // The curators' framework, imported before the run; its skills are what they edit.
     import(&app, &reg.gen_uri(0)).await;
     let skills = ids(&app, "MATCH (s:Skill) RETURN s.uuid AS id").await;
+    // A skill only the end of the run edits: its change tells the subscribers the run is over.
+    let marker = app
+        .data(
+            "mutation { createSkill(input: {name: \"End of the run\"}) { uuid } }",
+            json!({}),
+        )
+        .await["createSkill"]["uuid"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let start = ids(
         &app,
         "MATCH (l:ChangeLog) MATCH (c:Change {seq: l.seq}) RETURN c.id AS id",
@@ -71,7 +81,8 @@ async fn main() {
     let mut subscribers = vec![];
     for _ in 0..SUBSCRIBERS {
         let mut conn = common::ws::Connection::open(app.addr, json!({})).await;
-        let q = format!("subscription {{ graphChanges(after: \"{start}\") {{ id operation }} }}");
+        let q = format!("subscription {{ graphChanges(after: \"{start}\") {{ id skillUuid }} }}");
+        let marker = marker.clone();
         conn.subscribe("s", &q).await;
         subscribers.push(tokio::spawn(async move {
             let mut got = vec![];
@@ -80,8 +91,7 @@ async fn main() {
                 assert_eq!(m["type"], "next", "{m:#}");
                 let change = &m["payload"]["data"]["graphChanges"];
                 got.push(change["id"].as_str().unwrap().to_string());
-                // Only the end marker creates a skill by hand.
-                let last = change["operation"] == "CREATE_SKILL";
+                let last = change["skillUuid"] == marker.as_str();
                 if last {
                     return got;
                 }
@@ -144,10 +154,10 @@ async fn main() {
     let rounds = importer.await.unwrap();
     let elapsed = t.elapsed().as_secs_f64();
 
-    // A last change every subscriber recognises as the end: the only skill a curator creates.
+    // The last change: the marker's.
     app.data(
-        "mutation { createSkill(input: {name: \"End of the run\"}) { uuid } }",
-        json!({}),
+        "mutation($u: ID!) { updateSkill(uuid: $u, version: 1, input: {note: \"end\"}) { version } }",
+        json!({"u": marker}),
     )
     .await;
 
@@ -204,10 +214,10 @@ async fn main() {
     }
     let broken = app
         .count(
-            "MATCH (s:Skill) WHERE s.version IS NOT NULL
-             OPTIONAL MATCH (c:Change {skill_uuid: s.uuid})
-             WITH s, count(c) AS n, count(DISTINCT c.version) AS versions,
+            "MATCH (c:Change)
+             WITH c.skill_uuid AS u, count(c) AS n, count(DISTINCT c.version) AS versions,
                   min(c.version) AS low, max(c.version) AS top
+             MATCH (s:Skill {uuid: u})
              WHERE n <> versions OR top <> s.version OR top - low + 1 <> n
              RETURN count(s) AS n",
         )

@@ -151,16 +151,24 @@ async fn serve(State(reg): State<Arc<Registry>>, uri: Uri) -> Response {
         let delay = reg.gen_delay_ms.load(Ordering::SeqCst);
         tokio::time::sleep(Duration::from_millis(delay)).await;
         let fw = format!("ce-gen-{id}");
-        return json_ld(
-            generated(
-                &reg.base,
-                &fw,
-                &fw,
-                &fw,
-                reg.gen_size.load(Ordering::SeqCst),
-            )
-            .to_string(),
+        let mut doc = generated(
+            &reg.base,
+            &fw,
+            &fw,
+            &fw,
+            reg.gen_size.load(Ordering::SeqCst),
         );
+        // A revision (`set_revision`) changes every competency's text, as it does the fixtures'.
+        let rev = reg.revision.lock().unwrap().clone();
+        if !rev.is_empty() {
+            for c in doc["@graph"].as_array_mut().unwrap().iter_mut().skip(1) {
+                let text = c["ceasn:competencyText"]["en-US"]
+                    .as_str()
+                    .unwrap_or_default();
+                c["ceasn:competencyText"]["en-US"] = json!(format!("{text}{rev}"));
+            }
+        }
+        return json_ld(doc.to_string());
     }
     if let Some(id) = path.strip_prefix("/resources/ce-gen-") {
         return json_ld(
