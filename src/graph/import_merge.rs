@@ -3,7 +3,7 @@
 //! rejected stay so. Each batch is read as stored before it is written; the difference is the
 //! import's change of each skill (recorded with the write) and the job's counts.
 use std::collections::HashMap;
-use std::ops::AddAssign;
+use std::ops::{AddAssign, Sub};
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use serde::{Deserialize, Serialize};
@@ -157,6 +157,22 @@ impl AddAssign for Written {
         self.edges_changed += o.edges_changed;
         self.edges_removed += o.edges_removed;
         self.unrecorded += o.unrecorded;
+    }
+}
+
+impl Sub for Written {
+    type Output = Self;
+    fn sub(self, o: Self) -> Self {
+        Self {
+            kept: self.kept - o.kept,
+            skills_added: self.skills_added - o.skills_added,
+            skills_changed: self.skills_changed - o.skills_changed,
+            skills_removed: self.skills_removed - o.skills_removed,
+            edges_added: self.edges_added - o.edges_added,
+            edges_changed: self.edges_changed - o.edges_changed,
+            edges_removed: self.edges_removed - o.edges_removed,
+            unrecorded: self.unrecorded - o.unrecorded,
+        }
     }
 }
 

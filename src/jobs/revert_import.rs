@@ -44,16 +44,7 @@ impl Handler for RevertImport {
         // Recounted: what an earlier run reported before it died is replaced, not added to.
         let had = reported(&ctx.progress());
         let w = out.written;
-        report::written(
-            ctx.report(),
-            Written {
-                skills_changed: w.skills_changed - had.skills_changed,
-                skills_removed: w.skills_removed - had.skills_removed,
-                edges_added: w.edges_added - had.edges_added,
-                edges_removed: w.edges_removed - had.edges_removed,
-                ..Written::default()
-            },
-        );
+        report::written(ctx.report(), w - had);
         let n = out.conflicts.len();
         for c in out.conflicts {
             ctx.report().problem(Problem::about(c.skill, c.message));

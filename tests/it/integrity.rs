@@ -532,7 +532,8 @@ async fn a_subscriber_behind_its_buffer_is_told_where_to_resume_and_misses_nothi
     // Not read meanwhile: wait until the poller has handed all 40 out.
     let last = last_change(&app, &skill).await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while feed.broadcast_position() < feed_position_of(&app, &last).await {
+    let target = feed_position_of(&app, &last).await;
+    while feed.broadcast_position() < target {
         assert!(
             std::time::Instant::now() < deadline,
             "the poller did not catch up"
