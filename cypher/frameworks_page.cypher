@@ -4,7 +4,7 @@
 MATCH (f:Framework)
 WITH f, coalesce(f.name, '') AS name
 WHERE name >= $after_name
-  AND (name > $after_name OR f.uuid > $after_uuid)
+  AND CASE WHEN name = $after_name THEN f.uuid > $after_uuid ELSE true END
 WITH f, name
 ORDER BY name, f.uuid
 SKIP $skip

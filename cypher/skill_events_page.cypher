@@ -2,9 +2,10 @@
 // timestamps have one fixed width, so their text order is their time order. Both columns run
 // the same way, on the RETURN, so one index (skill_event_time_id) serves the order, read
 // backwards.
+// The tie is broken in a CASE, not an OR, for the reason skills_page.cypher gives.
   AND ev.timestamp <= $after_time
   AND ev.external_id IS NOT NULL
-  AND (ev.timestamp < $after_time OR ev.external_id < $after_id)
+  AND CASE WHEN ev.timestamp = $after_time THEN ev.external_id < $after_id ELSE true END
 RETURN ev {.*} AS event
 ORDER BY ev.timestamp DESC, ev.external_id DESC
 SKIP $skip

@@ -2,7 +2,8 @@
 // descending, after the key of the previous page's last skill. Sorted after the filter (the
 // database keeps only the page's top rows while it reads).
 WITH s, coalesce(s.date_modified, '') AS key
-WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
+WHERE key <= $after_key
+  AND CASE WHEN key = $after_key THEN s.uuid < $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip

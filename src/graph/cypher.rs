@@ -101,7 +101,7 @@ cypher! {
     UPSERT_SKILL_EVENTS => ["upsert_skill_events.cypher"] (rows, now, load) -> (n),
     SKILL_EVENTS_LOADED => ["skill_events_loaded.cypher"] (ids, load) -> (external_id, line),
     EMPLOYEE_BY_EXTERNAL_ID => ["employee_by_external_id.cypher"] (external_id) -> (employee),
-    SKILL_EVENTS_PAGE => ["skill_events_all.cypher", "skill_events_page.cypher"]
+    SKILL_EVENTS_PAGE => ["skill_events_all_by_time.cypher", "skill_events_page.cypher"]
         (after_time, after_id, skip, limit) -> (event),
     SKILL_EVENTS_PAGE_T => ["skill_events_all.cypher", "skill_events_and_type.cypher", "skill_events_page.cypher"]
         (event_type, after_time, after_id, skip, limit) -> (event),
@@ -121,7 +121,7 @@ cypher! {
     JOB_CREATE => ["job_create.cypher"] (props) -> (job),
     JOB_BY_NAME => ["job_by_name.cypher"] (name) -> (job),
     JOB_VERSION => ["job_version.cypher"] (name) -> (version),
-    JOBS_PAGE => ["jobs_all.cypher", "jobs_page.cypher"]
+    JOBS_PAGE => ["jobs_all_by_time.cypher", "jobs_page.cypher"]
         (after_time, after_name, skip, limit) -> (job),
     JOBS_PAGE_C => ["jobs_all.cypher", "jobs_and_created_by.cypher", "jobs_page.cypher"]
         (created_by, after_time, after_name, skip, limit) -> (job),
@@ -191,6 +191,7 @@ macro_rules! parts {
 parts! {
     // Anchors: where the database starts; each ends inside a WHERE the conditions extend.
     ANCHOR_ALL => "skills_all.cypher" () -> (),
+    ANCHOR_ALL_BY_NAME => "skills_all_by_name.cypher" () -> (),
     ANCHOR_FRAMEWORK => "skills_in_framework.cypher" (framework) -> (),
     ANCHOR_OCCUPATION => "skills_of_occupation.cypher" (prefix) -> (),
     ANCHOR_CREDENTIAL => "skills_of_credential.cypher" (credential) -> (),

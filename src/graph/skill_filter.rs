@@ -213,6 +213,12 @@ impl SkillFilter {
                 c.value(key, field.stored(value));
                 c
             }
+            // Unfiltered, in name order: the one statement whose index is named.
+            (None, None)
+                if self.conditions.is_empty() && matches!(tail, Tail::Page(Sort::Name)) =>
+            {
+                Compose::new("SKILLS", &cypher::ANCHOR_ALL_BY_NAME)
+            }
             _ => Compose::new("SKILLS", &cypher::ANCHOR_ALL),
         };
         if let Some(TextMatch::Contains) = &text {

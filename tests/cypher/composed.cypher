@@ -3,10 +3,11 @@
 
 // all, page by name (FullText)
 MATCH (s:Skill)
+USING INDEX SEEK s:Skill(name, uuid)
 WHERE s.name IS NOT NULL
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
-  AND (s.name > $after_key OR s.uuid > $after_uuid)
+  AND CASE WHEN s.name = $after_key THEN s.uuid > $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
@@ -16,7 +17,8 @@ LIMIT $limit;
 MATCH (s:Skill)
 WHERE s.name IS NOT NULL
 WITH s, coalesce(s.list_order, '~') AS key
-WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
+WHERE key >= $after_key
+  AND CASE WHEN key = $after_key THEN s.uuid > $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY key, s.uuid
 SKIP $skip
@@ -26,7 +28,8 @@ LIMIT $limit;
 MATCH (s:Skill)
 WHERE s.name IS NOT NULL
 WITH s, coalesce(s.date_modified, '') AS key
-WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
+WHERE key <= $after_key
+  AND CASE WHEN key = $after_key THEN s.uuid < $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
@@ -80,7 +83,7 @@ WITH s, score
 WHERE s:Skill AND s.name IS NOT NULL
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
-  AND (s.name > $after_key OR s.uuid > $after_uuid)
+  AND CASE WHEN s.name = $after_key THEN s.uuid > $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
@@ -91,7 +94,8 @@ CALL db.index.fulltext.queryNodes('skill_text', $text_query) YIELD node AS s, sc
 WITH s, score
 WHERE s:Skill AND s.name IS NOT NULL
 WITH s, coalesce(s.list_order, '~') AS key
-WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
+WHERE key >= $after_key
+  AND CASE WHEN key = $after_key THEN s.uuid > $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY key, s.uuid
 SKIP $skip
@@ -102,7 +106,8 @@ CALL db.index.fulltext.queryNodes('skill_text', $text_query) YIELD node AS s, sc
 WITH s, score
 WHERE s:Skill AND s.name IS NOT NULL
 WITH s, coalesce(s.date_modified, '') AS key
-WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
+WHERE key <= $after_key
+  AND CASE WHEN key = $after_key THEN s.uuid < $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
@@ -171,7 +176,7 @@ WHERE (in_framework.uuid = $framework OR in_framework.uri = $framework)
   AND s.name IS NOT NULL
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
-  AND (s.name > $after_key OR s.uuid > $after_uuid)
+  AND CASE WHEN s.name = $after_key THEN s.uuid > $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
@@ -182,7 +187,8 @@ MATCH (in_framework:Framework)<-[:PART_OF]-(s:Skill)
 WHERE (in_framework.uuid = $framework OR in_framework.uri = $framework)
   AND s.name IS NOT NULL
 WITH s, coalesce(s.list_order, '~') AS key
-WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
+WHERE key >= $after_key
+  AND CASE WHEN key = $after_key THEN s.uuid > $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY key, s.uuid
 SKIP $skip
@@ -193,7 +199,8 @@ MATCH (in_framework:Framework)<-[:PART_OF]-(s:Skill)
 WHERE (in_framework.uuid = $framework OR in_framework.uri = $framework)
   AND s.name IS NOT NULL
 WITH s, coalesce(s.date_modified, '') AS key
-WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
+WHERE key <= $after_key
+  AND CASE WHEN key = $after_key THEN s.uuid < $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
@@ -253,7 +260,7 @@ WITH DISTINCT s
 WHERE s.name IS NOT NULL
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
-  AND (s.name > $after_key OR s.uuid > $after_uuid)
+  AND CASE WHEN s.name = $after_key THEN s.uuid > $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
@@ -265,7 +272,8 @@ WHERE of_occupation.code STARTS WITH $prefix
 WITH DISTINCT s
 WHERE s.name IS NOT NULL
 WITH s, coalesce(s.list_order, '~') AS key
-WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
+WHERE key >= $after_key
+  AND CASE WHEN key = $after_key THEN s.uuid > $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY key, s.uuid
 SKIP $skip
@@ -277,7 +285,8 @@ WHERE of_occupation.code STARTS WITH $prefix
 WITH DISTINCT s
 WHERE s.name IS NOT NULL
 WITH s, coalesce(s.date_modified, '') AS key
-WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
+WHERE key <= $after_key
+  AND CASE WHEN key = $after_key THEN s.uuid < $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
@@ -341,7 +350,7 @@ WITH DISTINCT s
 WHERE s.name IS NOT NULL
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
-  AND (s.name > $after_key OR s.uuid > $after_uuid)
+  AND CASE WHEN s.name = $after_key THEN s.uuid > $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
@@ -352,7 +361,8 @@ MATCH (of_credential:Credential {uri: $credential})<-[:ALIGNED_WITH_CREDENTIAL]-
 WITH DISTINCT s
 WHERE s.name IS NOT NULL
 WITH s, coalesce(s.list_order, '~') AS key
-WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
+WHERE key >= $after_key
+  AND CASE WHEN key = $after_key THEN s.uuid > $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY key, s.uuid
 SKIP $skip
@@ -363,7 +373,8 @@ MATCH (of_credential:Credential {uri: $credential})<-[:ALIGNED_WITH_CREDENTIAL]-
 WITH DISTINCT s
 WHERE s.name IS NOT NULL
 WITH s, coalesce(s.date_modified, '') AS key
-WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
+WHERE key <= $after_key
+  AND CASE WHEN key = $after_key THEN s.uuid < $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
@@ -425,7 +436,7 @@ WHERE s.name IS NOT NULL
   AND false
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
-  AND (s.name > $after_key OR s.uuid > $after_uuid)
+  AND CASE WHEN s.name = $after_key THEN s.uuid > $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
@@ -439,7 +450,8 @@ WHERE s.name IS NOT NULL
   AND (NOT ((s.type_name = $v5 OR s.type_id = $v5) OR (EXISTS { MATCH (s)-[:PART_OF]->(where_framework:Framework) WHERE where_framework.uuid = $v6 OR where_framework.uri = $v6 }) OR (EXISTS { MATCH (s)-[:HAS_OCCUPATION]->(where_occupation:Occupation) WHERE where_occupation.code STARTS WITH $v7 }) OR (EXISTS { MATCH (s)-[:ALIGNED_WITH_CREDENTIAL]->(where_credential:Credential) WHERE where_credential.uri = $v8 })))
   AND false
 WITH s, coalesce(s.list_order, '~') AS key
-WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
+WHERE key >= $after_key
+  AND CASE WHEN key = $after_key THEN s.uuid > $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY key, s.uuid
 SKIP $skip
@@ -453,7 +465,8 @@ WHERE s.name IS NOT NULL
   AND (NOT ((s.type_name = $v5 OR s.type_id = $v5) OR (EXISTS { MATCH (s)-[:PART_OF]->(where_framework:Framework) WHERE where_framework.uuid = $v6 OR where_framework.uri = $v6 }) OR (EXISTS { MATCH (s)-[:HAS_OCCUPATION]->(where_occupation:Occupation) WHERE where_occupation.code STARTS WITH $v7 }) OR (EXISTS { MATCH (s)-[:ALIGNED_WITH_CREDENTIAL]->(where_credential:Credential) WHERE where_credential.uri = $v8 })))
   AND false
 WITH s, coalesce(s.date_modified, '') AS key
-WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
+WHERE key <= $after_key
+  AND CASE WHEN key = $after_key THEN s.uuid < $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
@@ -532,7 +545,7 @@ WHERE s:Skill AND s.name IS NOT NULL
   AND false
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
-  AND (s.name > $after_key OR s.uuid > $after_uuid)
+  AND CASE WHEN s.name = $after_key THEN s.uuid > $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
@@ -548,7 +561,8 @@ WHERE s:Skill AND s.name IS NOT NULL
   AND (NOT ((s.type_name = $v6 OR s.type_id = $v6) OR (EXISTS { MATCH (s)-[:PART_OF]->(where_framework:Framework) WHERE where_framework.uuid = $v7 OR where_framework.uri = $v7 }) OR (EXISTS { MATCH (s)-[:HAS_OCCUPATION]->(where_occupation:Occupation) WHERE where_occupation.code STARTS WITH $v8 }) OR (EXISTS { MATCH (s)-[:ALIGNED_WITH_CREDENTIAL]->(where_credential:Credential) WHERE where_credential.uri = $v9 })))
   AND false
 WITH s, coalesce(s.list_order, '~') AS key
-WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
+WHERE key >= $after_key
+  AND CASE WHEN key = $after_key THEN s.uuid > $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY key, s.uuid
 SKIP $skip
@@ -564,7 +578,8 @@ WHERE s:Skill AND s.name IS NOT NULL
   AND (NOT ((s.type_name = $v6 OR s.type_id = $v6) OR (EXISTS { MATCH (s)-[:PART_OF]->(where_framework:Framework) WHERE where_framework.uuid = $v7 OR where_framework.uri = $v7 }) OR (EXISTS { MATCH (s)-[:HAS_OCCUPATION]->(where_occupation:Occupation) WHERE where_occupation.code STARTS WITH $v8 }) OR (EXISTS { MATCH (s)-[:ALIGNED_WITH_CREDENTIAL]->(where_credential:Credential) WHERE where_credential.uri = $v9 })))
   AND false
 WITH s, coalesce(s.date_modified, '') AS key
-WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
+WHERE key <= $after_key
+  AND CASE WHEN key = $after_key THEN s.uuid < $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
@@ -663,7 +678,7 @@ WHERE s.name IS NOT NULL
   AND (toLower(s.name) CONTAINS $text OR toLower(coalesce(s.description, '')) CONTAINS $text)
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
-  AND (s.name > $after_key OR s.uuid > $after_uuid)
+  AND CASE WHEN s.name = $after_key THEN s.uuid > $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
@@ -674,7 +689,8 @@ MATCH (s:Skill)
 WHERE s.name IS NOT NULL
   AND (toLower(s.name) CONTAINS $text OR toLower(coalesce(s.description, '')) CONTAINS $text)
 WITH s, coalesce(s.list_order, '~') AS key
-WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
+WHERE key >= $after_key
+  AND CASE WHEN key = $after_key THEN s.uuid > $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY key, s.uuid
 SKIP $skip
@@ -685,7 +701,8 @@ MATCH (s:Skill)
 WHERE s.name IS NOT NULL
   AND (toLower(s.name) CONTAINS $text OR toLower(coalesce(s.description, '')) CONTAINS $text)
 WITH s, coalesce(s.date_modified, '') AS key
-WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
+WHERE key <= $after_key
+  AND CASE WHEN key = $after_key THEN s.uuid < $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
@@ -763,7 +780,7 @@ WHERE (in_framework.uuid = $framework OR in_framework.uri = $framework)
   AND false
   AND s.name >= $after_key
   AND s.uuid IS NOT NULL
-  AND (s.name > $after_key OR s.uuid > $after_uuid)
+  AND CASE WHEN s.name = $after_key THEN s.uuid > $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY s.name, s.uuid
 SKIP $skip
@@ -779,7 +796,8 @@ WHERE (in_framework.uuid = $framework OR in_framework.uri = $framework)
   AND (NOT ((s.type_name = $v5 OR s.type_id = $v5) OR (EXISTS { MATCH (s)-[:PART_OF]->(where_framework:Framework) WHERE where_framework.uuid = $v6 OR where_framework.uri = $v6 }) OR (EXISTS { MATCH (s)-[:HAS_OCCUPATION]->(where_occupation:Occupation) WHERE where_occupation.code STARTS WITH $v7 }) OR (EXISTS { MATCH (s)-[:ALIGNED_WITH_CREDENTIAL]->(where_credential:Credential) WHERE where_credential.uri = $v8 })))
   AND false
 WITH s, coalesce(s.list_order, '~') AS key
-WHERE key > $after_key OR (key = $after_key AND s.uuid > $after_uuid)
+WHERE key >= $after_key
+  AND CASE WHEN key = $after_key THEN s.uuid > $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY key, s.uuid
 SKIP $skip
@@ -795,7 +813,8 @@ WHERE (in_framework.uuid = $framework OR in_framework.uri = $framework)
   AND (NOT ((s.type_name = $v5 OR s.type_id = $v5) OR (EXISTS { MATCH (s)-[:PART_OF]->(where_framework:Framework) WHERE where_framework.uuid = $v6 OR where_framework.uri = $v6 }) OR (EXISTS { MATCH (s)-[:HAS_OCCUPATION]->(where_occupation:Occupation) WHERE where_occupation.code STARTS WITH $v7 }) OR (EXISTS { MATCH (s)-[:ALIGNED_WITH_CREDENTIAL]->(where_credential:Credential) WHERE where_credential.uri = $v8 })))
   AND false
 WITH s, coalesce(s.date_modified, '') AS key
-WHERE key < $after_key OR (key = $after_key AND s.uuid < $after_uuid)
+WHERE key <= $after_key
+  AND CASE WHEN key = $after_key THEN s.uuid < $after_uuid ELSE true END
 RETURN s {.*} AS skill
 ORDER BY key DESC, s.uuid DESC
 SKIP $skip
