@@ -43,42 +43,14 @@ pub fn curated_of(props: &Stored) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Bytes of URIs one read of a batch sends at most. neo4rs writes a request through an 8 KiB
-/// buffer without `TCP_NODELAY`: a larger one leaves a partial segment that Nagle's algorithm
-/// holds until the server's delayed acknowledgement, about 40 ms later (measured: 500 URIs,
-/// 35 KB, took 44 ms; 100 URIs 1.4 ms). Reads are cut to stay under it.
-const READ_BYTES: usize = 6 * 1024;
-
-/// `uris` in pieces of at most [`READ_BYTES`].
-fn pieces(uris: Vec<String>) -> Vec<Vec<String>> {
-    let mut out: Vec<Vec<String>> = vec![];
-    let mut size = READ_BYTES;
-    for uri in uris {
-        // A URI's bytes and its list entry's framing.
-        let cost = uri.len() + 8;
-        if size + cost > READ_BYTES {
-            out.push(vec![]);
-            size = 0;
-        }
-        size += cost;
-        if let Some(last) = out.last_mut() {
-            last.push(uri);
-        }
-    }
-    out
-}
-
-/// The rows `statement` answers for `uris` (its `$uris`), read in pieces (see [`pieces`]).
+/// The rows `statement` answers for `uris` (its `$uris`), in one read: the patched driver
+/// (vendor/neo4rs) sends a large request at once, so a batch is no longer cut for its sake.
 async fn read_by_uris(
     graph: &Graph,
     statement: &'static Statement,
     uris: Vec<String>,
 ) -> GraphResult<Vec<Record>> {
-    let mut rows = vec![];
-    for piece in pieces(uris) {
-        rows.extend(graph.rows(statement.bind().param("uris", piece)).await?);
-    }
-    Ok(rows)
+    graph.rows(statement.bind().param("uris", uris)).await
 }
 
 /// The skills among `uris` that exist, as stored.
@@ -440,23 +412,4 @@ pub async fn prune(graph: &Graph, uris: Vec<String>) -> GraphResult<()> {
         .param("uris", uris)
         .param("keep", HISTORY_PER_SKILL);
     graph.run_idempotent(q).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_are_cut_into_pieces_under_the_buffer() {
-        let uris: Vec<String> = (0..500)
-            .map(|i| format!("https://registry.test/resources/ce-{i:06}"))
-            .collect();
-        let cut = pieces(uris.clone());
-        assert!(cut.len() > 1);
-        assert!(cut
-            .iter()
-            .all(|p| p.iter().map(|u| u.len() + 8).sum::<usize>() <= READ_BYTES));
-        assert_eq!(cut.concat(), uris, "every URI once, in order");
-        assert!(pieces(vec![]).is_empty());
-    }
 }

@@ -10,6 +10,7 @@ mod cli;
 mod clients;
 mod credential_engine;
 mod curation;
+mod driver;
 mod durable_jobs;
 mod event_types;
 mod explore;

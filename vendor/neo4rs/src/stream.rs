@@ -5,7 +5,7 @@ use crate::summary::{ResultSummary, Streaming};
 #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
 use crate::{
     BoltType,
-    bolt::{Bolt, Discard, Pull, Response, WrapExtra as _},
+    bolt::{Direct, Discard, Pull, Response, WrapExtra as _},
 };
 use crate::{
     DeError, RunResult,
@@ -133,15 +133,16 @@ impl RowStream {
     #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
     async fn receive(&mut self, connection: &mut ManagedConnection) -> Result<()> {
         loop {
+            // Decoded once, straight into the row's values (not into `Bolt` and then again).
             let response = connection
-                .recv_as::<Response<Vec<Bolt>, Streaming>>()
+                .recv_as::<Response<Vec<Direct>, Streaming>>()
                 .await?;
             match response {
                 Response::Detail(record) => {
                     let record = BoltList::from(
                         record
                             .into_iter()
-                            .map(BoltType::from)
+                            .map(|Direct(value)| value)
                             .collect::<Vec<BoltType>>(),
                     );
                     let row = Row::new(self.fields.clone(), record);

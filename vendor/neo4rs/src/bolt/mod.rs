@@ -11,6 +11,7 @@ use serde::{
 mod detail;
 mod request;
 mod structs;
+pub(crate) use structs::Direct;
 mod summary;
 
 pub use request::{

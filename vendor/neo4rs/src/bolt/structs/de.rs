@@ -168,7 +168,11 @@ impl<'de> Deserialize<'de> for Bolt {
     where
         D: Deserializer<'de>,
     {
-        struct Vis;
+        deserializer.deserialize_bytes(Vis)
+    }
+}
+
+struct Vis;
 
         impl<'de> Visitor<'de> for Vis {
             type Value = Bolt;
@@ -318,7 +322,93 @@ impl<'de> Deserialize<'de> for Bolt {
             }
         }
 
-        deserializer.deserialize_bytes(Vis)
+/// A value decoded from PackStream straight into a [`crate::BoltType`]: scalars, lists and
+/// maps are built once, where going through [`Bolt`] built each value (and each map) twice.
+/// Structures (nodes, dates, ...) are decoded as [`Bolt`] and converted, as before.
+#[derive(Debug)]
+pub(crate) struct Direct(pub(crate) crate::BoltType);
+
+impl<'de> Deserialize<'de> for Direct {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: Deserializer<'de>,
+    {
+        deserializer.deserialize_bytes(DirectVis).map(Direct)
+    }
+}
+
+struct DirectVis;
+
+impl<'de> Visitor<'de> for DirectVis {
+    type Value = crate::BoltType;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a Bolt value")
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+        Ok(crate::BoltType::Null(crate::BoltNull))
+    }
+
+    fn visit_bool<E: Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(crate::BoltType::Boolean(crate::BoltBoolean::new(v)))
+    }
+
+    fn visit_i64<E: Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(crate::BoltType::Integer(crate::BoltInteger::new(v)))
+    }
+
+    fn visit_u64<E: Error>(self, v: u64) -> Result<Self::Value, E> {
+        Vis.visit_u64(v).map(crate::BoltType::from)
+    }
+
+    fn visit_f64<E: Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(crate::BoltType::Float(crate::BoltFloat::new(v)))
+    }
+
+    fn visit_str<E: Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(crate::BoltType::String(crate::BoltString::from(v)))
+    }
+
+    fn visit_string<E: Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(crate::BoltType::String(crate::BoltString::from(v)))
+    }
+
+    fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+        Vis.visit_bytes(v).map(crate::BoltType::from)
+    }
+
+    fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
+        Vis.visit_byte_buf(v).map(crate::BoltType::from)
+    }
+
+    fn visit_seq<A>(self, mut seq: A) -> Result<Self::Value, A::Error>
+    where
+        A: SeqAccess<'de>,
+    {
+        let mut items = seq.size_hint().map_or_else(Vec::new, Vec::with_capacity);
+        while let Some(Direct(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(crate::BoltType::List(crate::BoltList::from(items)))
+    }
+
+    fn visit_map<A>(self, mut map: A) -> Result<Self::Value, A::Error>
+    where
+        A: MapAccess<'de>,
+    {
+        let mut items = crate::BoltMap::with_capacity(map.size_hint().unwrap_or(0));
+        while let Some((key, Direct(value))) = map.next_entry::<String, Direct>()? {
+            items.put(crate::BoltString::from(key), value);
+        }
+        Ok(crate::BoltType::Map(items))
+    }
+
+    fn visit_enum<A>(self, data: A) -> Result<Self::Value, A::Error>
+    where
+        A: EnumAccess<'de>,
+    {
+        Vis.visit_enum(data).map(crate::BoltType::from)
     }
 }
 

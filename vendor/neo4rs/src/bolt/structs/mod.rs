@@ -15,6 +15,7 @@ pub use self::time::{LocalTime, Time};
 mod date;
 mod datetime;
 mod de;
+pub(crate) use self::de::Direct;
 mod duration;
 mod node;
 mod path;
