@@ -85,3 +85,43 @@ async fn a_nested_record_decodes_as_before() {
     assert_eq!(skill["keywords"], json!(["a", "β"]));
     assert_eq!(skill["version"], 3);
 }
+
+/// RESET messages among what clients sent through `proxy` (a RESET is one chunk of two bytes,
+/// `B0 0F`, and the end marker; the recorded bytes are read as lossy UTF-8).
+fn resets(proxy: &common::proxy::Proxy) -> usize {
+    proxy.sent().matches("\0\u{2}\u{FFFD}\u{F}\0\0").count()
+}
+
+/// A connection handed back READY (its auto-commit query answered in full) is handed out again
+/// without a RESET round trip; one whose query failed is reset before it is used again.
+#[tokio::test]
+async fn a_connection_left_ready_is_reused_without_a_reset_and_a_failed_one_is_reset() {
+    let database = common::fresh_database().await;
+    let target = common::bolt_uri(&database);
+    let proxy =
+        common::proxy::Proxy::start(target.trim_start_matches("bolt://").parse().unwrap()).await;
+    let mut config = common::test_config(&database);
+    config.db.uri = proxy.addr.to_string();
+    let graph = skillgraph::graph::Graph::connect(&config.db).await.unwrap();
+    let before = resets(&proxy);
+    for i in 0..20i64 {
+        let rows = (graph.rows_unchecked(neo4rs::query("RETURN $i AS i").param("i", i)))
+            .await
+            .unwrap();
+        assert_eq!(rows[0].get::<i64>("i").unwrap(), i);
+    }
+    assert_eq!(resets(&proxy), before, "20 queries in a row sent a RESET");
+    let failed = graph
+        .rows_unchecked(neo4rs::query("RETURN 1 / $zero AS n").param("zero", 0))
+        .await;
+    assert!(failed.is_err(), "division by zero answered {failed:?}");
+    let rows = graph
+        .rows_unchecked(neo4rs::query("RETURN 2 AS n"))
+        .await
+        .unwrap();
+    assert_eq!(rows[0].get::<i64>("n").unwrap(), 2);
+    assert!(
+        resets(&proxy) > before,
+        "the connection whose query failed was used again without a RESET"
+    );
+}

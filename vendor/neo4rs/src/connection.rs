@@ -59,6 +59,10 @@ pub struct Connection {
     recv_timeout: Duration,
     pending_responses: usize,
     io_in_progress: bool,
+    /// When the connection was last seen idle: every response received, the last one ending
+    /// an auto-commit query or a RESET, so the server is READY and a RESET would change
+    /// nothing. `None` once anything is sent.
+    idle_since: Option<std::time::Instant>,
     #[allow(unused)]
     #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
     hints: Option<ConnectionsHints>,
@@ -146,6 +150,7 @@ impl Connection {
             recv_timeout,
             pending_responses: 0,
             io_in_progress: false,
+            idle_since: None,
             #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
             hints: None,
         }
@@ -208,7 +213,10 @@ impl Connection {
         #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
         {
             match self.send_recv_as(Reset).await? {
-                Summary::Success(_) => Ok(()),
+                Summary::Success(_) => {
+                    self.mark_idle();
+                    Ok(())
+                }
                 Summary::Failure(err) => Err(Error::ConnectionClosed(err)),
                 msg => Err(Error::UnexpectedMessage(format!(
                     "unexpected response for RESET: {:?}",
@@ -267,6 +275,21 @@ impl Connection {
         self.pending_responses == 0 && !self.io_in_progress
     }
 
+    /// Notes that the server is READY with nothing in flight (an auto-commit query's stream
+    /// received its summary, or a RESET succeeded).
+    pub(crate) fn mark_idle(&mut self) {
+        if self.is_reusable() {
+            self.idle_since = Some(std::time::Instant::now());
+        }
+    }
+
+    /// Whether the connection has been idle, as [`Connection::mark_idle`] saw it, for less than
+    /// `within`: a pool may hand it out again without a RESET round trip. Older idle
+    /// connections are checked with one, which also finds those the server has closed.
+    pub(crate) fn idle_within(&self, within: Duration) -> bool {
+        self.is_reusable() && self.idle_since.is_some_and(|t| t.elapsed() < within)
+    }
+
     /// Receives the responses that are still outstanding for requests already sent,
     /// so that a connection returned to the pool with a request in flight can be
     /// reused. The responses are not decoded, only counted. A read that was
@@ -320,6 +343,7 @@ impl Connection {
             return Err(Error::IncompleteBoltExchange);
         }
         self.io_in_progress = true;
+        self.idle_since = None;
         // Every message framed into one buffer and written at once: one write (and, with
         // TCP_NODELAY, as few segments as the size needs) instead of two per chunk.
         let mut framed = BytesMut::new();

@@ -65,6 +65,10 @@ impl Manager for ConnectionManager {
 
     async fn recycle(&self, obj: &mut Self::Type, _: &Metrics) -> RecycleResult<Self::Error> {
         trace!("recycling connection");
+        // Just used and left READY: the RESET would cost a round trip and change nothing.
+        if obj.idle_within(IDLE_WITHOUT_RESET) {
+            return Ok(());
+        }
         // A stream dropped before it was consumed leaves its pipelined PULL in flight.
         // Its responses are drained here, so the connection can be reset and reused.
         // A connection with an interrupted read fails the drain and is discarded.
@@ -81,6 +85,9 @@ impl Manager for ConnectionManager {
         }
     }
 }
+
+/// How long a connection that was left READY is handed out again without a RESET.
+const IDLE_WITHOUT_RESET: Duration = Duration::from_secs(10);
 
 pub fn create_pool(config: &Config) -> Result<ConnectionPool> {
     let mgr = ConnectionManager::new(

@@ -386,7 +386,12 @@ impl DetachedRowStream {
     /// if the buffer is empty and the server has more rows left to consume, then a new batch of rows
     /// are fetched from the server (using the fetch_size value configured see [`crate::ConfigBuilder::fetch_size`])
     pub async fn next(&mut self) -> Result<Option<Row>> {
-        self.stream.next(&mut self.connection).await
+        let row = self.stream.next(&mut self.connection).await?;
+        if row.is_none() {
+            // An auto-commit query's summary: the server is READY again.
+            self.connection.mark_idle();
+        }
+        Ok(row)
     }
 
     /// Return the [`RowStream::next`] item,
