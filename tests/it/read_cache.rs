@@ -62,9 +62,15 @@ async fn a_repeated_read_is_served_from_the_cache_until_an_import_changes_the_gr
         cold >= 3,
         "the first answer reads the graph ({cold} statements)"
     );
-    let (warm, again) = statements_for(&app).await;
+    // The count is of every statement the app sends, its job poller's too (one every 200 ms):
+    // of three repeats, an uncached one would send three statements each time.
+    let mut warm = u64::MAX;
+    for _ in 0..3 {
+        let (sent, again) = statements_for(&app).await;
+        assert_eq!(again, first);
+        warm = warm.min(sent);
+    }
     assert_eq!(warm, 0, "a repeat is answered from the cache");
-    assert_eq!(again, first);
 
     // An import job writes through the service: the next read sees it at once.
     let d = app
