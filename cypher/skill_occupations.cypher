@@ -1,5 +1,8 @@
 // Batch: occupations (e.g. O*NET-SOC codes) each skill is aligned to.
+// The index hint holds on any statistics: planned on an empty store, Neo4j scanned the whole
+// uuid index for each key (100,040 db hits for 10 skills of 10,000).
 UNWIND $uuids AS uuid
-MATCH (:Skill {uuid: uuid})-[r:HAS_OCCUPATION]->(o:Occupation)
+MATCH (k:Skill {uuid: uuid})-[r:HAS_OCCUPATION]->(o:Occupation)
+USING INDEX SEEK k:Skill(uuid)
 RETURN uuid, r {.*} AS edge, o {.*} AS occupation
 ORDER BY o.code

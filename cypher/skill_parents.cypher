@@ -1,5 +1,8 @@
 // Batch: parents of many skills, one row per edge (grouped by the caller).
+// The index hint holds on any statistics: planned on an empty store, Neo4j scanned the whole
+// uuid index for each key (100,040 db hits for 10 skills of 10,000).
 UNWIND $uuids AS uuid
-MATCH (:Skill {uuid: uuid})-[:CHILD_OF]->(p:Skill)
+MATCH (k:Skill {uuid: uuid})-[:CHILD_OF]->(p:Skill)
+USING INDEX SEEK k:Skill(uuid)
 RETURN uuid, p {.*} AS skill
 ORDER BY p.name

@@ -2,5 +2,5 @@
 // the fields curators have set (which the import leaves alone).
 UNWIND $uris AS uri
 MATCH (s:Skill {uri: uri})
-USING INDEX s:Skill(uri)
+USING INDEX SEEK s:Skill(uri)
 RETURN uri, s {.*} AS skill

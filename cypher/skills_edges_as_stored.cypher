@@ -3,7 +3,7 @@
 // accepted by a curator or not) and those curators rejected.
 UNWIND $uris AS uri
 MATCH (s:Skill {uri: uri})
-USING INDEX s:Skill(uri)
+USING INDEX SEEK s:Skill(uri)
 RETURN uri,
   [(s)-[e:CHILD_OF]->(p:Skill) |
     {uri: p.uri, uuid: p.uuid, curated: e.curated_by IS NOT NULL}] AS parents,

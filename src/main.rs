@@ -26,6 +26,11 @@ struct Cli {
     /// a build with the `otlp` feature.
     #[arg(long, global = true, env = "SKILLGRAPH_OTLP_ENDPOINT")]
     otlp_endpoint: Option<String>,
+    /// Threads that run requests and jobs (default: one per core). The service mostly waits on
+    /// the database: at low load each extra thread costs CPU in waking and parking
+    /// (docs/benchmarks.md, request cost).
+    #[arg(long, global = true, env = "SKILLGRAPH_WORKER_THREADS", value_parser = clap::value_parser!(u16).range(1..))]
+    worker_threads: Option<u16>,
 }
 
 #[derive(Subcommand)]
@@ -92,9 +97,22 @@ struct MigrateArgs {
     db: DbConfig,
 }
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    if let Some(n) = cli.worker_threads {
+        runtime.worker_threads(n.into());
+    }
+    match runtime.enable_all().build() {
+        Ok(runtime) => runtime.block_on(start(cli)),
+        Err(e) => {
+            eprintln!("skillgraph: error: starting the runtime: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn start(cli: Cli) -> std::process::ExitCode {
     let _telemetry = match telemetry::init_logs(cli.log_format, cli.otlp_endpoint.as_deref()) {
         Ok(guard) => guard,
         Err(e) => {
