@@ -274,6 +274,32 @@ fn post(
     })
 }
 
+/// The first page's statements straight over Bolt (the page, then its parents and alignments).
+async fn raw_first_page(g: Graph) -> Result<(), String> {
+    let at = PageAt::offset(0, 10, 100, 0).map_err(|e| e.to_string())?;
+    common::bench::raw_page(&g, &Default::default(), &at).await
+}
+
+/// `skill(uuid)`'s statement straight over Bolt.
+async fn raw_skill(g: Graph, uuid: String) -> Result<(), String> {
+    skills::by_uuid(&g, &uuid)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// The jobs listing's two statements straight over Bolt.
+async fn raw_jobs(g: Graph) -> Result<(), String> {
+    let filter = JobFilter::default();
+    stored_jobs::page(&g, filter, &PageAt::first(11))
+        .await
+        .map_err(|e| e.to_string())?;
+    stored_jobs::count(&g, filter)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
 /// The raw client's cost of the same statements: this process's CPU while it runs them.
 async fn raw<F>(n: usize, label: &str, call: F) -> Cost
 where
@@ -359,12 +385,20 @@ fn main() {
     bench();
 }
 
-/// The floor under `/livez`: axum on tokio's default runtime (as the service's `main`),
-/// answering `GET /livez` with the same JSON and nothing else (no layers, no log line). Prints
-/// its port, then serves until killed.
+/// The floor under `/livez`: axum on the runtime the service's `main` builds (as many worker
+/// threads as `SKILLGRAPH_WORKER_THREADS` says, else one per core), answering `GET /livez`
+/// with the same JSON and nothing else (no layers, no log line). Prints its port, then serves
+/// until killed.
 fn hello_world() {
     use axum::{routing::get, Json, Router};
-    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut rt = tokio::runtime::Builder::new_multi_thread();
+    if let Some(n) = std::env::var("SKILLGRAPH_WORKER_THREADS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        rt.worker_threads(n);
+    }
+    let rt = rt.enable_all().build().unwrap();
     rt.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         println!("{}", listener.local_addr().unwrap().port());
@@ -462,20 +496,11 @@ async fn bench() {
     // the statements of every scenario first, so that no scenario is measured while it waits
     // on a cold database (its wait is not the service's CPU, but the idle workers' parking
     // and the background statements per request are).
-    let warm = Instant::now();
+    let (warm, u) = (Instant::now(), uuid.as_str().unwrap().to_string());
     while warm.elapsed() < WARM_UP {
-        common::bench::raw_page(
-            &g,
-            &Default::default(),
-            &PageAt::offset(0, 10, 100, 0).unwrap(),
-        )
-        .await
-        .unwrap();
-        skills::by_uuid(&g, uuid.as_str().unwrap()).await.unwrap();
-        stored_jobs::page(&g, JobFilter::default(), &PageAt::first(11))
-            .await
-            .unwrap();
-        stored_jobs::count(&g, JobFilter::default()).await.unwrap();
+        raw_first_page(g.clone()).await.unwrap();
+        raw_skill(g.clone(), u.clone()).await.unwrap();
+        raw_jobs(g.clone()).await.unwrap();
     }
     println!("--- {SKILLS} skills, {n} requests per scenario, one keep-alive connection ---");
     let scenarios = [
@@ -513,45 +538,9 @@ async fn bench() {
     })
     .await;
     drop(hello);
-    let g2 = g.clone();
-    let raw_page = raw(n, "raw page", || {
-        let g = g2.clone();
-        Box::pin(async move {
-            common::bench::raw_page(
-                &g,
-                &Default::default(),
-                &PageAt::offset(0, 10, 100, 0).unwrap(),
-            )
-            .await
-        })
-    })
-    .await;
-    let (g2, u2) = (g.clone(), uuid.as_str().unwrap().to_string());
-    let raw_skill = raw(n, "raw skill", || {
-        let (g, u) = (g2.clone(), u2.clone());
-        Box::pin(async move {
-            skills::by_uuid(&g, &u)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-        })
-    })
-    .await;
-    let g2 = g.clone();
-    let raw_jobs = raw(n, "raw jobs", || {
-        let g = g2.clone();
-        Box::pin(async move {
-            let filter = JobFilter::default();
-            stored_jobs::page(&g, filter, &PageAt::first(11))
-                .await
-                .map_err(|e| e.to_string())?;
-            stored_jobs::count(&g, filter)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-        })
-    })
-    .await;
+    let raw_page = raw(n, "raw page", || Box::pin(raw_first_page(g.clone()))).await;
+    let raw_skill = raw(n, "raw skill", || Box::pin(raw_skill(g.clone(), u.clone()))).await;
+    let raw_jobs = raw(n, "raw jobs", || Box::pin(raw_jobs(g.clone()))).await;
     let update = subscription_update(&g, &uncached, &queued, 10, n / 10).await;
     for (label, ours) in &results {
         println!("{label:<26} service  {ours}");

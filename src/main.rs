@@ -28,7 +28,7 @@ struct Cli {
     otlp_endpoint: Option<String>,
     /// Threads that run requests and jobs (default: one per core). The service mostly waits on
     /// the database: at low load each extra thread costs CPU in waking and parking
-    /// (docs/benchmarks.md, request cost).
+    /// (docs/operations.md).
     #[arg(long, global = true, env = "SKILLGRAPH_WORKER_THREADS", value_parser = clap::value_parser!(u16).range(1..))]
     worker_threads: Option<u16>,
 }

@@ -129,6 +129,19 @@ fn db_hits(plan: &Value) -> i64 {
         .sum()
 }
 
+/// The db hits of the operators that project whole nodes or relationships (`x {.*}`): one per
+/// property of each row returned.
+fn projected_hits(plan: &Value) -> i64 {
+    (operators(plan).iter())
+        .filter(|o| {
+            o["arguments"]["Details"]
+                .as_str()
+                .is_some_and(|d| d.contains("{.*}"))
+        })
+        .map(|o| o["dbHits"].as_i64().unwrap_or(0))
+        .sum()
+}
+
 fn names(plan: &Value) -> Vec<String> {
     (operators(plan).iter())
         .map(|o| o["operator"].as_str().unwrap().to_string())
@@ -570,14 +583,7 @@ async fn assert_pages_cost_their_rows(
                     .any(|o| o.contains("Sort") || o == "Top" || o == "Union"),
                 "{name} {which} ({when}) sorts its matches:\n{text}"
             );
-            let projected: i64 = (operators(&plan).iter())
-                .filter(|o| {
-                    o["arguments"]["Details"]
-                        .as_str()
-                        .is_some_and(|d| d.contains("{.*}"))
-                })
-                .map(|o| o["dbHits"].as_i64().unwrap_or(0))
-                .sum();
+            let projected = projected_hits(&plan);
             let entries = rows + before + 1;
             let hits = db_hits(&plan);
             assert!(
@@ -740,15 +746,10 @@ async fn neo4j_batch_reads_seek_each_key_when_planned_on_an_empty_store() {
             s.name
         );
         // Reading the returned skills' properties aside, a few hits per key and per row.
-        let projected: i64 = (operators(&plan).iter())
-            .filter(|o| {
-                o["operator"]
-                    .as_str()
-                    .is_some_and(|n| n.starts_with("Projection"))
-            })
-            .map(|o| o["dbHits"].as_i64().unwrap_or(0))
-            .sum();
-        let (hits, rows) = (db_hits(&plan) - projected, plan["rows"].as_i64().unwrap());
+        let (hits, rows) = (
+            db_hits(&plan) - projected_hits(&plan),
+            plan["rows"].as_i64().unwrap(),
+        );
         assert!(
             hits <= 10 * (uuids.len() as i64 + rows),
             "{}: {hits} db hits besides projections for {rows} rows:\n{text}",
