@@ -18,6 +18,7 @@ pub(super) fn state<'a>(ctx: &Context<'a>) -> Result<&'a AppState> {
 
 pub(super) fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders> {
     ctx.data::<Loaders>()
+        .or_else(|_| ctx.data::<std::sync::Arc<Loaders>>().map(|l| &**l))
         .map_err(|_| coded(ErrorCode::InternalServerError, "data loaders missing"))
 }
 

@@ -2,6 +2,7 @@
 //! file loads, events, node), what resolvers share (context, loaders, pagination, errors), and
 //! what every operation passes through (`operations`).
 mod alignments;
+pub mod batch;
 mod context;
 mod curation;
 pub mod documents;

@@ -19,6 +19,7 @@ use serde_json::json;
 use super::{cross_site, graphiql};
 use crate::api::auth::authorization;
 use crate::api::errors::ErrorCode;
+use crate::api::graphql::batch::Scope;
 use crate::api::graphql::loaders;
 use crate::api::graphql::operations::document_rules::ViaGet;
 use crate::api::graphql::operations::executor::Executor;
@@ -99,14 +100,16 @@ async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Respon
         Err(e) => return unauthenticated(e.to_string()),
     };
     // Each operation gets the caller and loaders of its own (a batch's operations are
-    // separate requests).
+    // separate requests); their batches close in the one scope the batch runs in.
+    let scope = Scope::default();
     let prepare = |r: async_graphql::Request| {
         r.data(who.clone())
-            .data(loaders::Loaders::new(&http.state.graph))
+            .data(loaders::Loaders::new(&http.state.graph, &scope))
     };
     let mut batch = match batch {
         BatchRequest::Single(r) if accepts(headers, "text/event-stream") => {
-            return events(http, prepare(r));
+            let request = prepare(r);
+            return events(http, request, scope);
         }
         BatchRequest::Batch(_) if accepts(headers, "text/event-stream") => {
             return bad_request("event streams take one operation");
@@ -140,8 +143,8 @@ async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Respon
         BatchRequest::Batch(items) => BatchRequest::Batch(items.into_iter().map(prepare).collect()),
     };
     let deadline = Duration::from_millis(http.state.config.limits.request_timeout_ms);
-    let Ok(response) = tokio::time::timeout(deadline, http.executor.execute_batch(batch)).await
-    else {
+    let run = scope.run(http.executor.execute_batch(batch));
+    let Ok(response) = tokio::time::timeout(deadline, run).await else {
         let message = format!("the request did not finish within {deadline:?}");
         return ErrorCode::Timeout.response(message);
     };
@@ -235,9 +238,10 @@ fn rate_limited(errors: &[ServerError]) -> Option<u64> {
 }
 
 /// Every result as a `next` event, then `complete` (graphql-sse, distinct connections mode).
-fn events(http: &Http, request: async_graphql::Request) -> Response {
+fn events(http: &Http, request: async_graphql::Request, scope: Scope) -> Response {
     let max = http.state.config.limits.max_response_bytes;
-    let results = http.executor.execute_stream(request, None).map(move |r| {
+    let results = scope.run(http.executor.execute_stream(request, None));
+    let results = results.map(move |r| {
         let data = capped(serde_json::to_vec(&r).expect("responses serialise"), max);
         let data = String::from_utf8(data).expect("JSON is UTF-8");
         Ok::<_, Infallible>(Event::default().event("next").data(data))

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use crate::api::caller_limits::ConnectionSubscriptions;
 use crate::api::errors::ErrorCode;
 
+use crate::api::graphql::batch::Scope;
 use crate::api::graphql::loaders;
 use crate::api::graphql::operations::executor::Executor;
 use crate::api::state::AppState;
@@ -38,6 +39,10 @@ pub async fn serve(
         stream::iter(out.map(Ok))
     });
     let (graph, auth) = (state.graph.clone(), state.auth.clone());
+    // The connection's operations share its loaders; their batches close whenever the
+    // connection's future goes idle.
+    let scope = Scope::default();
+    let loaders = std::sync::Arc::new(loaders::Loaders::new(&graph, &scope));
     let subscriptions =
         ConnectionSubscriptions::new(state.config.limits.max_subscriptions_per_connection);
     let serve = GraphQLWebSocket::new_with_pair(sink, source, executor, protocol)
@@ -52,12 +57,13 @@ pub async fn serve(
                 .await
                 .map_err(|e| async_graphql::Error::new(e.to_string()))?;
             let mut data = async_graphql::Data::default();
-            data.insert(loaders::Loaders::new(&graph));
+            data.insert(loaders);
             data.insert(who);
             data.insert(subscriptions);
             Ok(data)
         })
         .serve();
+    let serve = scope.run(serve);
     // At shutdown, subscriptions send their last state and complete; a client that keeps the
     // socket open after that is let go after a short grace.
     tokio::select! {
