@@ -416,7 +416,11 @@ struct Floor {
 impl Floor {
     fn start() -> Self {
         use std::io::BufRead;
-        let mut child = Command::new(std::env::current_exe().unwrap())
+        // Under callgrind when the services are, so that its instructions are counted too.
+        let mut command: Vec<String> = prefix();
+        command.push(std::env::current_exe().unwrap().display().to_string());
+        let mut child = Command::new(&command[0])
+            .args(&command[1..])
             .env(FLOOR, "1")
             .stdout(Stdio::piped())
             .spawn()

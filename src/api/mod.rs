@@ -15,42 +15,33 @@ pub mod state;
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
-use tower_http::LatencyUnit;
 
 pub use graphql::sdl;
 pub use state::AppState;
 
 /// Every route: GraphQL (and its probes) and the seed REST routes, behind the layers every
-/// request passes: body limit, host check, CORS, compression, HTTP metrics, tracing.
+/// request passes: body limit, host check, CORS (when origins are configured), compression, and
+/// the access log line and metrics.
 pub fn router(state: AppState) -> Router {
     let executor = graphql::operations::executor::build(state.clone());
     let max_body = state.config.limits.max_body_bytes;
-    http::routes(state.clone(), executor)
+    let hosts = std::sync::Arc::new(http::hosts::HostPolicy::of(&state));
+    let mut app = http::routes(state.clone(), executor)
         .merge(rest::routes(state.clone()))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            hosts,
             http::hosts::refuse_foreign_hosts,
+        ));
+    // Without configured origins no cross-origin request is answered, and no layer is needed
+    // to say so (each layer is cloned for every request).
+    if !state.config.auth.cors_origins.is_empty() {
+        app = app.layer(http::cross_site::cors(&state.config.auth.cors_origins));
+    }
+    // gzip or br as the client accepts; event streams and tiny bodies are left alone.
+    app.layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(http::access::Handles::default()),
+            http::access::access,
         ))
-        .layer(http::cross_site::cors(&state.config.auth.cors_origins))
-        // gzip or br as the client accepts; event streams and tiny bodies are left alone.
-        .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn(http::metrics::http))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(|req: &axum::extract::Request| {
-                    let route = req
-                        .extensions()
-                        .get::<axum::extract::MatchedPath>()
-                        .map_or(req.uri().path(), |p| p.as_str());
-                    tracing::info_span!("request", method = %req.method(), route = %route)
-                })
-                .on_request(())
-                .on_response(
-                    DefaultOnResponse::new()
-                        .level(tracing::Level::INFO)
-                        .latency_unit(LatencyUnit::Millis),
-                ),
-        )
 }

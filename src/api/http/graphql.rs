@@ -143,7 +143,9 @@ async fn answer(http: &Http, headers: &HeaderMap, batch: BatchRequest) -> Respon
         BatchRequest::Batch(items) => BatchRequest::Batch(items.into_iter().map(prepare).collect()),
     };
     let deadline = Duration::from_millis(http.state.config.limits.request_timeout_ms);
-    let run = scope.run(http.executor.execute_batch(batch));
+    // Boxed: the execution's state is large, and inline it would be copied with this handler's
+    // future on every request, cache hits included.
+    let run = Box::pin(scope.run(http.executor.execute_batch(batch)));
     let Ok(response) = tokio::time::timeout(deadline, run).await else {
         let message = format!("the request did not finish within {deadline:?}");
         return ErrorCode::Timeout.response(message);

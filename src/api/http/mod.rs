@@ -1,11 +1,11 @@
 //! GraphQL over HTTP (POST, GET, server-sent events) and WebSocket (both subscription
 //! protocols), GraphiQL, the probes and the metrics endpoint; plus the host, cross-site and
-//! metrics layers `api::router` puts in front of every route.
+//! access (log line and metrics) layers `api::router` puts in front of every route.
+pub mod access;
 pub mod cross_site;
 mod graphiql;
 mod graphql;
 pub mod hosts;
-pub mod metrics;
 mod probes;
 mod ws;
 

@@ -59,6 +59,9 @@ pub struct ReadCache {
     seen: Mutex<Option<Seen>>,
     ttl: Duration,
     refresh: Duration,
+    /// `skillgraph_read_cache_requests_total` by result, registered once.
+    hits: metrics::Counter,
+    misses: metrics::Counter,
 }
 
 impl ReadCache {
@@ -69,6 +72,8 @@ impl ReadCache {
             seen: Mutex::new(None),
             ttl: Duration::from_millis(config.ttl_ms),
             refresh: Duration::from_millis(config.refresh_ms),
+            hits: metrics::counter!("skillgraph_read_cache_requests_total", "result" => "hit"),
+            misses: metrics::counter!("skillgraph_read_cache_requests_total", "result" => "miss"),
         })
     }
 
@@ -113,8 +118,10 @@ impl ReadCache {
     pub fn get(&self, generation: i64, key: u64) -> Option<Bytes> {
         let fresh =
             (self.entries.get(&(generation, key))).filter(|e| e.stored.elapsed() < self.ttl);
-        let result = if fresh.is_some() { "hit" } else { "miss" };
-        metrics::counter!("skillgraph_read_cache_requests_total", "result" => result).increment(1);
+        match fresh {
+            Some(_) => self.hits.increment(1),
+            None => self.misses.increment(1),
+        }
         fresh.map(|e| e.body)
     }
 
