@@ -489,7 +489,7 @@ impl TryFrom<serde_json::Value> for BoltType {
                         let v = v.try_into()?;
                         Ok((k, v))
                     })
-                    .collect::<Result<HashMap<BoltString, BoltType>>>()?;
+                    .collect::<Result<HashMap<BoltString, BoltType, crate::types::BoltMapHasher>>>()?;
                 Ok(BoltType::Map(BoltMap { value: values }))
             }
         }

@@ -25,7 +25,7 @@ pub use duration::BoltDuration;
 pub use float::BoltFloat;
 pub use integer::BoltInteger;
 pub use list::BoltList;
-pub use map::BoltMap;
+pub use map::{BoltMap, BoltMapHasher};
 pub use node::BoltNode;
 pub use null::BoltNull;
 pub use path::BoltPath;

@@ -39,7 +39,8 @@ impl<'de> Deserialize<'de> for BoltMap {
     where
         D: Deserializer<'de>,
     {
-        HashMap::<BoltString, BoltType>::deserialize(deserializer).map(|value| BoltMap { value })
+        HashMap::<BoltString, BoltType, crate::types::BoltMapHasher>::deserialize(deserializer)
+            .map(|value| BoltMap { value })
     }
 }
 
